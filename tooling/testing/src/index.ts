@@ -1,0 +1,6 @@
+export { chooseServer, type ChosenServer } from './choose-server.js';
+export { findFreePort } from './providers/embedded.js';
+export { maskPassword } from './providers/from-environment.js';
+export type { PostgresServer, ProviderName } from './providers/postgres-server.js';
+export { dockerEngineUnavailableReason, startContainerServer } from './providers/testcontainers.js';
+export { adminUrl, createTestDatabase, type TestDatabase, urlForDatabase } from './test-database.js';

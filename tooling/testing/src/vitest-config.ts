@@ -1,0 +1,37 @@
+/**
+ * The vitest configuration every package shares. Tests are compiled by SWC rather than vitest's
+ * default esbuild transform, because esbuild does not emit decorator metadata and TypeORM reads
+ * implicit column types (`@Column() name: string`) from it.
+ */
+import { fileURLToPath } from 'node:url';
+import swc from 'unplugin-swc';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+export const SWC_DECORATOR_OPTIONS = {
+  jsc: {
+    target: 'es2022' as const,
+    parser: { syntax: 'typescript' as const, decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+  },
+};
+
+export interface DazzleTestConfigOptions {
+  /** Extra include globs; defaults to `test/**\/*.test.ts`. */
+  include?: string[];
+  testTimeout?: number;
+}
+
+export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): ViteUserConfig {
+  return defineConfig({
+    plugins: [swc.vite(SWC_DECORATOR_OPTIONS)],
+    test: {
+      include: options.include ?? ['test/**/*.test.ts'],
+      globalSetup: [fileURLToPath(new URL('./global-setup.js', import.meta.url))],
+      testTimeout: options.testTimeout ?? 60_000,
+      hookTimeout: 120_000,
+      pool: 'forks',
+      maxWorkers: 2,
+    },
+  });
+}
