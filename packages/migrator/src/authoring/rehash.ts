@@ -1,0 +1,55 @@
+/**
+ * `rehash`: rebuilds a folder's manifest from its files, after a person filled in a hand-written
+ * step or resolved a merge. Headers are read from the modules themselves, so the manifest always
+ * says what the files say.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checksumOf } from '../revision/checksum';
+import { loadRevisionModule } from '../revision/load-revision';
+import { listRevisionFiles, type ManifestEntry, readManifest, writeManifest } from '../revision/manifest';
+import type { Lineage } from '../revision/revision';
+import { assertWritableMigrationsDir } from './write-revision';
+
+export interface RehashResult {
+  added: string[];
+  updated: string[];
+  removed: string[];
+}
+
+export async function rehashFolder(dir: string, lineage: Lineage): Promise<RehashResult> {
+  assertWritableMigrationsDir(dir);
+  const before = new Map(readManifest(dir, lineage).revisions.map((e) => [e.file, e]));
+  const entries: ManifestEntry[] = [];
+  const result: RehashResult = { added: [], updated: [], removed: [] };
+  for (const name of listRevisionFiles(dir)) {
+    const file = join(dir, name);
+    const checksum = checksumOf(readFileSync(file, 'utf8'));
+    const previous = before.get(name);
+    before.delete(name);
+    const { revision } = await loadRevisionModule({
+      id: name,
+      lineage,
+      parents: [],
+      dependsOn: [],
+      message: '',
+      transactional: true,
+      checksum,
+      file,
+    });
+    entries.push({
+      id: revision.id,
+      file: name,
+      parents: [...revision.parents],
+      dependsOn: [...(revision.dependsOn ?? [])],
+      message: revision.message,
+      transactional: revision.transactional !== false,
+      checksum,
+    });
+    if (!previous) result.added.push(name);
+    else if (previous.checksum !== checksum) result.updated.push(name);
+  }
+  result.removed.push(...before.keys());
+  writeManifest(dir, { lineage, revisions: entries });
+  return result;
+}

@@ -1,0 +1,56 @@
+/**
+ * Lets `require()` load TypeScript (configs, entities, revisions) without a build step, compiled
+ * by SWC with decorator metadata, so `@Column() name: string` gets its type as under `tsc`.
+ * esbuild-based loaders (tsx) cannot do this: they do not emit decorator metadata.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Module from 'node:module';
+import { transformSync } from '@swc/core';
+import { addHook } from 'pirates';
+
+const EXTENSIONS = ['.ts', '.tsx', '.cts', '.mts'];
+let registered = false;
+
+type ResolveFilename = (request: string, parent: unknown, ...rest: unknown[]) => string;
+
+export function compileTypeScript(source: string, filename: string): string {
+  return transformSync(source, {
+    filename,
+    sourceMaps: 'inline',
+    module: { type: 'commonjs' },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true, tsx: filename.endsWith('.tsx') },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      keepClassNames: true,
+    },
+  }).code;
+}
+
+/** Idempotent: the hook is installed once per process. */
+export function registerTypeScriptLoader(): void {
+  if (registered) return;
+  registered = true;
+  addHook((code, filename) => compileTypeScript(code, filename), { exts: EXTENSIONS, ignoreNodeModules: true });
+
+  // Sources written for NodeNext import './invoice.js' while only invoice.ts exists: map it.
+  const moduleWithResolve = Module as unknown as { _resolveFilename: ResolveFilename };
+  const original = moduleWithResolve._resolveFilename;
+  moduleWithResolve._resolveFilename = function resolveTypeScript(request, parent, ...rest) {
+    try {
+      return original.call(this, request, parent, ...rest);
+    } catch (error) {
+      if (request.startsWith('.') && request.endsWith('.js')) {
+        const parentFile = (parent as { filename?: string } | undefined)?.filename;
+        const candidate = request.slice(0, -3);
+        for (const ext of ['.ts', '.tsx']) {
+          if (parentFile && existsSync(resolve(parentFile, '..', candidate + ext))) {
+            return original.call(this, candidate + ext, parent, ...rest);
+          }
+        }
+      }
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Opens TypeORM DataSources on PostgreSQL and turns connection failures into one-line errors that
+ * say which server (password masked) and what to check.
+ */
+import type { EntityClass } from '@app/metadata-builder';
+import { DataSource } from 'typeorm';
+import { MigratorError } from '../errors';
+
+export interface OpenDataSourceOptions {
+  entities?: readonly EntityClass[];
+  applicationName?: string;
+  poolSize?: number;
+  /** Keep retrying a server that is not up yet, with backoff, for this long. Default 0: fail at once. */
+  retryForMs?: number;
+}
+
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+export function assertPostgresUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new MigratorError(
+      'DATABASE_URL_INVALID',
+      `The database URL "${maskUrl(url)}" is not a URL: use postgres://user:password@host:5432/database.`,
+    );
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new MigratorError(
+      'DATABASE_URL_INVALID',
+      `The database URL "${maskUrl(url)}" is not a PostgreSQL URL: it must start with postgres:// or postgresql://.`,
+    );
+  }
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P03', 'EAI_AGAIN']);
+
+export async function openDataSource(url: string, options: OpenDataSourceOptions = {}): Promise<DataSource> {
+  assertPostgresUrl(url);
+  const deadline = Date.now() + (options.retryForMs ?? 0);
+  let delay = 100;
+  for (;;) {
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url,
+      entities: [...(options.entities ?? [])],
+      applicationName: options.applicationName ?? 'dazzle',
+      poolSize: options.poolSize ?? 4,
+      connectTimeoutMS: 10_000,
+      logging: false,
+    });
+    try {
+      return await dataSource.initialize();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code && TRANSIENT_CODES.has(code) && Date.now() + delay < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 2_000);
+        continue;
+      }
+      throw connectionFailure(url, error, options.retryForMs ?? 0);
+    }
+  }
+}
+
+function connectionFailure(url: string, error: unknown, retriedMs: number): MigratorError {
+  const failure = error as { code?: string; message?: string };
+  const where = maskUrl(url);
+  const waited = retriedMs > 0 ? ` after retrying for ${Math.round(retriedMs / 1000)} s` : '';
+  let advice = 'check the URL, that the server is running and that it accepts connections from here';
+  if (failure.code === '28P01' || failure.code === '28000') advice = 'check the user name and password';
+  if (failure.code === '3D000') advice = 'create the database first, or point the URL at an existing one';
+  return new MigratorError(
+    'DATABASE_UNREACHABLE',
+    `Could not connect to ${where}${waited}: ${(failure.message ?? String(error)).split('\n')[0]}; ${advice}.`,
+    { url: where, code: failure.code },
+    error,
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Every error the migrator raises on purpose, with a stable code. Messages say what happened,
+ * to which revision or file, and what to do next; docs/reference/errors.md explains each code.
+ */
+import { DazzleError } from '@app/entities-framework';
+
+export type MigratorErrorCode =
+  | 'MANIFEST_MISMATCH'
+  | 'MANIFEST_INVALID'
+  | 'REVISION_INVALID'
+  | 'REVISION_LOAD_FAILED'
+  | 'REVISION_NEEDS_HAND_FILL'
+  | 'DUPLICATE_REVISION_ID'
+  | 'UNKNOWN_PARENT'
+  | 'UNKNOWN_DEPENDENCY'
+  | 'REVISION_CYCLE'
+  | 'MULTIPLE_HEADS'
+  | 'UNKNOWN_TARGET'
+  | 'AMBIGUOUS_TARGET'
+  | 'CHECKSUM_MISMATCH'
+  | 'DATABASE_AHEAD'
+  | 'DOWNGRADE_BLOCKED'
+  | 'MIGRATION_FAILED'
+  | 'MIGRATION_LOCK_TIMEOUT'
+  | 'DATABASE_UNREACHABLE'
+  | 'DATABASE_URL_INVALID'
+  | 'EMBEDDED_POSTGRES_FAILED'
+  | 'NOT_AT_HEADS'
+  | 'DATABASE_NOT_EMPTY'
+  | 'OFFLINE_UNSUPPORTED'
+  | 'CONFIG_NOT_FOUND'
+  | 'CONFIG_INVALID'
+  | 'MESSAGE_INVALID'
+  | 'WRITE_INTO_NODE_MODULES'
+  | 'NOTHING_TO_MERGE'
+  | 'SCHEMA_DRIFT'
+  | 'LINEAGE_DRIFT'
+  | 'RENAME_AMBIGUOUS'
+  | 'DESTRUCTIVE_CHANGE'
+  | 'GENERATION_DID_NOT_CONVERGE'
+  | 'LINT_FAILED';
+
+export class MigratorError extends DazzleError {
+  declare readonly code: MigratorErrorCode;
+
+  constructor(code: MigratorErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+    super(code, message, details, cause === undefined ? undefined : { cause });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The ledger: one row per applied revision. It is the only record of what the schema is at, so
+ * every write to it happens in the same transaction as the revision it records.
+ */
+import { hostname } from 'node:os';
+import { CREATE_PARAMS_TABLE_SQL, LEDGER_TABLE } from '@app/entities-framework';
+import type { QueryRunner } from 'typeorm';
+import type { Lineage, RevisionInfo } from '../revision/revision';
+
+export type LedgerMethod = 'run' | 'stamp' | 'create-all';
+
+export interface LedgerRow {
+  id: string;
+  lineage: Lineage;
+  parents: string[];
+  dependsOn: string[];
+  message: string;
+  checksum: string;
+  appliedAt: Date;
+  executionMs: number;
+  appliedBy: string;
+  method: LedgerMethod;
+}
+
+const CREATE_LEDGER_SQL = `CREATE TABLE IF NOT EXISTS "${LEDGER_TABLE}" (
+  "id" varchar(255) NOT NULL,
+  "lineage" varchar(20) NOT NULL,
+  "parents" text[] NOT NULL DEFAULT '{}',
+  "depends_on" text[] NOT NULL DEFAULT '{}',
+  "message" text NOT NULL,
+  "checksum" char(64) NOT NULL,
+  "applied_at" timestamptz NOT NULL DEFAULT now(),
+  "execution_ms" integer NOT NULL DEFAULT 0,
+  "applied_by" text NOT NULL,
+  "method" varchar(12) NOT NULL DEFAULT 'run',
+  CONSTRAINT "PK__dazzle_migrations" PRIMARY KEY ("id")
+)`;
+
+/** Who is applying: shown in the ledger and to anyone waiting for the lock. */
+export const APPLIED_BY = `${hostname()}:${process.pid}`;
+
+/** Whether the ledger and `_dazzle_params` exist, in one round trip. */
+export async function infrastructureExists(db: QueryRunner): Promise<boolean> {
+  const [row] = await db.query(
+    `SELECT to_regclass('"${LEDGER_TABLE}"') IS NOT NULL AND to_regclass('"_dazzle_params"') IS NOT NULL AS "ready"`,
+  );
+  return row.ready === true;
+}
+
+/** Creates the ledger and `_dazzle_params` if missing: the only DDL outside revisions, by design. */
+export async function bootstrapInfrastructure(db: QueryRunner): Promise<void> {
+  await db.query(CREATE_LEDGER_SQL);
+  await db.query(CREATE_PARAMS_TABLE_SQL);
+}
+
+export async function readLedger(db: QueryRunner): Promise<LedgerRow[]> {
+  const rows: Array<Record<string, unknown>> = await db.query(
+    `SELECT "id", "lineage", "parents", "depends_on", "message", "checksum", "applied_at", "execution_ms", "applied_by", "method"
+     FROM "${LEDGER_TABLE}" ORDER BY "applied_at", "id"`,
+  );
+  return rows.map((r) => ({
+    id: r.id as string,
+    lineage: r.lineage as Lineage,
+    parents: (r.parents as string[]) ?? [],
+    dependsOn: (r.depends_on as string[]) ?? [],
+    message: r.message as string,
+    checksum: r.checksum as string,
+    appliedAt: r.applied_at as Date,
+    executionMs: r.execution_ms as number,
+    appliedBy: r.applied_by as string,
+    method: r.method as LedgerMethod,
+  }));
+}
+
+export function insertLedgerRowSql(): string {
+  return `INSERT INTO "${LEDGER_TABLE}" ("id", "lineage", "parents", "depends_on", "message", "checksum", "execution_ms", "applied_by", "method")
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+}
+
+export function ledgerRowParameters(revision: RevisionInfo, executionMs: number, method: LedgerMethod): unknown[] {
+  return [
+    revision.id,
+    revision.lineage,
+    [...revision.parents],
+    [...revision.dependsOn],
+    revision.message,
+    revision.checksum,
+    Math.round(executionMs),
+    APPLIED_BY,
+    method,
+  ];
+}
+
+export async function insertLedgerRow(db: QueryRunner, revision: RevisionInfo, executionMs: number, method: LedgerMethod): Promise<void> {
+  await db.query(insertLedgerRowSql(), ledgerRowParameters(revision, executionMs, method));
+}
+
+export function deleteLedgerRowSql(): string {
+  return `DELETE FROM "${LEDGER_TABLE}" WHERE "id" = $1`;
+}
+
+export async function deleteLedgerRow(db: QueryRunner, id: string): Promise<void> {
+  await db.query(deleteLedgerRowSql(), [id]);
+}
+
+export async function updateLedgerChecksum(db: QueryRunner, id: string, checksum: string): Promise<void> {
+  await db.query(`UPDATE "${LEDGER_TABLE}" SET "checksum" = $2 WHERE "id" = $1`, [id, checksum]);
+}

@@ -1,0 +1,274 @@
+/**
+ * The Migrator: every schema change of an app goes through here. It reads both lineages'
+ * revisions, compares them with the ledger, and applies or reverts them one by one under the
+ * migration lock. Each operation returns what it did, so the CLI, the server and tests render the
+ * same truth.
+ */
+import type { DataSource, QueryRunner } from 'typeorm';
+import { openDataSource } from './database/connect';
+import { MigratorError } from './errors';
+import { planDowngrade, planUpgrade, resolveRevision } from './graph/plan';
+import type { RevisionGraph } from './graph/revision-graph';
+import { APPLIED_BY, bootstrapInfrastructure, type LedgerRow, updateLedgerChecksum } from './ledger/ledger';
+import { acquireMigrationLock, type LockHolder, releaseMigrationLock } from './lock/migration-lock';
+import { loadRevisionModule, unfilledSteps } from './revision/load-revision';
+import { LINEAGES, type Lineage, type RevisionInfo } from './revision/revision';
+import { type MigrationSource, readRevisionGraph } from './revision/revision-set';
+import { assertConsistent, type DatabaseState, readDatabaseState } from './run/database-state';
+import { type Direction, executeRevision, type RevisionOutcome } from './run/execute-revision';
+import { renderRevisionSql } from './run/offline-sql';
+import { stampRevisions } from './run/stamp';
+
+export type MigratorEvent =
+  | { type: 'lock-wait'; holder: LockHolder | undefined }
+  | { type: 'lock-acquired'; waitedMs: number }
+  | { type: 'revision-start'; revision: RevisionInfo; direction: Direction }
+  | { type: 'revision-done'; outcome: RevisionOutcome }
+  | { type: 'checksum-accepted'; revision: string };
+
+export interface MigratorOptions {
+  databaseUrl: string;
+  sources: readonly MigrationSource[];
+  /** How long to wait for another runner's lock. Default 60 s. */
+  lockTimeoutMs?: number;
+  /** Retry a server that is not up yet for this long. Default 0. */
+  connectRetryMs?: number;
+  onEvent?: (event: MigratorEvent) => void;
+}
+
+export interface UpgradeOptions {
+  /** `heads` (default), `<lineage>@head`, `+N`, `<lineage>@+N`, or a revision id. */
+  target?: string;
+  /** Applied revisions whose changed files are accepted (their ledger checksum is updated). */
+  acceptChecksums?: readonly string[] | 'all';
+}
+
+export interface RunResult {
+  readonly revisions: readonly RevisionOutcome[];
+  /** True when the database was already where the target asked. */
+  readonly noop: boolean;
+  readonly durationMs: number;
+}
+
+export interface HistoryEntry {
+  readonly revision: RevisionInfo;
+  readonly applied: LedgerRow | undefined;
+  readonly isHead: boolean;
+}
+
+export interface CurrentState {
+  /** Applied heads per lineage (empty at base). */
+  readonly current: Readonly<Record<Lineage, readonly string[]>>;
+  readonly pending: readonly RevisionInfo[];
+  readonly unknown: readonly LedgerRow[];
+  readonly checksumMismatches: DatabaseState['checksumMismatches'];
+  readonly atHeads: boolean;
+}
+
+export class Migrator {
+  readonly #options: Readonly<MigratorOptions>;
+  readonly #graph: RevisionGraph;
+  readonly #dataSource: DataSource;
+
+  private constructor(options: MigratorOptions, graph: RevisionGraph, dataSource: DataSource) {
+    this.#options = Object.freeze({ ...options });
+    this.#graph = graph;
+    this.#dataSource = dataSource;
+  }
+
+  /**
+   * Reads and checks the migrations folders, then connects.
+   *
+   * @example
+   * const migrator = await Migrator.connect({ databaseUrl, sources: [{ lineage: 'app', dir: './migrations' }] });
+   * try { await migrator.upgrade(); } finally { await migrator.close(); }
+   */
+  static async connect(options: MigratorOptions): Promise<Migrator> {
+    const graph = readRevisionGraph(options.sources);
+    const dataSource = await openDataSource(options.databaseUrl, {
+      applicationName: `dazzle-migrator ${APPLIED_BY}`,
+      poolSize: 2,
+      retryForMs: options.connectRetryMs,
+    });
+    return new Migrator(options, graph, dataSource);
+  }
+
+  get graph(): RevisionGraph {
+    return this.#graph;
+  }
+
+  get dataSource(): DataSource {
+    return this.#dataSource;
+  }
+
+  /** Code heads per lineage. */
+  heads(): Record<Lineage, string[]> {
+    return { framework: this.#graph.heads('framework'), app: this.#graph.heads('app') };
+  }
+
+  /**
+   * Applies pending revisions up to the target, each in its own transaction with its ledger row.
+   * When the database is already there, this costs one query and takes no lock.
+   */
+  async upgrade(options: UpgradeOptions = {}): Promise<RunResult> {
+    const started = performance.now();
+    const quick = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
+    if (quick.bootstrapped && quick.checksumMismatches.length === 0 && quick.unknown.length === 0) {
+      if (planUpgrade(this.#graph, quick.applied, options.target).length === 0) {
+        return { revisions: [], noop: true, durationMs: performance.now() - started };
+      }
+    }
+    return this.#locked(async (db) => {
+      await bootstrapInfrastructure(db);
+      const state = await readDatabaseState(db, this.#graph);
+      assertConsistent(state, options.acceptChecksums);
+      for (const mismatch of state.checksumMismatches) {
+        await updateLedgerChecksum(db, mismatch.id, mismatch.current);
+        this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
+      }
+      const plan = planUpgrade(this.#graph, state.applied, options.target);
+      this.#assertFilled(plan);
+      const revisions = await this.#run(db, plan, 'up');
+      return { revisions, noop: revisions.length === 0, durationMs: performance.now() - started };
+    });
+  }
+
+  /**
+   * Reverts applied revisions down to the target: a revision id (kept applied), `-N` or
+   * `<lineage>@-N`, `<lineage>@base`, or `base`.
+   */
+  async downgrade(target: string): Promise<RunResult> {
+    const started = performance.now();
+    return this.#locked(async (db) => {
+      await bootstrapInfrastructure(db);
+      const state = await readDatabaseState(db, this.#graph);
+      assertConsistent(state);
+      const plan = planDowngrade(this.#graph, state.applied, target);
+      const revisions = await this.#run(db, plan, 'down');
+      return { revisions, noop: revisions.length === 0, durationMs: performance.now() - started };
+    });
+  }
+
+  /** Where the database is, what is pending, and anything that would make `upgrade` refuse. */
+  async current(): Promise<CurrentState> {
+    const state = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
+    const current = Object.fromEntries(
+      LINEAGES.map((lineage) => {
+        const applied = state.ledger.filter((r) => r.lineage === lineage);
+        const parents = new Set(applied.flatMap((r) => r.parents));
+        return [lineage, applied.filter((r) => !parents.has(r.id)).map((r) => r.id).sort()];
+      }),
+    ) as Record<Lineage, string[]>;
+    const pendingIds = this.#graph.order(this.#graph.all().map((r) => r.id).filter((id) => !state.applied.has(id)));
+    return {
+      current,
+      pending: pendingIds.map((id) => this.#graph.get(id)!),
+      unknown: state.unknown,
+      checksumMismatches: state.checksumMismatches,
+      atHeads: pendingIds.length === 0 && state.unknown.length === 0,
+    };
+  }
+
+  /** Every revision in apply order, with its ledger row when applied. */
+  async history(): Promise<HistoryEntry[]> {
+    const state = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
+    const byId = new Map(state.ledger.map((r) => [r.id, r]));
+    const heads = new Set([...this.#graph.heads('framework'), ...this.#graph.heads('app')]);
+    return this.#graph.all().map((revision) => ({ revision, applied: byId.get(revision.id), isHead: heads.has(revision.id) }));
+  }
+
+  /**
+   * Records revisions as applied without running them, to adopt a database whose schema already
+   * matches: the ledger ends up holding exactly the target and what it needs, for that lineage.
+   */
+  async stamp(target: string): Promise<{ added: string[]; removed: string[] }> {
+    return this.#locked(async (db) => {
+      await bootstrapInfrastructure(db);
+      const state = await readDatabaseState(db, this.#graph);
+      return stampRevisions(db, this.#graph, state, target);
+    });
+  }
+
+  /** The SQL `upgrade` would run, as a script; reads the ledger (if any) but changes nothing. */
+  async renderUpgradeSql(options: UpgradeOptions & { fromBase?: boolean } = {}): Promise<string> {
+    const applied = options.fromBase ? new Set<string>() : (await this.#withRunner((db) => readDatabaseState(db, this.#graph))).applied;
+    return this.#render(planUpgrade(this.#graph, applied, options.target), 'up');
+  }
+
+  async renderDowngradeSql(target: string): Promise<string> {
+    const { applied } = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
+    return this.#render(planDowngrade(this.#graph, applied, target), 'down');
+  }
+
+  async close(): Promise<void> {
+    if (this.#dataSource.isInitialized) await this.#dataSource.destroy();
+  }
+
+  async #render(plan: readonly string[], direction: Direction): Promise<string> {
+    const parts: string[] = [];
+    for (const id of plan) {
+      const info = this.#graph.get(id)!;
+      parts.push(await renderRevisionSql(info, await loadRevisionModule(info), direction));
+    }
+    return parts.length === 0 ? '-- Nothing to do: the database is already at the target.\n' : `${parts.join('\n\n')}\n`;
+  }
+
+  async #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
+    const outcomes: RevisionOutcome[] = [];
+    for (const id of plan) {
+      const info = this.#graph.get(id)!;
+      const module = await loadRevisionModule(info);
+      this.#emit({ type: 'revision-start', revision: info, direction });
+      const outcome = await executeRevision(db, info, module, direction);
+      outcomes.push(outcome);
+      this.#emit({ type: 'revision-done', outcome });
+    }
+    return outcomes;
+  }
+
+  #assertFilled(plan: readonly string[]): void {
+    for (const id of plan) {
+      const info = this.#graph.get(id)!;
+      const lines = unfilledSteps(info);
+      if (lines.length > 0) {
+        throw new MigratorError(
+          'REVISION_NEEDS_HAND_FILL',
+          `Revision ${id} has a step to fill in by hand at ${info.file}:${lines[0]}: write the SQL there, remove the marker, run \`dazzle db rehash\`, then upgrade.`,
+          { revision: id, file: info.file, lines },
+        );
+      }
+    }
+  }
+
+  async #locked<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
+    return this.#withRunner(async (db) => {
+      const started = performance.now();
+      await acquireMigrationLock(db, {
+        timeoutMs: this.#options.lockTimeoutMs ?? 60_000,
+        onWait: (holder) => this.#emit({ type: 'lock-wait', holder }),
+      });
+      this.#emit({ type: 'lock-acquired', waitedMs: performance.now() - started });
+      try {
+        return await work(db);
+      } finally {
+        await releaseMigrationLock(db);
+      }
+    });
+  }
+
+  async #withRunner<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.#dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work(runner);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  #emit(event: MigratorEvent): void {
+    this.#options.onEvent?.(event);
+  }
+}
+
+export { resolveRevision };
