@@ -9,3 +9,4 @@ export {
 } from './build-metadata';
 export type { EntityClass } from './entity-facts';
 export { MetadataError, type MetadataErrorCode } from './metadata-errors';
+export { preparePostgresMetadata } from './prepare-postgres-metadata';

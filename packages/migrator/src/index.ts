@@ -25,3 +25,22 @@ export { type RehashResult, rehashFolder } from './authoring/rehash';
 export { type RenderedStatement, type RevisionContent, type RevisionFormat, renderRevision } from './authoring/render-revision';
 export { newRevisionId, slugForMessage } from './authoring/revision-id';
 export { assertWritableMigrationsDir, type WriteRevisionOptions, writeRevision } from './authoring/write-revision';
+export { EMBEDDED_DATABASE, type EmbeddedDatabase, embeddedDataDir, startEmbeddedDatabase } from './database/embedded-default';
+export { type DatabaseSource, type ResolvedDatabase, type ResolveDatabaseOptions, resolveDatabase } from './database/resolve-database';
+export { compileTypeScript, registerTypeScriptLoader } from './config/typescript-loader';
+export { CONFIG_DEFAULTS, type DazzleConfig, defineConfig, type EmptyDatabaseStrategy } from './config/config';
+export { CONFIG_FILE_NAMES, findConfigFile, type LoadedConfig, loadConfig } from './config/load-config';
+export { type CastSafety, classifyCast, type ColumnType } from './generate/cast-safety';
+export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
+export {
+  type GenerateRevisionOptions,
+  type GenerateRevisionResult,
+  generateRevision,
+  type PlannedRevision,
+} from './generate/generate-revision';
+export type { DriftItem, RenameCandidate } from './generate/post-process';
+export type { RenameHint } from './generate/pre-steps';
+export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
+export { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintRevision, lintStatements } from './lint/lint-revision';
+export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
+export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';

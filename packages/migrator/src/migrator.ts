@@ -10,7 +10,7 @@ import { MigratorError } from './errors';
 import { planDowngrade, planUpgrade, resolveRevision } from './graph/plan';
 import type { RevisionGraph } from './graph/revision-graph';
 import { APPLIED_BY, bootstrapInfrastructure, type LedgerRow, updateLedgerChecksum } from './ledger/ledger';
-import { acquireMigrationLock, type LockHolder, releaseMigrationLock } from './lock/migration-lock';
+import { acquireMigrationLock, type LockHolder, releaseMigrationLock, watchForDeadClient } from './lock/migration-lock';
 import { loadRevisionModule, unfilledSteps } from './revision/load-revision';
 import { LINEAGES, type Lineage, type RevisionInfo } from './revision/revision';
 import { type MigrationSource, readRevisionGraph } from './revision/revision-set';
@@ -243,6 +243,7 @@ export class Migrator {
   async #locked<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
     return this.#withRunner(async (db) => {
       const started = performance.now();
+      await watchForDeadClient(db);
       await acquireMigrationLock(db, {
         timeoutMs: this.#options.lockTimeoutMs ?? 60_000,
         onWait: (holder) => this.#emit({ type: 'lock-wait', holder }),

@@ -2,7 +2,7 @@
  * Opens TypeORM DataSources on PostgreSQL and turns connection failures into one-line errors that
  * say which server (password masked) and what to check.
  */
-import type { EntityClass } from '@app/metadata-builder';
+import { type EntityClass, preparePostgresMetadata } from '@app/metadata-builder';
 import { DataSource } from 'typeorm';
 import { MigratorError } from '../errors';
 
@@ -57,9 +57,14 @@ export async function openDataSource(url: string, options: OpenDataSourceOptions
       poolSize: options.poolSize ?? 4,
       connectTimeoutMS: 10_000,
       logging: false,
+      // Never let TypeORM run DDL of its own on connect: extensions are schema changes too.
+      installExtensions: false,
+      uuidExtension: 'pgcrypto',
     });
     try {
-      return await dataSource.initialize();
+      await dataSource.initialize();
+      preparePostgresMetadata(dataSource);
+      return dataSource;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && TRANSIENT_CODES.has(code) && Date.now() + delay < deadline) {

@@ -79,3 +79,19 @@ export async function acquireMigrationLock(db: QueryRunner, options: AcquireLock
 export async function releaseMigrationLock(db: QueryRunner): Promise<void> {
   await db.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS_ID, LOCK_OBJECT_ID]);
 }
+
+/**
+ * A runner killed in the middle of a long statement would keep its session (and the lock) until
+ * the statement ends, because PostgreSQL only notices a vanished client when it next talks to it.
+ * PostgreSQL 14+ can poll the socket while a query runs; ask it to, so the lock frees in seconds.
+ */
+export async function watchForDeadClient(db: QueryRunner): Promise<void> {
+  try {
+    await db.query(`SET client_connection_check_interval = ${DEAD_CLIENT_CHECK_MS}`);
+  } catch (error) {
+    // PostgreSQL 13 and older lack the setting (42704); the lock is still freed when the statement ends.
+    if ((error as { driverError?: { code?: string } }).driverError?.code !== '42704') throw error;
+  }
+}
+
+const DEAD_CLIENT_CHECK_MS = 1_000;

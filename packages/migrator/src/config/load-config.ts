@@ -1,0 +1,108 @@
+/**
+ * Finds and loads `dazzle.config.{ts,mts,cts,js,mjs,cjs}` from the current folder upwards (or the
+ * one --config names). TypeScript configs and the entities they import load without a build step.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { FRAMEWORK_LINEAGE, frameworkMigrationsDir } from '@app/entities-framework';
+import { MigratorError } from '../errors';
+import type { MigrationSource } from '../revision/revision-set';
+import { CONFIG_DEFAULTS, type DazzleConfig } from './config';
+import { registerTypeScriptLoader } from './typescript-loader';
+
+export const CONFIG_FILE_NAMES = [
+  'dazzle.config.ts',
+  'dazzle.config.mts',
+  'dazzle.config.cts',
+  'dazzle.config.js',
+  'dazzle.config.mjs',
+  'dazzle.config.cjs',
+];
+
+export interface LoadedConfig {
+  /** The folder holding the config file: the app root. */
+  readonly root: string;
+  readonly file: string;
+  readonly config: DazzleConfig;
+  readonly appMigrationsDir: string;
+  readonly frameworkMigrationsDir: string;
+  readonly sources: readonly MigrationSource[];
+  readonly version: string;
+}
+
+export function findConfigFile(from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+export async function loadConfig(options: { cwd?: string; configPath?: string } = {}): Promise<LoadedConfig> {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.configPath ? resolve(cwd, options.configPath) : findConfigFile(cwd);
+  if (!file || !existsSync(file)) {
+    throw new MigratorError(
+      'CONFIG_NOT_FOUND',
+      options.configPath
+        ? `The config file ${file} does not exist: check the --config path.`
+        : `No dazzle.config.ts (or .js/.mjs) in ${cwd} or any folder above it: run \`dazzle init\` to create one, or pass --config.`,
+      { cwd },
+    );
+  }
+  const config = await importConfig(file);
+  const root = dirname(file);
+  const appMigrationsDir = resolve(root, config.migrations?.dir ?? CONFIG_DEFAULTS.migrationsDir);
+  const frameworkDir = config.framework?.migrationsDir ? resolve(root, config.framework.migrationsDir) : frameworkMigrationsDir;
+  const frameworkEnabled = config.framework?.enabled !== false;
+  return Object.freeze({
+    root,
+    file,
+    config,
+    appMigrationsDir,
+    frameworkMigrationsDir: frameworkDir,
+    sources: Object.freeze([
+      ...(frameworkEnabled ? [{ lineage: FRAMEWORK_LINEAGE as 'framework', dir: frameworkDir }] : []),
+      { lineage: 'app' as const, dir: appMigrationsDir },
+    ]),
+    version: config.version ?? packageVersion(root),
+  });
+}
+
+async function importConfig(file: string): Promise<DazzleConfig> {
+  let loaded: unknown;
+  try {
+    if (/\.(ts|cts|mts)$/.test(file)) registerTypeScriptLoader();
+    loaded = file.endsWith('.mjs') ? await import(file) : require(file);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
+    throw new MigratorError(
+      'CONFIG_INVALID',
+      `${file} could not be loaded: ${message.slice(0, 400)}. Fix the file (or what it imports) and run the command again.`,
+      { file },
+      error,
+    );
+  }
+  const mod = loaded as { default?: unknown };
+  const config = (mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod) as DazzleConfig | undefined;
+  if (!config || typeof config !== 'object') {
+    throw new MigratorError('CONFIG_INVALID', `${file} must export a config object: \`export default defineConfig({ entities: [...] })\`.`, { file });
+  }
+  if (config.entities !== undefined && !Array.isArray(config.entities)) {
+    throw new MigratorError('CONFIG_INVALID', `${file}: \`entities\` must be a list of entity classes.`, { file });
+  }
+  return config;
+}
+
+function packageVersion(root: string): string {
+  for (let dir = root; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version;
+      return version ?? '0.0.0';
+    }
+    if (dirname(dir) === dir) return '0.0.0';
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Whether changing a column from one PostgreSQL type to another keeps every value. Pure and
+ * table-driven: `safe` casts always succeed without loss (widenings, anything to text); `fallible`
+ * ones keep data when they succeed but can fail on some values (text → integer), so a person
+ * writes or confirms the USING expression; `narrowing` ones can lose or reject data and need an
+ * explicit acknowledgement.
+ */
+
+export type CastSafety = 'safe' | 'fallible' | 'narrowing';
+
+export interface ColumnType {
+  /** TypeORM's normalised type name: `character varying`, `integer`, `numeric`, … */
+  type: string;
+  length?: string;
+  precision?: number | null;
+  scale?: number | null;
+  isArray?: boolean;
+}
+
+const INTEGER_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
+const TEXTUAL = new Set(['character varying', 'varchar', 'text', 'character', 'char']);
+const UNBOUNDED_TEXT = new Set(['text']);
+
+/** Casts that always succeed without loss, beyond the widening rules below. */
+const SAFE_PAIRS = new Set([
+  'real>double precision',
+  'smallint>numeric',
+  'integer>numeric',
+  'bigint>numeric',
+  'timestamp without time zone>timestamp with time zone',
+  'date>timestamp without time zone',
+  'date>timestamp with time zone',
+  'json>jsonb',
+  'jsonb>json',
+  'uuid>character varying',
+  'uuid>text',
+  // Keeps every value or fails whole: an invalid JSON string stops the migration, nothing is lost.
+  'text>jsonb',
+  'character varying>jsonb',
+  'text>json',
+  'character varying>json',
+]);
+
+function lengthOf(column: ColumnType): number | undefined {
+  const n = Number(column.length);
+  return column.length && Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+function classifyScalar(from: ColumnType, to: ColumnType): CastSafety {
+  if (from.type === to.type) {
+    if (TEXTUAL.has(from.type)) {
+      const a = lengthOf(from);
+      const b = lengthOf(to);
+      if (b === undefined) return 'safe';
+      if (a === undefined) return 'narrowing';
+      return b >= a ? 'safe' : 'narrowing';
+    }
+    if (from.type === 'numeric') {
+      const [p1, s1] = [from.precision ?? null, from.scale ?? 0];
+      const [p2, s2] = [to.precision ?? null, to.scale ?? 0];
+      if (p2 === null) return s2 >= s1 ? 'safe' : 'narrowing';
+      if (p1 === null) return 'narrowing';
+      if (s2 < s1) return 'narrowing'; // values would be rounded
+      return p2 - s2 >= p1 - s1 ? 'safe' : 'narrowing';
+    }
+    return 'safe';
+  }
+  if (from.type in INTEGER_WIDTH && to.type in INTEGER_WIDTH) {
+    return INTEGER_WIDTH[to.type]! >= INTEGER_WIDTH[from.type]! ? 'safe' : 'narrowing';
+  }
+  if (UNBOUNDED_TEXT.has(to.type) || (to.type === 'character varying' && lengthOf(to) === undefined)) return 'safe';
+  if (TEXTUAL.has(from.type) && TEXTUAL.has(to.type)) {
+    const b = lengthOf(to);
+    const a = lengthOf(from);
+    return b !== undefined && a !== undefined && b >= a ? 'safe' : 'narrowing';
+  }
+  if (SAFE_PAIRS.has(`${from.type}>${to.type}`)) return 'safe';
+  if (from.type === 'numeric' && to.type in INTEGER_WIDTH) return 'narrowing';
+  if (from.type === 'double precision' && to.type === 'real') return 'narrowing';
+  if (from.type === 'timestamp with time zone' && to.type === 'date') return 'narrowing';
+  return 'fallible';
+}
+
+export function classifyCast(from: ColumnType, to: ColumnType): CastSafety {
+  if (Boolean(from.isArray) !== Boolean(to.isArray)) return 'fallible';
+  return classifyScalar(from, to);
+}

@@ -1,0 +1,43 @@
+/**
+ * `check`: do the committed revisions produce today's entities? Replays every revision into a
+ * shadow database and returns whatever TypeORM would still change, per lineage. Empty means the
+ * history and the entities agree.
+ */
+import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
+import { openDataSource } from '../database/connect';
+import type { MigrationSource } from '../revision/revision-set';
+import { describeStatement, loadSqlParser } from '../sql/statement-facts';
+import { diffSchema } from './schema-diff';
+import { replayRevisions, withShadowDatabase } from './shadow-database';
+import { buildTableLineage } from './table-lineage';
+
+export interface MissingStatement {
+  /** The lineage that needs a revision; undefined when no entity owns the table. */
+  lineage: Lineage | undefined;
+  table: string | undefined;
+  entity: string | undefined;
+  sql: string;
+}
+
+export async function findSchemaDrift(options: {
+  serverUrl: string;
+  sources: readonly MigrationSource[];
+  metadata: BuiltMetadata;
+}): Promise<MissingStatement[]> {
+  return withShadowDatabase(options.serverUrl, async (shadowUrl) => {
+    await replayRevisions(shadowUrl, options.sources);
+    const dataSource = await openDataSource(shadowUrl, { entities: options.metadata.entities });
+    try {
+      await loadSqlParser();
+      const tables = await buildTableLineage(options.metadata, dataSource);
+      const diff = await diffSchema(dataSource);
+      return diff.up.map((sql) => {
+        const facts = describeStatement(sql);
+        const table = tables.tablesOf(facts)[0];
+        return { lineage: [...tables.lineagesOf(facts)][0], table, entity: table ? tables.entityOf(table) : undefined, sql };
+      });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * `revision`: diff the entities against a shadow database replayed to the heads, make the result
+ * safe (pre-steps, post-processing), prove on the shadow that applying it leaves nothing to diff,
+ * lint it, and write it as a readable file with an exact `down`.
+ */
+import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { RenderedStatement, RevisionFormat } from '../authoring/render-revision';
+import { writeRevision } from '../authoring/write-revision';
+import { openDataSource } from '../database/connect';
+import { MigratorError } from '../errors';
+import { singleHead } from '../graph/plan';
+import type { RevisionInfo } from '../revision/revision';
+import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
+import { loadSqlParser } from '../sql/statement-facts';
+import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
+import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
+import { applyRenames, applyTypeChanges, collectRenameHints, type RenameHint, type StepResult } from './pre-steps';
+import { diffSchema } from './schema-diff';
+import { replayRevisions, withShadowDatabase } from './shadow-database';
+import { buildTableLineage } from './table-lineage';
+
+export interface GenerateRevisionOptions {
+  /** A server where a shadow database may be created (usually the development database). */
+  serverUrl: string;
+  sources: readonly MigrationSource[];
+  metadata: BuiltMetadata;
+  lineage: Lineage;
+  message: string;
+  renames?: readonly RenameHint[];
+  /** Accept statements that drop or narrow data. */
+  allowDestructive?: boolean;
+  /** Asked, on a terminal, whether a dropped and an added column are one renamed column. */
+  confirmRename?: (candidate: RenameCandidate) => Promise<boolean>;
+  /** Write a revision with no statements, to fill in by hand. */
+  empty?: boolean;
+  format?: RevisionFormat;
+  now?: Date;
+}
+
+export interface PlannedRevision {
+  up: RenderedStatement[];
+  down: RenderedStatement[];
+  notes: string[];
+  findings: LintFinding[];
+  dependsOn: string[];
+}
+
+export interface GenerateRevisionResult extends PlannedRevision {
+  /** The file written, or undefined when there was nothing to change. */
+  revision: RevisionInfo | undefined;
+}
+
+function pathOfTable(name: string, schema: string | undefined): string {
+  return schema && schema !== 'public' ? `${schema}.${name}` : name;
+}
+
+async function shadowCatalog(dataSource: DataSource): Promise<{ tables: Set<string>; schemas: Set<string> }> {
+  const tables: Array<{ s: string; t: string }> = await dataSource.query(
+    `SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`,
+  );
+  const schemas: Array<{ n: string }> = await dataSource.query('SELECT nspname AS n FROM pg_namespace');
+  return { tables: new Set(tables.map((r) => pathOfTable(r.t, r.s))), schemas: new Set(schemas.map((r) => r.n)) };
+}
+
+function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRevisionOptions): void {
+  if (processed.drift.length > 0) {
+    const first = processed.drift[0]!;
+    const what = first.entity ? `${first.entity}${first.column ? `.${first.column}` : ''}` : first.table;
+    throw new MigratorError(
+      'LINEAGE_DRIFT',
+      `${what} (${first.lineage} lineage) differs from its committed revisions${processed.drift.length > 1 ? ` (and ${processed.drift.length - 1} more change${processed.drift.length > 2 ? 's' : ''})` : ''}: write a ${first.lineage} revision first with \`dazzle db revision --lineage ${first.lineage} -m "…"\`.`,
+      { drift: processed.drift },
+    );
+  }
+  const destructive = [...steps.destructive, ...processed.destructive];
+  if (destructive.length > 0 && !options.allowDestructive) {
+    throw new MigratorError(
+      'DESTRUCTIVE_CHANGE',
+      `This revision would drop or narrow data: ${destructive.map((s) => s.replace(/\s+/g, ' ')).join('; ')}. If that is intended, run again with --allow-destructive.`,
+      { statements: destructive },
+    );
+  }
+}
+
+async function planOnShadow(options: GenerateRevisionOptions, shadowUrl: string): Promise<PlannedRevision | RenameCandidate> {
+  await replayRevisions(shadowUrl, options.sources);
+  const dataSource = await openDataSource(shadowUrl, { entities: options.metadata.entities });
+  let runner: QueryRunner | undefined;
+  try {
+    await loadSqlParser();
+    const tables = await buildTableLineage(options.metadata, dataSource);
+    const catalog = await shadowCatalog(dataSource);
+    runner = dataSource.createQueryRunner();
+    await runner.connect();
+    const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
+    await applyRenames(runner, collectRenameHints(dataSource, tables, options.lineage, options.renames ?? []), steps);
+    const lineageEntities = dataSource.entityMetadatas.filter(
+      (m) => m.tableType !== 'junction' && tables.lineageOfTable(pathOfTable(m.tableName, m.schema)) === options.lineage,
+    );
+    await applyTypeChanges(runner, dataSource, lineageEntities, steps);
+    const processed = postProcess(await diffSchema(dataSource), {
+      lineage: options.lineage,
+      tables,
+      existingTables: catalog.tables,
+      existingSchemas: catalog.schemas,
+    });
+    const candidate = processed.renameCandidates[0];
+    if (candidate && !options.allowDestructive && processed.drift.length === 0) {
+      if (options.confirmRename && (await options.confirmRename(candidate))) return candidate;
+      throw new MigratorError(
+        'RENAME_AMBIGUOUS',
+        `"${candidate.table}" loses column "${candidate.from}" and gains "${candidate.to}". If it was renamed, pass --rename ${candidate.table}.${candidate.from}=${candidate.to} to keep its data; to drop it and add an empty column, pass --allow-destructive.`,
+        { candidates: processed.renameCandidates },
+      );
+    }
+    refuse(processed, steps, options);
+
+    for (const statement of processed.up) await runner.query(statement.sql);
+    const residue = await diffSchema(dataSource);
+    if (residue.up.length > 0) {
+      throw new MigratorError(
+        'GENERATION_DID_NOT_CONVERGE',
+        `After applying the generated statements to the shadow database, TypeORM still finds differences: ${residue.up.join('; ')}. Please report this shape; write this change with --empty meanwhile.`,
+        { residue: residue.up },
+      );
+    }
+    const up = [...steps.up, ...processed.up];
+    const down = [...processed.down, ...steps.down];
+    const acknowledged = options.allowDestructive ? new Set(['drop-table', 'drop-column']) : new Set<string>();
+    const findings = await lintStatements(up.map((s) => s.sql), acknowledged);
+    const notes = [...steps.notes];
+    if (options.allowDestructive && (steps.destructive.length > 0 || processed.destructive.length > 0)) {
+      notes.push(`${ACKNOWLEDGED_MARKER} drop-table`, `${ACKNOWLEDGED_MARKER} drop-column`);
+    }
+    const dependsOn = [...processed.referencedLineages].flatMap((l) => singleHead(readRevisionGraph(options.sources), l) ?? []);
+    return { up, down, notes, findings, dependsOn };
+  } finally {
+    await runner?.release();
+    await dataSource.destroy();
+  }
+}
+
+/**
+ * Generates (and writes) the next revision of a lineage.
+ *
+ * @example
+ * const { revision } = await generateRevision({ serverUrl, sources, metadata, lineage: 'app', message: 'add po_number' });
+ */
+export async function generateRevision(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
+  const graph = readRevisionGraph(options.sources);
+  const head = singleHead(graph, options.lineage);
+  const source = options.sources.find((s) => s.lineage === options.lineage);
+  if (!source) throw new MigratorError('CONFIG_INVALID', `No migrations folder is configured for the ${options.lineage} lineage.`);
+
+  let planned: PlannedRevision;
+  if (options.empty) {
+    planned = { up: [], down: [], notes: ['Written by hand: put the statements in up() and their exact reverse in down().'], findings: [], dependsOn: [] };
+  } else {
+    const outcome = await withShadowDatabase(options.serverUrl, (shadowUrl) => planOnShadow(options, shadowUrl));
+    if ('from' in outcome) {
+      const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };
+      return generateRevision({ ...options, renames: [...(options.renames ?? []), rename] });
+    }
+    planned = outcome;
+    if (planned.up.length === 0) return { ...planned, revision: undefined };
+  }
+  const revision = writeRevision({
+    dir: source.dir,
+    lineage: options.lineage,
+    message: options.message,
+    parents: head ? [head] : [],
+    dependsOn: planned.dependsOn,
+    up: planned.up,
+    down: planned.down,
+    notes: [...planned.notes, ...(planned.findings.length > 0 ? ['Lint:', ...planned.findings.map(formatFinding)] : [])],
+    format: options.format,
+    now: options.now,
+  });
+  return { ...planned, revision };
+}

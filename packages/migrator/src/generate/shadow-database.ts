@@ -1,0 +1,58 @@
+/**
+ * The shadow database: a scratch database on the same server where every committed revision is
+ * replayed to the heads before diffing. Generation and `check` therefore never depend on the
+ * state of someone's local database. It is dropped afterwards, also on failure.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { MigratorError } from '../errors';
+import { maskUrl } from '../database/connect';
+import { Migrator } from '../migrator';
+import type { MigrationSource } from '../revision/revision-set';
+
+async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Creates a shadow database next to `serverUrl`'s database, runs `work` with its URL, drops it.
+ *
+ * @example
+ * await withShadowDatabase(url, async (shadowUrl) => { … });
+ */
+export async function withShadowDatabase<T>(serverUrl: string, work: (shadowUrl: string) => Promise<T>): Promise<T> {
+  const name = `dazzle_shadow_${randomBytes(6).toString('hex')}`;
+  try {
+    await onServer(serverUrl, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE template0`));
+  } catch (error) {
+    throw new MigratorError(
+      'DATABASE_UNREACHABLE',
+      `Could not create the shadow database on ${maskUrl(serverUrl)}: ${(error as Error).message}. The user needs the CREATEDB privilege (ALTER ROLE … CREATEDB), or point --database-url at a development server.`,
+      { url: maskUrl(serverUrl) },
+      error,
+    );
+  }
+  const shadowUrl = new URL(serverUrl);
+  shadowUrl.pathname = `/${name}`;
+  try {
+    return await work(shadowUrl.toString());
+  } finally {
+    await onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  }
+}
+
+/** Replays every committed revision of every source into the (empty) shadow database. */
+export async function replayRevisions(shadowUrl: string, sources: readonly MigrationSource[]): Promise<number> {
+  const migrator = await Migrator.connect({ databaseUrl: shadowUrl, sources });
+  try {
+    return (await migrator.upgrade()).revisions.length;
+  } finally {
+    await migrator.close();
+  }
+}
