@@ -30,7 +30,14 @@ export {
   type ResolvedParam,
   type SqlExecutor,
 } from './params/parameter-store';
-export { CREATE_PARAMS_TABLE_SQL, INFRASTRUCTURE_TABLES, LEDGER_TABLE, PARAMS_TABLE } from './params/params-table';
+export {
+  CREATE_PARAMS_TABLE_SQL,
+  CREATE_TYPEORM_METADATA_TABLE_SQL,
+  INFRASTRUCTURE_TABLES,
+  LEDGER_TABLE,
+  PARAMS_TABLE,
+  TYPEORM_METADATA_TABLE,
+} from './params/params-table';
 export {
   columnRenameHints,
   RenamedFrom,

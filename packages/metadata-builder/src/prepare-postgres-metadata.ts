@@ -6,6 +6,7 @@
  * - a string default containing a quote is emitted unescaped (`DEFAULT 'it's'`): escape it;
  * - a default written as a cast literal (`'{}'::jsonb`) is read back without the cast and
  *   re-diffed forever: keep the literal, PostgreSQL adds the cast itself;
+ * - a numeric default is read back with the column's scale (1.5 → 1.50) and re-diffed: write it so;
  * - a `gen_random_uuid()` default on a uuid column is read back as a generated uuid column and
  *   re-diffed forever: declare it as the generated column it is.
  */
@@ -18,7 +19,11 @@ export function preparePostgresMetadata(dataSource: DataSource): void {
   for (const entity of dataSource.entityMetadatas) {
     for (const column of entity.columns) {
       const value: unknown = column.default;
-      if (typeof value === 'string' && value.includes("'")) {
+      if (typeof value === 'number' && (column.type === 'numeric' || column.type === 'decimal') && column.scale) {
+        // PostgreSQL stores 1.5 in numeric(6,2) as 1.50 and reports it so; say it the same way.
+        const literal = value.toFixed(column.scale);
+        column.default = () => literal;
+      } else if (typeof value === 'string' && value.includes("'")) {
         column.default = value.replace(/'/g, "''");
       } else if (typeof value === 'function') {
         const expression = String((value as () => unknown)()).trim();

@@ -4,18 +4,20 @@
  * migration lock. Each operation returns what it did, so the CLI, the server and tests render the
  * same truth.
  */
+import type { EntityClass } from '@app/metadata-builder';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { openDataSource } from './database/connect';
 import { MigratorError } from './errors';
 import { planDowngrade, planUpgrade, resolveRevision } from './graph/plan';
 import type { RevisionGraph } from './graph/revision-graph';
-import { APPLIED_BY, bootstrapInfrastructure, type LedgerRow, updateLedgerChecksum } from './ledger/ledger';
+import { APPLIED_BY, bootstrapInfrastructure, insertLedgerRow, type LedgerRow, updateLedgerChecksum } from './ledger/ledger';
 import { acquireMigrationLock, type LockHolder, releaseMigrationLock, watchForDeadClient } from './lock/migration-lock';
 import { loadRevisionModule, unfilledSteps } from './revision/load-revision';
 import { LINEAGES, type Lineage, type RevisionInfo } from './revision/revision';
 import { type MigrationSource, readRevisionGraph } from './revision/revision-set';
 import { assertConsistent, type DatabaseState, readDatabaseState } from './run/database-state';
 import { type Direction, executeRevision, type RevisionOutcome } from './run/execute-revision';
+import { isEmptyDatabase, missingTableStatements } from './run/create-all';
 import { renderRevisionSql } from './run/offline-sql';
 import { stampRevisions } from './run/stamp';
 
@@ -39,12 +41,19 @@ export interface MigratorOptions {
 export interface UpgradeOptions {
   /** `heads` (default), `<lineage>@head`, `+N`, `<lineage>@+N`, or a revision id. */
   target?: string;
+  /**
+   * On a database with no tables and an empty ledger, create every table from these entities and
+   * stamp the heads in one transaction, instead of replaying every revision.
+   */
+  createAllFrom?: readonly EntityClass[];
   /** Applied revisions whose changed files are accepted (their ledger checksum is updated). */
   acceptChecksums?: readonly string[] | 'all';
 }
 
 export interface RunResult {
   readonly revisions: readonly RevisionOutcome[];
+  /** How pending revisions were brought in: run one by one, or created from entities and stamped. */
+  readonly method: 'replay' | 'create-all';
   /** True when the database was already where the target asked. */
   readonly noop: boolean;
   readonly durationMs: number;
@@ -115,7 +124,7 @@ export class Migrator {
     const quick = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
     if (quick.bootstrapped && quick.checksumMismatches.length === 0 && quick.unknown.length === 0) {
       if (planUpgrade(this.#graph, quick.applied, options.target).length === 0) {
-        return { revisions: [], noop: true, durationMs: performance.now() - started };
+        return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
       }
     }
     return this.#locked(async (db) => {
@@ -127,9 +136,13 @@ export class Migrator {
         this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
       }
       const plan = planUpgrade(this.#graph, state.applied, options.target);
+      if (options.createAllFrom && state.ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db))) {
+        const revisions = await this.#createAllAndStamp(db, options.createAllFrom, plan);
+        return { revisions, method: 'create-all', noop: false, durationMs: performance.now() - started };
+      }
       this.#assertFilled(plan);
       const revisions = await this.#run(db, plan, 'up');
-      return { revisions, noop: revisions.length === 0, durationMs: performance.now() - started };
+      return { revisions, method: 'replay', noop: revisions.length === 0, durationMs: performance.now() - started };
     });
   }
 
@@ -145,7 +158,7 @@ export class Migrator {
       assertConsistent(state);
       const plan = planDowngrade(this.#graph, state.applied, target);
       const revisions = await this.#run(db, plan, 'down');
-      return { revisions, noop: revisions.length === 0, durationMs: performance.now() - started };
+      return { revisions, method: 'replay', noop: revisions.length === 0, durationMs: performance.now() - started };
     });
   }
 
@@ -189,6 +202,31 @@ export class Migrator {
     });
   }
 
+  /**
+   * Creates the tables of these entities that do not exist yet, and never alters an existing
+   * one: running it twice changes nothing. Returns the statements it ran.
+   */
+  async createAll(entities: readonly EntityClass[]): Promise<string[]> {
+    return this.#locked(async (db) => {
+      await bootstrapInfrastructure(db);
+      const source = await openDataSource(this.#options.databaseUrl, { entities, poolSize: 1 });
+      try {
+        const statements = await missingTableStatements(source, db);
+        await db.startTransaction();
+        try {
+          for (const sql of statements) await db.query(sql);
+          await db.commitTransaction();
+        } catch (error) {
+          await db.rollbackTransaction();
+          throw error;
+        }
+        return statements;
+      } finally {
+        await source.destroy();
+      }
+    });
+  }
+
   /** The SQL `upgrade` would run, as a script; reads the ledger (if any) but changes nothing. */
   async renderUpgradeSql(options: UpgradeOptions & { fromBase?: boolean } = {}): Promise<string> {
     const applied = options.fromBase ? new Set<string>() : (await this.#withRunner((db) => readDatabaseState(db, this.#graph))).applied;
@@ -211,6 +249,30 @@ export class Migrator {
       parts.push(await renderRevisionSql(info, await loadRevisionModule(info), direction));
     }
     return parts.length === 0 ? '-- Nothing to do: the database is already at the target.\n' : `${parts.join('\n\n')}\n`;
+  }
+
+  async #createAllAndStamp(db: QueryRunner, entities: readonly EntityClass[], plan: readonly string[]): Promise<RevisionOutcome[]> {
+    const source = await openDataSource(this.#options.databaseUrl, { entities, poolSize: 1 });
+    try {
+      const statements = await missingTableStatements(source, db);
+      const started = performance.now();
+      await db.startTransaction();
+      try {
+        for (const sql of statements) await db.query(sql);
+        for (const id of plan) await insertLedgerRow(db, this.#graph.get(id)!, 0, 'create-all');
+        await db.commitTransaction();
+      } catch (error) {
+        await db.rollbackTransaction();
+        throw error;
+      }
+      const durationMs = performance.now() - started;
+      return plan.map((id) => {
+        const info = this.#graph.get(id)!;
+        return { id, lineage: info.lineage, message: info.message, direction: 'up' as const, durationMs: durationMs / plan.length };
+      });
+    } finally {
+      await source.destroy();
+    }
   }
 
   async #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {

@@ -38,7 +38,7 @@ describe('upgrade and downgrade', () => {
       const first = await migrator.upgrade();
       expect(first.revisions.map((r) => r.id)).toEqual(chain.map((r) => r.id));
       expect(await ledgerIds(db.url)).toEqual(chain.map((r) => r.id));
-      expect(await tables(db.url)).toEqual(['_dazzle_migrations', '_dazzle_params', 'customer']);
+      expect(await tables(db.url)).toEqual(['_dazzle_migrations', '_dazzle_params', 'customer', 'typeorm_metadata']);
       const second = await migrator.upgrade();
       expect(second).toMatchObject({ noop: true, revisions: [] });
       expect((await migrator.current()).atHeads).toBe(true);
@@ -98,7 +98,7 @@ describe('upgrade and downgrade', () => {
       expect(await tables(db.url)).toContain('a');
       await migrator.downgrade('app@base');
       expect(await ledgerIds(db.url)).toEqual([]);
-      expect(await tables(db.url)).toEqual(['_dazzle_migrations', '_dazzle_params']);
+      expect(await tables(db.url)).toEqual(['_dazzle_migrations', '_dazzle_params', 'typeorm_metadata']);
       await migrator.upgrade({ target: '+1' });
       expect(await ledgerIds(db.url)).toEqual([chain[0]!.id]);
     } finally {

@@ -19,5 +19,21 @@ export const CREATE_PARAMS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS "${PARAMS_TAB
 /** The ledger of applied revisions; owned by the migrator, named here so nothing else can claim it. */
 export const LEDGER_TABLE = '_dazzle_migrations';
 
+/**
+ * TypeORM keeps the expressions of generated columns in this side table and reads them back when
+ * it diffs. It is created empty at bootstrap, like the ledger; only revisions write to it, so it
+ * stays under the ledger like every other schema fact.
+ */
+export const TYPEORM_METADATA_TABLE = 'typeorm_metadata';
+
+export const CREATE_TYPEORM_METADATA_TABLE_SQL = `CREATE TABLE IF NOT EXISTS "${TYPEORM_METADATA_TABLE}" (
+  "type" varchar NOT NULL,
+  "database" varchar,
+  "schema" varchar,
+  "table" varchar,
+  "name" varchar,
+  "value" text
+)`;
+
 /** Tables the framework creates outside any entity; no entity may use these names. */
-export const INFRASTRUCTURE_TABLES: readonly string[] = Object.freeze([PARAMS_TABLE, LEDGER_TABLE]);
+export const INFRASTRUCTURE_TABLES: readonly string[] = Object.freeze([PARAMS_TABLE, LEDGER_TABLE, TYPEORM_METADATA_TABLE]);

@@ -15,7 +15,7 @@ import { type MigrationSource, readRevisionGraph } from '../revision/revision-se
 import { loadSqlParser } from '../sql/statement-facts';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
-import { applyRenames, applyTypeChanges, collectRenameHints, type RenameHint, type StepResult } from './pre-steps';
+import { applyRenames, applyRequiredExtensions, applyTypeChanges, collectRenameHints, type RenameHint, type StepResult } from './pre-steps';
 import { diffSchema } from './schema-diff';
 import { replayRevisions, withShadowDatabase } from './shadow-database';
 import { buildTableLineage } from './table-lineage';
@@ -98,6 +98,7 @@ async function planOnShadow(options: GenerateRevisionOptions, shadowUrl: string)
     const lineageEntities = dataSource.entityMetadatas.filter(
       (m) => m.tableType !== 'junction' && tables.lineageOfTable(pathOfTable(m.tableName, m.schema)) === options.lineage,
     );
+    await applyRequiredExtensions(runner, lineageEntities, steps);
     await applyTypeChanges(runner, dataSource, lineageEntities, steps);
     const processed = postProcess(await diffSchema(dataSource), {
       lineage: options.lineage,

@@ -138,3 +138,20 @@ export async function applyTypeChanges(runner: QueryRunner, dataSource: DataSour
     }
   }
 }
+
+/** Column types that live in an extension: a revision that uses them must create it first. */
+const EXTENSION_OF_TYPE: Record<string, string> = { citext: 'citext', hstore: 'hstore', ltree: 'ltree', cube: 'cube' };
+
+export async function applyRequiredExtensions(runner: QueryRunner, entities: readonly EntityMetadata[], result: StepResult): Promise<void> {
+  const needed = new Set(entities.flatMap((m) => m.columns.flatMap((c) => EXTENSION_OF_TYPE[String(c.type)] ?? [])));
+  if (needed.size === 0) return;
+  const installed: Array<{ extname: string }> = await runner.query('SELECT extname FROM pg_extension');
+  for (const extension of [...needed].sort()) {
+    if (installed.some((row) => row.extname === extension)) continue;
+    const up = `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension)}`;
+    await runner.query(up);
+    result.up.push({ sql: up, note: `the ${extension} type comes from an extension` });
+    result.down.push({ sql: `DROP EXTENSION IF EXISTS ${quoteIdent(extension)}` });
+    result.notes.push(`Creates the ${extension} extension.`);
+  }
+}

@@ -10,8 +10,18 @@ export interface SchemaDiff {
   readonly down: readonly string[];
 }
 
+/**
+ * TypeORM records generated-column expressions in `typeorm_metadata` under the current database's
+ * name. Generated against a shadow database, that name would be baked into the revision; say
+ * `current_database()` instead so the statement means the same on every database it runs on.
+ */
+function portable(sql: string, database: string): string {
+  return sql.includes('"typeorm_metadata"') ? sql.split(`'${database}'`).join('current_database()') : sql;
+}
+
 export async function diffSchema(dataSource: DataSource): Promise<SchemaDiff> {
   const log = await dataSource.driver.createSchemaBuilder().log();
-  const text = (q: { query: string; parameters?: unknown[] }) => inlineParameters(q.query, q.parameters ?? []).trim();
+  const [{ name }] = (await dataSource.query('SELECT current_database() AS name')) as Array<{ name: string }>;
+  const text = (q: { query: string; parameters?: unknown[] }) => portable(inlineParameters(q.query, q.parameters ?? []).trim(), name!);
   return { up: log.upQueries.map(text), down: [...log.downQueries].reverse().map(text) };
 }

@@ -3,7 +3,7 @@
  * every write to it happens in the same transaction as the revision it records.
  */
 import { hostname } from 'node:os';
-import { CREATE_PARAMS_TABLE_SQL, LEDGER_TABLE } from '@app/entities-framework';
+import { CREATE_PARAMS_TABLE_SQL, CREATE_TYPEORM_METADATA_TABLE_SQL, LEDGER_TABLE } from '@app/entities-framework';
 import type { QueryRunner } from 'typeorm';
 import type { Lineage, RevisionInfo } from '../revision/revision';
 
@@ -42,15 +42,17 @@ export const APPLIED_BY = `${hostname()}:${process.pid}`;
 /** Whether the ledger and `_dazzle_params` exist, in one round trip. */
 export async function infrastructureExists(db: QueryRunner): Promise<boolean> {
   const [row] = await db.query(
-    `SELECT to_regclass('"${LEDGER_TABLE}"') IS NOT NULL AND to_regclass('"_dazzle_params"') IS NOT NULL AS "ready"`,
+    `SELECT to_regclass('"${LEDGER_TABLE}"') IS NOT NULL AND to_regclass('"_dazzle_params"') IS NOT NULL
+       AND to_regclass('"typeorm_metadata"') IS NOT NULL AS "ready"`,
   );
   return row.ready === true;
 }
 
-/** Creates the ledger and `_dazzle_params` if missing: the only DDL outside revisions, by design. */
+/** Creates the ledger, `_dazzle_params` and TypeORM's side table if missing: the only DDL outside revisions, by design. */
 export async function bootstrapInfrastructure(db: QueryRunner): Promise<void> {
   await db.query(CREATE_LEDGER_SQL);
   await db.query(CREATE_PARAMS_TABLE_SQL);
+  await db.query(CREATE_TYPEORM_METADATA_TABLE_SQL);
 }
 
 export async function readLedger(db: QueryRunner): Promise<LedgerRow[]> {
