@@ -44,3 +44,6 @@ export { replayRevisions, withShadowDatabase } from './generate/shadow-database'
 export { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintRevision, lintStatements } from './lint/lint-revision';
 export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
+// Re-exported so the CLI and server need only the migrator's public door for these.
+export { DazzleError, isDazzleError } from '@app/entities-framework';
+export { type BuiltMetadata, buildMetadata, type EntityClass } from '@app/metadata-builder';

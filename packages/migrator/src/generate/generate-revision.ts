@@ -6,6 +6,7 @@
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement, RevisionFormat } from '../authoring/render-revision';
+import { slugForMessage } from '../authoring/revision-id';
 import { writeRevision } from '../authoring/write-revision';
 import { openDataSource } from '../database/connect';
 import { MigratorError } from '../errors';
@@ -149,6 +150,7 @@ async function planOnShadow(options: GenerateRevisionOptions, shadowUrl: string)
  * const { revision } = await generateRevision({ serverUrl, sources, metadata, lineage: 'app', message: 'add po_number' });
  */
 export async function generateRevision(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
+  slugForMessage(options.message); // refuse an unusable message before any work
   const graph = readRevisionGraph(options.sources);
   const head = singleHead(graph, options.lineage);
   const source = options.sources.find((s) => s.lineage === options.lineage);

@@ -1,0 +1,66 @@
+/** `dazzle db check` (CI) and `dazzle db lint`. */
+import { findSchemaDrift, formatFinding, type LintFinding, lintRevision, type RevisionInfo, readRevisionGraph } from '@app/migrator';
+import type { Command } from 'commander';
+import { AppContext, withApp } from '../app-context';
+import { EXIT_FAILURE } from '../cli-error';
+import { globalsOf, reporterFor } from '../program-support';
+
+export function registerCheck(db: Command): void {
+  db.command('check')
+    .description('fail when the database has pending revisions or the entities differ from what the revisions produce')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExample (CI):\n  dazzle db check || exit 1')
+    .action(async (_options: unknown, command: Command) => {
+      const globals = globalsOf(command);
+      const reporter = reporterFor(globals);
+      await withApp(globals, reporter, async (app) => {
+        const database = await app.database();
+        const state = await (await app.migrator()).current();
+        const missing = await findSchemaDrift({ serverUrl: database.url, sources: app.config.sources, metadata: app.metadata() });
+        const ok = state.pending.length === 0 && state.unknown.length === 0 && missing.length === 0;
+        reporter.document({ ok, pending: state.pending.map((r) => r.id), unknown: state.unknown.map((r) => r.id), missing });
+        if (state.pending.length > 0) reporter.line(`Pending on the database: ${state.pending.map((r) => r.id).join(', ')} — run \`dazzle db upgrade\`.`);
+        if (state.unknown.length > 0) reporter.line(`The database is ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}.`);
+        if (missing.length > 0) {
+          const lineages = [...new Set(missing.map((m) => m.lineage ?? 'app'))];
+          reporter.line(`The entities differ from the committed revisions; a revision would contain:`);
+          for (const m of missing) reporter.line(`  [${m.lineage ?? '?'}] ${m.sql}`);
+          reporter.line(`Write it with: ${lineages.map((l) => `dazzle db revision --lineage ${l} -m "…"`).join(' and ')}`);
+        }
+        if (ok) reporter.line(reporter.style('OK: the database is at heads and the revisions reproduce the entities.', 'green'));
+        else process.exitCode = EXIT_FAILURE;
+      });
+    });
+
+  db.command('lint')
+    .description("classify a revision's statements by PostgreSQL's locking and data rules")
+    .argument('[revision]', 'a revision id or prefix (default: every revision of the lineage)')
+    .option('--lineage <lineage>', 'framework or app', 'app')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', '\nExample:\n  dazzle db lint 20261124')
+    .action(async (revision: string | undefined, options: { lineage: string }, command: Command) => {
+      const globals = globalsOf(command);
+      const reporter = reporterFor(globals);
+      const app = await AppContext.load(globals, reporter);
+      const graph = readRevisionGraph(app.config.sources);
+      const { resolveRevision } = await import('@app/migrator');
+      const targets: RevisionInfo[] = revision
+        ? [graph.get(resolveRevision(graph, revision))!]
+        : graph.lineageRevisions(options.lineage === 'framework' ? 'framework' : 'app');
+      const results: Array<{ revision: string; findings: LintFinding[] }> = [];
+      for (const info of targets) results.push({ revision: info.id, findings: await lintRevision(info) });
+      reporter.document(results);
+      let errors = 0;
+      for (const { revision: id, findings } of results) {
+        if (findings.length === 0) continue;
+        reporter.line(id);
+        for (const f of findings) {
+          if (f.severity === 'error') errors += 1;
+          reporter.line(`  ${reporter.style(formatFinding(f), f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'dim')}`);
+        }
+      }
+      const total = results.reduce((n, r) => n + r.findings.length, 0);
+      reporter.line(`${results.length} revision${results.length === 1 ? '' : 's'} linted: ${total} finding${total === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}.`);
+      if (errors > 0) process.exitCode = EXIT_FAILURE;
+    });
+}

@@ -1,0 +1,48 @@
+/** `dazzle serve`: migrate to heads under the lock (or verify, with --no-migrate), then serve. */
+import type { Command } from 'commander';
+import { AppContext } from '../app-context';
+import { UsageError } from '../cli-error';
+import { globalsOf, reporterFor } from '../program-support';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('migrate the database to heads under the migration lock, then serve the app over HTTP')
+    .option('--port <port>', 'port to listen on (default: config, then PORT, then 3000)')
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--no-migrate', 'do not migrate: verify the database is at heads and refuse to start otherwise')
+    .addHelpText('after', '\nExamples:\n  dazzle serve\n  DATABASE_URL=postgres://… dazzle serve --no-migrate --port 8080')
+    .action(async (options: { port?: string; host?: string; migrate: boolean }, command: Command) => {
+      const globals = globalsOf(command);
+      const reporter = reporterFor(globals);
+      const port = options.port ?? process.env.PORT;
+      if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--port must be a number, got "${port}".`);
+      const app = await AppContext.load(globals, reporter);
+      const { startServer } = await import('@app/server');
+      let server: Awaited<ReturnType<typeof startServer>> | undefined;
+      try {
+        const database = await app.database();
+        server = await startServer({
+          config: app.config,
+          databaseUrl: database.url,
+          host: options.host,
+          port: port === undefined ? undefined : Number(port),
+          migrate: options.migrate,
+          lockTimeoutMs: app.lockTimeoutMs(),
+          log: (line) => reporter.note(line),
+        });
+      } catch (error) {
+        await app.release();
+        throw error;
+      }
+      reporter.line(`Serving on ${server.url} (Ctrl-C to stop).`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          reporter.note(`${signal}: finishing in-flight requests…`);
+          void server!.close().then(() => app.release()).then(resolve, resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+    });
+}

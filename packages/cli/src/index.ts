@@ -1,0 +1,3 @@
+/** @app/cli: the `dazzle` command, and `defineConfig` for an app's dazzle.config.ts. */
+export { type DazzleConfig, defineConfig } from '@app/migrator';
+export { buildProgram, run, VERSION } from './program';

@@ -1,0 +1,112 @@
+/**
+ * Server startup, in the order production needs: connect (retrying a database that is not up
+ * yet), migrate to heads under the lock (or verify, with migrate: false), and only then listen.
+ * Any refusal (failed revision, two heads, changed checksum, database ahead) happens before the
+ * port opens, so a broken deploy never receives traffic.
+ */
+import { createVirtualStores, type VirtualStores } from '@app/entities-framework';
+import { buildMetadata } from '@app/metadata-builder';
+import { CONFIG_DEFAULTS, type LoadedConfig, maskUrl, openDataSource, type RunResult } from '@app/migrator';
+import { buildApp } from './http/build-app';
+import { migrateOnStart } from './startup/migrate-on-start';
+
+export interface StartServerOptions {
+  config: LoadedConfig;
+  databaseUrl: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Migrate to heads before listening (default). False: verify the database is at heads, refuse otherwise. */
+  migrate?: boolean;
+  lockTimeoutMs?: number;
+  /** Retry a database that is not up yet, with backoff, this long. Default: config, then 30 s. */
+  connectRetryMs?: number;
+  /** Bearer token for admin routes. Default: DAZZLE_ADMIN_TOKEN, then the config. */
+  adminToken?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly stores: VirtualStores;
+  /** What the startup migration did; undefined with migrate: false. */
+  readonly migration: RunResult | undefined;
+  /** Stops accepting, finishes in-flight requests, closes the pools. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an app's HTTP server.
+ *
+ * @example
+ * const server = await startServer({ config: await loadConfig(), databaseUrl: process.env.DATABASE_URL! });
+ * process.once('SIGTERM', () => server.close());
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const stores = createVirtualStores();
+  const log = (line: string) => {
+    stores.logs.append('info', line);
+    options.log?.(line);
+  };
+  const config = options.config.config;
+  const metadata = buildMetadata({ entities: config.entities ?? [], framework: config.framework });
+  log(`Starting against ${maskUrl(options.databaseUrl)}`);
+  const { migrator, result } = await migrateOnStart({
+    config: options.config,
+    metadata,
+    databaseUrl: options.databaseUrl,
+    migrate: options.migrate !== false,
+    lockTimeoutMs: options.lockTimeoutMs ?? config.database?.lockTimeoutMs ?? CONFIG_DEFAULTS.lockTimeoutMs,
+    connectRetryMs: options.connectRetryMs ?? config.database?.connectRetryMs ?? 30_000,
+    runs: stores['process-runs'],
+    log,
+  });
+  if (result) log(result.noop ? 'Schema already at heads.' : `Applied ${result.revisions.length} revision(s) (${result.method}).`);
+
+  let dataSource: Awaited<ReturnType<typeof openDataSource>> | undefined;
+  try {
+    dataSource = await openDataSource(options.databaseUrl, { entities: metadata.entities, applicationName: 'dazzle-server', poolSize: 10 });
+    const db = dataSource;
+    stores.health.register('database', async () => {
+      await db.query('SELECT 1');
+      return { status: 'healthy' };
+    });
+    stores.health.register('migrations', async () => {
+      const state = await migrator.current();
+      return state.atHeads ? { status: 'healthy', message: 'at heads' } : { status: 'degraded', message: `${state.pending.length} pending` };
+    });
+    let ready = false;
+    const app = await buildApp(
+      {
+        dataSource,
+        metadata,
+        migrator,
+        stores,
+        adminToken: options.adminToken ?? process.env.DAZZLE_ADMIN_TOKEN ?? config.server?.adminToken,
+        isReady: () => ready,
+      },
+      options.config.version,
+    );
+    const address = await app.listen({ host: options.host ?? config.server?.host ?? CONFIG_DEFAULTS.host, port: options.port ?? config.server?.port ?? CONFIG_DEFAULTS.port });
+    ready = true;
+    const port = app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : 0;
+    log(`Listening on ${address}`);
+    return {
+      url: address,
+      port,
+      stores,
+      migration: result,
+      close: async () => {
+        ready = false;
+        await app.close();
+        await db.destroy();
+        await migrator.close();
+      },
+    };
+  } catch (error) {
+    await dataSource?.destroy();
+    await migrator.close();
+    throw error;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The schema step of startup: under the migration lock, bring the database to the heads (or,
+ * with --no-migrate, only verify it is there). Nothing else may change the schema at startup.
+ * A run that applies revisions is recorded as a DeployHistory row and as a ProcessRun.
+ */
+import type { ProcessRunStore } from '@app/entities-framework';
+import type { BuiltMetadata } from '@app/metadata-builder';
+import { type LoadedConfig, Migrator, type RunResult } from '@app/migrator';
+import { ServerError } from '../server-errors';
+
+export interface MigrateOnStartOptions {
+  config: LoadedConfig;
+  metadata: BuiltMetadata;
+  databaseUrl: string;
+  migrate: boolean;
+  lockTimeoutMs: number;
+  connectRetryMs: number;
+  runs: ProcessRunStore;
+  log: (line: string) => void;
+}
+
+export interface MigrateOnStartResult {
+  result: RunResult | undefined;
+  migrator: Migrator;
+}
+
+export async function migrateOnStart(options: MigrateOnStartOptions): Promise<MigrateOnStartResult> {
+  const run = options.runs.start(options.migrate ? 'startup-migration' : 'startup-schema-check');
+  try {
+    const migrator = await Migrator.connect({
+      databaseUrl: options.databaseUrl,
+      sources: options.config.sources,
+      lockTimeoutMs: options.lockTimeoutMs,
+      connectRetryMs: options.connectRetryMs,
+      onEvent: (event) => {
+        if (event.type === 'revision-start') {
+          run.step(event.revision.id);
+          options.log(`Applying ${event.revision.lineage} revision ${event.revision.id}`);
+        }
+        if (event.type === 'lock-wait') options.log(`Waiting for the migration lock held by ${event.holder?.applicationName ?? 'another runner'}`);
+      },
+    });
+    if (!options.migrate) {
+      const state = await migrator.current();
+      if (!state.atHeads || state.checksumMismatches.length > 0) {
+        await migrator.close();
+        const pending = state.pending.map((r) => r.id);
+        const problems = [
+          pending.length > 0 ? `pending: ${pending.join(', ')}` : '',
+          state.unknown.length > 0 ? `ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}` : '',
+          state.checksumMismatches.length > 0 ? `changed since applied: ${state.checksumMismatches.map((m) => m.id).join(', ')}` : '',
+        ].filter(Boolean);
+        throw new ServerError(
+          'NOT_AT_HEADS',
+          `The database is not at the code's heads (${problems.join('; ')}); started with --no-migrate, so run \`dazzle db upgrade\` in the release step first.`,
+          { pending, unknown: state.unknown.map((r) => r.id) },
+        );
+      }
+      run.complete();
+      return { result: undefined, migrator };
+    }
+    const createAllFrom = options.config.config.emptyDatabase === 'create-all' ? options.metadata.entities : undefined;
+    const result = await migrator.upgrade({ createAllFrom });
+    if (!result.noop) await recordDeploy(migrator, options.config.version);
+    run.complete();
+    return { result, migrator };
+  } catch (error) {
+    run.fail(error);
+    throw error;
+  }
+}
+
+async function recordDeploy(migrator: Migrator, version: string): Promise<void> {
+  const [table] = (await migrator.dataSource.query(`SELECT to_regclass('"deploy_history"') IS NOT NULL AS "exists"`)) as Array<{ exists: boolean }>;
+  if (!table?.exists) return; // an app built without the framework lineage has no DeployHistory
+  const [previous] = (await migrator.dataSource.query(
+    `SELECT "version" FROM "deploy_history" WHERE "status" = 'completed' ORDER BY "deployed_at" DESC LIMIT 1`,
+  )) as Array<{ version: string }>;
+  await migrator.dataSource.query(
+    `INSERT INTO "deploy_history" ("version", "previous_version", "deployed_by", "status") VALUES ($1, $2, $3, 'completed')`,
+    [version, previous?.version ?? null, `dazzle serve ${process.pid}`],
+  );
+}
