@@ -121,9 +121,12 @@ export async function startEmbeddedDatabase(appRoot: string, log: (line: string)
     const raced = runningPort(dataDir);
     if (raced && (await answers(raced))) return reuse(raced);
     const tail = logs.join('').trim().split('\n').slice(-3).join(' ').trim();
+    const permission = asRoot && /Permission denied/.test(`${tail} ${String(error)}`)
+      ? ' Started as root, PostgreSQL runs as the `postgres` user, which must be able to enter every folder above it (chmod o+x).'
+      : '';
     throw new MigratorError(
       'EMBEDDED_POSTGRES_FAILED',
-      `The embedded PostgreSQL in ${dataDir} did not start: ${error instanceof Error ? error.message : String(error ?? 'it exited early')} ${tail}. Set DATABASE_URL to use another server, or delete ${dataDir} to start afresh (its data is lost).`,
+      `The embedded PostgreSQL in ${dataDir} did not start: ${error instanceof Error ? error.message : String(error ?? 'it exited early')} ${tail}.${permission} Set DATABASE_URL to use another server, or delete ${dataDir} to start afresh (its data is lost).`,
       { dataDir },
       error,
     );
