@@ -15,7 +15,19 @@ export async function buildApp(context: RouteContext, version: string): Promise<
     // Unknown filters must be refused, not silently dropped (Fastify's default removes them), and a
     // number sent for a string field is a 400, not a silent conversion: no type coercion anywhere.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true, allErrors: false } },
-    forceCloseConnections: false,
+    // On close: in-flight requests finish, idle keep-alive connections are closed at once.
+    forceCloseConnections: 'idle',
+  });
+
+  // A keep-alive connection whose request was in flight when the close began would otherwise stay
+  // open (and keep the process alive) until its idle timeout: tell the client to close it.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -67,10 +67,12 @@ function registerEntity(app: FastifyInstance, context: RouteContext, entity: Ent
   const params = { type: 'object', properties: { id: idSchema.format === 'uuid' ? idSchema : { type: 'string' } }, required: ['id'] };
   const find = (id: unknown) => repository.findOneBy({ [primary.propertyName]: id } as FindOptionsWhere<ObjectLiteral>);
 
-  app.get(`${path}/:id`, { schema: { tags, params } }, async (request, reply) => {
-    const row = await find((request.params as { id: unknown }).id);
-    return row ?? reply.code(404).send({ error: `no ${entity.name} with that id` });
-  });
+  app.get(`${path}/:id`, { schema: { tags, params } }, async (request, reply) =>
+    write(reply, async () => {
+      const row = await find((request.params as { id: unknown }).id);
+      return row ?? reply.code(404).send({ error: `no ${entity.name} with that id` });
+    }),
+  );
 
   app.patch(`${path}/:id`, { schema: { tags, params, body: bodySchema(entity, 'update') } }, async (request, reply) =>
     write(reply, async () => {
