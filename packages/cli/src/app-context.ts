@@ -48,7 +48,10 @@ export class AppContext {
   }
 
   metadata(): BuiltMetadata {
-    return buildMetadata({ entities: this.config.config.entities ?? [], framework: this.config.config.framework });
+    return buildMetadata({
+      entities: this.config.config.entities ?? [],
+      framework: this.config.config.framework,
+    });
   }
 
   lockTimeoutMs(): number {
@@ -64,7 +67,12 @@ export class AppContext {
         appRoot: this.config.root,
         log: (line) => this.reporter.note(this.reporter.style(line, 'dim')),
       });
-      this.reporter.note(this.reporter.style(`Database: ${this.#database.display} (${SOURCE_LABEL[this.#database.source]})`, 'dim'));
+      this.reporter.note(
+        this.reporter.style(
+          `Database: ${this.#database.display} (${SOURCE_LABEL[this.#database.source]})`,
+          'dim',
+        ),
+      );
     }
     return this.#database;
   }
@@ -91,12 +99,16 @@ export class AppContext {
     const r = this.reporter;
     switch (event.type) {
       case 'lock-wait': {
-        const who = event.holder ? `${event.holder.applicationName} (pid ${event.holder.pid})` : 'another runner';
+        const who = event.holder
+          ? `${event.holder.applicationName} (pid ${event.holder.pid})`
+          : 'another runner';
         r.note(r.style(`Waiting for the migration lock held by ${who}…`, 'yellow'));
         break;
       }
       case 'revision-start':
-        r.note(`${event.direction === 'up' ? '→' : '←'} ${event.revision.lineage.padEnd(9)} ${event.revision.id}`);
+        r.note(
+          `${event.direction === 'up' ? '→' : '←'} ${event.revision.lineage.padEnd(9)} ${event.revision.id}`,
+        );
         break;
       case 'revision-done':
         r.note(r.style(`  done in ${Math.round(event.outcome.durationMs)} ms`, 'dim'));
@@ -111,7 +123,11 @@ export class AppContext {
 }
 
 /** Runs a command body with a context, releasing connections and the embedded server after. */
-export async function withApp<T>(options: GlobalOptions, reporter: Reporter, work: (app: AppContext) => Promise<T>): Promise<T> {
+export async function withApp<T>(
+  options: GlobalOptions,
+  reporter: Reporter,
+  work: (app: AppContext) => Promise<T>,
+): Promise<T> {
   const app = await AppContext.load(options, reporter);
   try {
     return await work(app);

@@ -14,7 +14,8 @@ export class UsageError extends Error {
 
 export function describeError(error: unknown): { line: string; code: string; exitCode: number } {
   if (error instanceof UsageError) return { line: error.message, code: error.code, exitCode: EXIT_USAGE };
-  if (isDazzleError(error)) return { line: `${error.code}: ${error.message}`, code: error.code, exitCode: EXIT_FAILURE };
+  if (isDazzleError(error))
+    return { line: `${error.code}: ${error.message}`, code: error.code, exitCode: EXIT_FAILURE };
   const message = error instanceof Error ? error.message : String(error);
   return {
     line: `UNEXPECTED: ${message.split('\n')[0]} (run again with --verbose for details, and please report it)`,

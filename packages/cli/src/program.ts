@@ -19,7 +19,10 @@ export function buildProgram(): Command {
     .description('Every schema change of a dazzle app, through one migration system.')
     .version(VERSION)
     .option('--config <file>', 'the dazzle.config.ts to use (default: found from the current folder upwards)')
-    .option('--database-url <url>', 'the database (default: DATABASE_URL, then the config, then the embedded PostgreSQL)')
+    .option(
+      '--database-url <url>',
+      'the database (default: DATABASE_URL, then the config, then the embedded PostgreSQL)',
+    )
     .option('--lock-timeout <ms>', 'how long to wait for the migration lock')
     .option('--verbose', 'print stack traces on errors')
     .exitOverride()
@@ -44,12 +47,18 @@ export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return 0;
       return EXIT_USAGE;
     }
     const { line, exitCode } = describeError(error);
     process.stderr.write(`${error instanceof UsageError ? 'Usage error: ' : 'Error '}${line}\n`);
-    if (isVerbose(argv, env) && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    if (isVerbose(argv, env) && error instanceof Error && error.stack)
+      process.stderr.write(`${error.stack}\n`);
     return exitCode;
   }
 }

@@ -13,7 +13,14 @@ export class Reporter {
   readonly #out: NodeJS.WritableStream;
   readonly #err: NodeJS.WritableStream;
 
-  constructor(options: { json?: boolean; out?: NodeJS.WriteStream; err?: NodeJS.WriteStream; env?: NodeJS.ProcessEnv } = {}) {
+  constructor(
+    options: {
+      json?: boolean;
+      out?: NodeJS.WriteStream;
+      err?: NodeJS.WriteStream;
+      env?: NodeJS.ProcessEnv;
+    } = {},
+  ) {
     this.json = Boolean(options.json);
     const out = options.out ?? process.stdout;
     this.#out = out;
@@ -47,7 +54,16 @@ export class Reporter {
   }
 
   table(rows: readonly string[][]): void {
-    const widths = rows.reduce<number[]>((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), []);
-    for (const row of rows) this.line(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+    const widths = rows.reduce<number[]>(
+      (w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)),
+      [],
+    );
+    for (const row of rows)
+      this.line(
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd(),
+      );
   }
 }

@@ -10,7 +10,9 @@ describe('the embedded default database', () => {
     const first = await dazzle(app, ['db', 'revision', '-m', 'init']);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(`Creating the embedded PostgreSQL in ${join(app, '.dazzle', 'postgres')}`);
-    expect(first.stderr).toMatch(/Database: postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/dazzle .*\(embedded default\)/);
+    expect(first.stderr).toMatch(
+      /Database: postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/dazzle .*\(embedded default\)/,
+    );
     expect(existsSync(join(app, '.dazzle', 'postgres', 'PG_VERSION'))).toBe(true);
 
     expect((await dazzle(app, ['db', 'upgrade'])).code).toBe(0);

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempApp, dazzle } from './helpers/temp-app';
 
 function expectOneLine(stderr: string, code: RegExp): void {
-  const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('Database:'));
+  const lines = stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('Database:'));
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(code);
   expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -24,9 +27,14 @@ describe('dazzle errors: one line, a code, and a non-zero exit', () => {
   afterAll(() => db.drop());
 
   it('an unreachable database', async () => {
-    const result = await dazzle(app, ['db', 'current'], { DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none' });
+    const result = await dazzle(app, ['db', 'current'], {
+      DATABASE_URL: 'postgres://nobody:secret@127.0.0.1:1/none',
+    });
     expect(result.code).toBe(1);
-    expectOneLine(result.stderr, /^Error DATABASE_UNREACHABLE: Could not connect to postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/);
+    expectOneLine(
+      result.stderr,
+      /^Error DATABASE_UNREACHABLE: Could not connect to postgres:\/\/nobody:\*\*\*@127\.0\.0\.1:1\/none/,
+    );
     expect(result.stderr).not.toContain('secret');
   });
 
@@ -54,11 +62,18 @@ describe('dazzle errors: one line, a code, and a non-zero exit', () => {
   it('a revision with a syntax error', async () => {
     const env = { DATABASE_URL: db.url };
     expect((await dazzle(app, ['db', 'revision', '-m', 'init'], env)).code).toBe(0);
-    const file = join(app, 'migrations', readdirSync(join(app, 'migrations')).find((f) => f.endsWith('.ts'))!);
+    const file = join(
+      app,
+      'migrations',
+      readdirSync(join(app, 'migrations')).find((f) => f.endsWith('.ts'))!,
+    );
     writeFileSync(file, 'export const revision = {{ broken');
     const rehash = await dazzle(app, ['db', 'rehash'], env);
     expect(rehash.code).toBe(1);
-    expectOneLine(rehash.stderr, /^Error REVISION_LOAD_FAILED: Revision .* could not be loaded: .*Fix the file/);
+    expectOneLine(
+      rehash.stderr,
+      /^Error REVISION_LOAD_FAILED: Revision .* could not be loaded: .*Fix the file/,
+    );
     const result = await dazzle(app, ['db', 'upgrade'], env);
     expect(result.code).toBe(1);
     expectOneLine(result.stderr, /^Error MANIFEST_MISMATCH: .*was edited after the manifest was written/);
@@ -80,7 +95,20 @@ describe('dazzle errors: one line, a code, and a non-zero exit', () => {
   });
 
   it('every command has --help with an example', async () => {
-    for (const command of [['db', 'revision'], ['db', 'upgrade'], ['db', 'downgrade'], ['db', 'current'], ['db', 'history'], ['db', 'heads'], ['db', 'stamp'], ['db', 'merge'], ['db', 'check'], ['db', 'lint'], ['serve'], ['init']]) {
+    for (const command of [
+      ['db', 'revision'],
+      ['db', 'upgrade'],
+      ['db', 'downgrade'],
+      ['db', 'current'],
+      ['db', 'history'],
+      ['db', 'heads'],
+      ['db', 'stamp'],
+      ['db', 'merge'],
+      ['db', 'check'],
+      ['db', 'lint'],
+      ['serve'],
+      ['init'],
+    ]) {
       const help = await dazzle(app, [...command, '--help']);
       expect(help.code, command.join(' ')).toBe(0);
       expect(help.stdout, command.join(' ')).toMatch(/Example/);

@@ -9,7 +9,10 @@ async function columns(url: string, table: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 ORDER BY 1`, [table]);
+    const { rows } = await client.query<{ c: string }>(
+      `SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 ORDER BY 1`,
+      [table],
+    );
     return rows.map((r) => r.c);
   } finally {
     await client.end();
@@ -46,11 +49,19 @@ describe('dazzle, run as a subprocess through a whole workflow', () => {
     expect(await columns(db.url, 'note')).toEqual(['body', 'created_at', 'id', 'title']);
 
     const entity = join(app, 'src', 'entities', 'note.ts');
-    writeFileSync(entity, readFileSync(entity, 'utf8').replace('  @CreateDateColumn', "  @Column({ type: 'boolean', default: false })\n  pinned: boolean;\n\n  @CreateDateColumn"));
+    writeFileSync(
+      entity,
+      readFileSync(entity, 'utf8').replace(
+        '  @CreateDateColumn',
+        "  @Column({ type: 'boolean', default: false })\n  pinned: boolean;\n\n  @CreateDateColumn",
+      ),
+    );
     const second = await dazzle(app, ['db', 'revision', '-m', 'add pinned to note'], env);
     expect(second.code, second.stderr).toBe(0);
     const file = readdirSync(join(app, 'migrations')).find((f) => f.endsWith('_add_pinned_to_note.ts'))!;
-    expect(readFileSync(join(app, 'migrations', file), 'utf8')).toContain(`ALTER TABLE "note" ADD "pinned" boolean NOT NULL DEFAULT false`);
+    expect(readFileSync(join(app, 'migrations', file), 'utf8')).toContain(
+      `ALTER TABLE "note" ADD "pinned" boolean NOT NULL DEFAULT false`,
+    );
 
     const pending = await dazzle(app, ['db', 'check', '--json'], env);
     expect(pending.code).toBe(1);
@@ -60,7 +71,10 @@ describe('dazzle, run as a subprocess through a whole workflow', () => {
     expect(await columns(db.url, 'note')).toContain('pinned');
 
     const current = await dazzle(app, ['db', 'current', '--json'], env);
-    expect(JSON.parse(current.stdout)).toMatchObject({ atHeads: true, current: { app: [file.replace('.ts', '')] } });
+    expect(JSON.parse(current.stdout)).toMatchObject({
+      atHeads: true,
+      current: { app: [file.replace('.ts', '')] },
+    });
     const history = await dazzle(app, ['db', 'history', '--json'], env);
     expect((JSON.parse(history.stdout) as unknown[]).length).toBe(3);
 

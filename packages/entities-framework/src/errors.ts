@@ -8,7 +8,12 @@ export class DazzleError extends Error {
   /** Structured facts behind the message (file names, revision ids, …) for `--json` output. */
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -17,5 +22,8 @@ export class DazzleError extends Error {
 }
 
 export function isDazzleError(error: unknown): error is DazzleError {
-  return error instanceof DazzleError || (error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && 'details' in error);
+  return (
+    error instanceof DazzleError ||
+    (error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && 'details' in error)
+  );
 }

@@ -8,7 +8,6 @@ import { FeedbackReport } from './entities/feedback-report';
 import { SessionInfo } from './entities/session-info';
 import { EventTrace, LogEntry, ProcessRun, SystemHealth, SystemMetric } from './virtual/virtual-entities';
 
-export { DazzleError, isDazzleError } from './errors';
 export { AI_JOB_STATUSES, AIJob, type AIJobStatus } from './entities/ai-job';
 export { DEPLOY_STATUSES, DeployHistory, type DeployStatus } from './entities/deploy-history';
 export {
@@ -21,12 +20,13 @@ export {
   type FeedbackStatus,
 } from './entities/feedback-report';
 export { SessionInfo } from './entities/session-info';
+export { DazzleError, isDazzleError } from './errors';
 export { FRAMEWORK_LINEAGE, frameworkMigrationsDir } from './framework-migrations';
 export {
   type ParamContext,
+  ParameterStore,
   type ParamRow,
   type ParamScope,
-  ParameterStore,
   type ResolvedParam,
   type SqlExecutor,
 } from './params/parameter-store';

@@ -47,7 +47,9 @@ export function virtualStoreOf(entity: Constructor | string | object): VirtualSt
 export function RenamedFrom(oldName: string): PropertyDecorator {
   return (target, propertyKey) => {
     const ctor = target.constructor as unknown as Tagged;
-    const hints = Object.hasOwn(ctor, RENAMED_COLUMNS) ? (ctor[RENAMED_COLUMNS] as Map<string, string>) : new Map();
+    const hints = Object.hasOwn(ctor, RENAMED_COLUMNS)
+      ? (ctor[RENAMED_COLUMNS] as Map<string, string>)
+      : new Map();
     hints.set(String(propertyKey), oldName);
     ctor[RENAMED_COLUMNS] = hints;
   };
@@ -68,5 +70,7 @@ export function columnRenameHints(entity: Constructor): ReadonlyMap<string, stri
 }
 
 export function tableRenameHint(entity: Constructor): string | undefined {
-  return Object.hasOwn(entity, RENAMED_TABLE) ? ((entity as unknown as Tagged)[RENAMED_TABLE] as string) : undefined;
+  return Object.hasOwn(entity, RENAMED_TABLE)
+    ? ((entity as unknown as Tagged)[RENAMED_TABLE] as string)
+    : undefined;
 }

@@ -28,8 +28,14 @@ describe('ParameterStore on _dazzle_params', () => {
     await params.set('theme', 'contrast', { scope: 'user', scopeId: 'u1', updatedBy: 'u1' });
     expect(await params.resolve('theme')).toEqual({ value: 'light', scope: 'system' });
     expect(await params.resolve('theme', { tenantId: 'acme' })).toEqual({ value: 'dark', scope: 'tenant' });
-    expect(await params.resolve('theme', { tenantId: 'acme', userId: 'u1' })).toEqual({ value: 'contrast', scope: 'user' });
-    expect(await params.resolve('theme', { tenantId: 'other', userId: 'u2' })).toEqual({ value: 'light', scope: 'system' });
+    expect(await params.resolve('theme', { tenantId: 'acme', userId: 'u1' })).toEqual({
+      value: 'contrast',
+      scope: 'user',
+    });
+    expect(await params.resolve('theme', { tenantId: 'other', userId: 'u2' })).toEqual({
+      value: 'light',
+      scope: 'system',
+    });
   });
 
   it('overwrites a value in place and removes it on unset', async () => {

@@ -15,7 +15,10 @@ describe('virtual stores', () => {
     const first = await health.list();
     await health.list();
     expect(calls).toBe(2);
-    expect(first.find((h) => h.component === 'cache')).toMatchObject({ status: 'unhealthy', message: 'connection refused' });
+    expect(first.find((h) => h.component === 'cache')).toMatchObject({
+      status: 'unhealthy',
+      message: 'connection refused',
+    });
     expect(first.find((h) => h.component === 'db')?.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -43,7 +46,12 @@ describe('virtual stores', () => {
     run.step('20260101_baseline');
     run.fail(new Error('boom'));
     const [row] = await stores['process-runs'].list();
-    expect(row).toMatchObject({ processName: 'startup-migrations', status: 'failed', currentStep: '20260101_baseline', error: 'boom' });
+    expect(row).toMatchObject({
+      processName: 'startup-migrations',
+      status: 'failed',
+      currentStep: '20260101_baseline',
+      error: 'boom',
+    });
     expect(row?.completedAt).toBeInstanceOf(Date);
   });
 

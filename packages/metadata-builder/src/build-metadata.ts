@@ -9,7 +9,13 @@ import {
   type VirtualStoreName,
   virtualStoreOf,
 } from '@app/entities-framework';
-import { type EntityClass, type EntityFacts, isDecoratedEntity, qualifiedTable, readEntityFacts } from './entity-facts';
+import {
+  type EntityClass,
+  type EntityFacts,
+  isDecoratedEntity,
+  qualifiedTable,
+  readEntityFacts,
+} from './entity-facts';
 import { MetadataError } from './metadata-errors';
 
 export type Lineage = 'framework' | 'app';
@@ -70,7 +76,10 @@ export function buildMetadata(options: BuildMetadataOptions = {}): BuiltMetadata
   ] as const) {
     for (const facts of sortByTable(group)) {
       const store = virtualStoreOf(facts.entity);
-      if (store) virtual.push(Object.freeze({ entity: facts.entity, name: facts.name, table: facts.table, store, lineage }));
+      if (store)
+        virtual.push(
+          Object.freeze({ entity: facts.entity, name: facts.name, table: facts.table, store, lineage }),
+        );
       else persisted.push({ facts, lineage });
     }
   }
@@ -109,7 +118,9 @@ function factsOf(entities: readonly EntityClass[]): EntityFacts[] {
 }
 
 function sortByTable(facts: EntityFacts[]): EntityFacts[] {
-  return [...facts].sort((a, b) => qualifiedTable(a).localeCompare(qualifiedTable(b)) || a.name.localeCompare(b.name));
+  return [...facts].sort(
+    (a, b) => qualifiedTable(a).localeCompare(qualifiedTable(b)) || a.name.localeCompare(b.name),
+  );
 }
 
 function assertPrimaryColumns(facts: EntityFacts[]): void {

@@ -33,7 +33,10 @@ export function readEntityFacts(entity: EntityClass): EntityFacts {
     table: naming.tableName(entity.name, table?.name),
     schema: table?.schema,
     hasPrimaryColumn: columns.some((c) => c.options.primary === true),
-    relatedEntities: relations.map((r) => ({ property: r.propertyName, target: resolveRelationTarget(r.type) })),
+    relatedEntities: relations.map((r) => ({
+      property: r.propertyName,
+      target: resolveRelationTarget(r.type),
+    })),
   };
 }
 

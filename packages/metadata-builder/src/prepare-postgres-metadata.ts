@@ -19,7 +19,11 @@ export function preparePostgresMetadata(dataSource: DataSource): void {
   for (const entity of dataSource.entityMetadatas) {
     for (const column of entity.columns) {
       const value: unknown = column.default;
-      if (typeof value === 'number' && (column.type === 'numeric' || column.type === 'decimal') && column.scale) {
+      if (
+        typeof value === 'number' &&
+        (column.type === 'numeric' || column.type === 'decimal') &&
+        column.scale
+      ) {
         // PostgreSQL stores 1.5 in numeric(6,2) as 1.50 and reports it so; say it the same way.
         const literal = value.toFixed(column.scale);
         column.default = () => literal;

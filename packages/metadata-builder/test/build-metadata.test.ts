@@ -79,7 +79,11 @@ describe('buildMetadata', () => {
       class MyFeedback {
         @PrimaryGeneratedColumn() id: number;
       }
-      expectMetadataError(() => buildMetadata({ entities: [MyFeedback] }), 'METADATA_TABLE_COLLISION', /MyFeedback and the framework entity FeedbackReport both use table "feedback_report"/);
+      expectMetadataError(
+        () => buildMetadata({ entities: [MyFeedback] }),
+        'METADATA_TABLE_COLLISION',
+        /MyFeedback and the framework entity FeedbackReport both use table "feedback_report"/,
+      );
     });
 
     it('an app table that collides with an infrastructure table', () => {
@@ -87,7 +91,11 @@ describe('buildMetadata', () => {
       class Params {
         @PrimaryGeneratedColumn() id: number;
       }
-      expectMetadataError(() => buildMetadata({ entities: [Params] }), 'METADATA_TABLE_COLLISION', /Params uses table "_dazzle_params"/);
+      expectMetadataError(
+        () => buildMetadata({ entities: [Params] }),
+        'METADATA_TABLE_COLLISION',
+        /Params uses table "_dazzle_params"/,
+      );
     });
 
     it('two app entities on one table', () => {
@@ -99,7 +107,11 @@ describe('buildMetadata', () => {
       class Two {
         @PrimaryGeneratedColumn() id: number;
       }
-      expectMetadataError(() => buildMetadata({ entities: [One, Two] }), 'METADATA_DUPLICATE_TABLE', /Two and One both use table "shared"/);
+      expectMetadataError(
+        () => buildMetadata({ entities: [One, Two] }),
+        'METADATA_DUPLICATE_TABLE',
+        /Two and One both use table "shared"/,
+      );
     });
 
     it('a persisted entity related to a virtual one', () => {
@@ -108,7 +120,11 @@ describe('buildMetadata', () => {
         @PrimaryGeneratedColumn() id: number;
         @ManyToOne(() => SystemHealth) health: SystemHealth;
       }
-      expectMetadataError(() => buildMetadata({ entities: [HealthNote] }), 'METADATA_RELATION_TO_VIRTUAL', /HealthNote\.health relates to SystemHealth, a virtual entity/);
+      expectMetadataError(
+        () => buildMetadata({ entities: [HealthNote] }),
+        'METADATA_RELATION_TO_VIRTUAL',
+        /HealthNote\.health relates to SystemHealth, a virtual entity/,
+      );
     });
 
     it('an entity without a primary column', () => {
@@ -116,12 +132,20 @@ describe('buildMetadata', () => {
       class Keyless {
         @Column() name: string;
       }
-      expectMetadataError(() => buildMetadata({ entities: [Keyless] }), 'METADATA_NO_PRIMARY_COLUMN', /Keyless has no primary column/);
+      expectMetadataError(
+        () => buildMetadata({ entities: [Keyless] }),
+        'METADATA_NO_PRIMARY_COLUMN',
+        /Keyless has no primary column/,
+      );
     });
 
     it('a class that is not an entity', () => {
       class Plain {}
-      expectMetadataError(() => buildMetadata({ entities: [Plain] }), 'METADATA_NOT_AN_ENTITY', /Plain is not an entity/);
+      expectMetadataError(
+        () => buildMetadata({ entities: [Plain] }),
+        'METADATA_NOT_AN_ENTITY',
+        /Plain is not an entity/,
+      );
     });
   });
 });
@@ -132,7 +156,11 @@ describe('TypeORM generator on the built metadata (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('metadata');
-    dataSource = new DataSource({ type: 'postgres', url: db.url, entities: [...buildMetadata({ entities: [Invoice] }).entities] });
+    dataSource = new DataSource({
+      type: 'postgres',
+      url: db.url,
+      entities: [...buildMetadata({ entities: [Invoice] }).entities],
+    });
     await dataSource.initialize();
   });
 
@@ -166,7 +194,11 @@ describe('TypeORM generator on the built metadata (real PostgreSQL)', () => {
 
   it('keeps parameter overrides across a reconnect', async () => {
     await dataSource.query(CREATE_PARAMS_TABLE_SQL);
-    await new ParameterStore(dataSource).set('invoices.limit', { amount: 5000 }, { scope: 'tenant', scopeId: 'acme' });
+    await new ParameterStore(dataSource).set(
+      'invoices.limit',
+      { amount: 5000 },
+      { scope: 'tenant', scopeId: 'acme' },
+    );
     const second = new DataSource({ type: 'postgres', url: db.url });
     await second.initialize();
     try {

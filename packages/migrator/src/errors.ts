@@ -43,7 +43,12 @@ export type MigratorErrorCode =
 export class MigratorError extends DazzleError {
   declare readonly code: MigratorErrorCode;
 
-  constructor(code: MigratorErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+  constructor(
+    code: MigratorErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    cause?: unknown,
+  ) {
     super(code, message, details, cause === undefined ? undefined : { cause });
   }
 }

@@ -1,9 +1,66 @@
 /** @app/migrator: revisions, the ledger, upgrade and downgrade under a lock, generation, lint and check. */
-export { assertPostgresUrl, maskUrl, openDataSource, type OpenDataSourceOptions } from './database/connect';
+
+// Re-exported so the CLI and server need only the migrator's public door for these.
+export { DazzleError, isDazzleError } from '@app/entities-framework';
+export { type BuiltMetadata, buildMetadata, type EntityClass } from '@app/metadata-builder';
+export { writeMergeRevision } from './authoring/merge';
+export { type RehashResult, rehashFolder } from './authoring/rehash';
+export {
+  type RenderedStatement,
+  type RevisionContent,
+  type RevisionFormat,
+  renderRevision,
+} from './authoring/render-revision';
+export { newRevisionId, slugForMessage } from './authoring/revision-id';
+export {
+  assertWritableMigrationsDir,
+  type WriteRevisionOptions,
+  writeRevision,
+} from './authoring/write-revision';
+export {
+  CONFIG_DEFAULTS,
+  type DazzleConfig,
+  defineConfig,
+  type EmptyDatabaseStrategy,
+} from './config/config';
+export { CONFIG_FILE_NAMES, findConfigFile, type LoadedConfig, loadConfig } from './config/load-config';
+export { compileTypeScript, registerTypeScriptLoader } from './config/typescript-loader';
+export { assertPostgresUrl, maskUrl, type OpenDataSourceOptions, openDataSource } from './database/connect';
+export {
+  EMBEDDED_DATABASE,
+  type EmbeddedDatabase,
+  embeddedDataDir,
+  startEmbeddedDatabase,
+} from './database/embedded-default';
+export {
+  type DatabaseSource,
+  type ResolveDatabaseOptions,
+  type ResolvedDatabase,
+  resolveDatabase,
+} from './database/resolve-database';
 export { MigratorError, type MigratorErrorCode } from './errors';
+export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
+export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
+export {
+  type GenerateRevisionOptions,
+  type GenerateRevisionResult,
+  generateRevision,
+  type PlannedRevision,
+} from './generate/generate-revision';
+export type { DriftItem, RenameCandidate } from './generate/post-process';
+export type { RenameHint } from './generate/pre-steps';
+export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
 export { planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';
 export { RevisionGraph } from './graph/revision-graph';
 export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger/ledger';
+export {
+  ACKNOWLEDGED_MARKER,
+  formatFinding,
+  type LintFinding,
+  lintRevision,
+  lintStatements,
+} from './lint/lint-revision';
+export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
 export { LOCK_CLASS_ID, LOCK_OBJECT_ID, type LockHolder } from './lock/migration-lock';
 export {
   type CurrentState,
@@ -16,34 +73,20 @@ export {
 } from './migrator';
 export { checksumOf } from './revision/checksum';
 export { HAND_FILL_MARKER } from './revision/load-revision';
-export { MANIFEST_FILE, type Manifest, type ManifestEntry, readManifest, writeManifest } from './revision/manifest';
-export { LINEAGES, type Lineage, type RevisionHeader, type RevisionInfo, type RevisionModule } from './revision/revision';
+export {
+  MANIFEST_FILE,
+  type Manifest,
+  type ManifestEntry,
+  readManifest,
+  writeManifest,
+} from './revision/manifest';
+export {
+  LINEAGES,
+  type Lineage,
+  type RevisionHeader,
+  type RevisionInfo,
+  type RevisionModule,
+} from './revision/revision';
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
-export { writeMergeRevision } from './authoring/merge';
-export { type RehashResult, rehashFolder } from './authoring/rehash';
-export { type RenderedStatement, type RevisionContent, type RevisionFormat, renderRevision } from './authoring/render-revision';
-export { newRevisionId, slugForMessage } from './authoring/revision-id';
-export { assertWritableMigrationsDir, type WriteRevisionOptions, writeRevision } from './authoring/write-revision';
-export { EMBEDDED_DATABASE, type EmbeddedDatabase, embeddedDataDir, startEmbeddedDatabase } from './database/embedded-default';
-export { type DatabaseSource, type ResolvedDatabase, type ResolveDatabaseOptions, resolveDatabase } from './database/resolve-database';
-export { compileTypeScript, registerTypeScriptLoader } from './config/typescript-loader';
-export { CONFIG_DEFAULTS, type DazzleConfig, defineConfig, type EmptyDatabaseStrategy } from './config/config';
-export { CONFIG_FILE_NAMES, findConfigFile, type LoadedConfig, loadConfig } from './config/load-config';
-export { type CastSafety, classifyCast, type ColumnType } from './generate/cast-safety';
-export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
-export {
-  type GenerateRevisionOptions,
-  type GenerateRevisionResult,
-  generateRevision,
-  type PlannedRevision,
-} from './generate/generate-revision';
-export type { DriftItem, RenameCandidate } from './generate/post-process';
-export type { RenameHint } from './generate/pre-steps';
-export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
-export { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintRevision, lintStatements } from './lint/lint-revision';
-export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
-// Re-exported so the CLI and server need only the migrator's public door for these.
-export { DazzleError, isDazzleError } from '@app/entities-framework';
-export { type BuiltMetadata, buildMetadata, type EntityClass } from '@app/metadata-builder';

@@ -10,14 +10,25 @@ import { openDataSource } from './database/connect';
 import { MigratorError } from './errors';
 import { planDowngrade, planUpgrade, resolveRevision } from './graph/plan';
 import type { RevisionGraph } from './graph/revision-graph';
-import { APPLIED_BY, bootstrapInfrastructure, insertLedgerRow, type LedgerRow, updateLedgerChecksum } from './ledger/ledger';
-import { acquireMigrationLock, type LockHolder, releaseMigrationLock, watchForDeadClient } from './lock/migration-lock';
+import {
+  APPLIED_BY,
+  bootstrapInfrastructure,
+  insertLedgerRow,
+  type LedgerRow,
+  updateLedgerChecksum,
+} from './ledger/ledger';
+import {
+  acquireMigrationLock,
+  type LockHolder,
+  releaseMigrationLock,
+  watchForDeadClient,
+} from './lock/migration-lock';
 import { loadRevisionModule, unfilledSteps } from './revision/load-revision';
 import { LINEAGES, type Lineage, type RevisionInfo } from './revision/revision';
 import { type MigrationSource, readRevisionGraph } from './revision/revision-set';
+import { isEmptyDatabase, missingTableStatements } from './run/create-all';
 import { assertConsistent, type DatabaseState, readDatabaseState } from './run/database-state';
 import { type Direction, executeRevision, type RevisionOutcome } from './run/execute-revision';
-import { isEmptyDatabase, missingTableStatements } from './run/create-all';
 import { renderRevisionSql } from './run/offline-sql';
 import { stampRevisions } from './run/stamp';
 
@@ -136,13 +147,23 @@ export class Migrator {
         this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
       }
       const plan = planUpgrade(this.#graph, state.applied, options.target);
-      if (options.createAllFrom && state.ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db))) {
+      if (
+        options.createAllFrom &&
+        state.ledger.length === 0 &&
+        plan.length > 0 &&
+        (await isEmptyDatabase(db))
+      ) {
         const revisions = await this.#createAllAndStamp(db, options.createAllFrom, plan);
         return { revisions, method: 'create-all', noop: false, durationMs: performance.now() - started };
       }
       this.#assertFilled(plan);
       const revisions = await this.#run(db, plan, 'up');
-      return { revisions, method: 'replay', noop: revisions.length === 0, durationMs: performance.now() - started };
+      return {
+        revisions,
+        method: 'replay',
+        noop: revisions.length === 0,
+        durationMs: performance.now() - started,
+      };
     });
   }
 
@@ -158,7 +179,12 @@ export class Migrator {
       assertConsistent(state);
       const plan = planDowngrade(this.#graph, state.applied, target);
       const revisions = await this.#run(db, plan, 'down');
-      return { revisions, method: 'replay', noop: revisions.length === 0, durationMs: performance.now() - started };
+      return {
+        revisions,
+        method: 'replay',
+        noop: revisions.length === 0,
+        durationMs: performance.now() - started,
+      };
     });
   }
 
@@ -169,10 +195,21 @@ export class Migrator {
       LINEAGES.map((lineage) => {
         const applied = state.ledger.filter((r) => r.lineage === lineage);
         const parents = new Set(applied.flatMap((r) => r.parents));
-        return [lineage, applied.filter((r) => !parents.has(r.id)).map((r) => r.id).sort()];
+        return [
+          lineage,
+          applied
+            .filter((r) => !parents.has(r.id))
+            .map((r) => r.id)
+            .sort(),
+        ];
       }),
     ) as Record<Lineage, string[]>;
-    const pendingIds = this.#graph.order(this.#graph.all().map((r) => r.id).filter((id) => !state.applied.has(id)));
+    const pendingIds = this.#graph.order(
+      this.#graph
+        .all()
+        .map((r) => r.id)
+        .filter((id) => !state.applied.has(id)),
+    );
     return {
       current,
       pending: pendingIds.map((id) => this.#graph.get(id)!),
@@ -187,7 +224,9 @@ export class Migrator {
     const state = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
     const byId = new Map(state.ledger.map((r) => [r.id, r]));
     const heads = new Set([...this.#graph.heads('framework'), ...this.#graph.heads('app')]);
-    return this.#graph.all().map((revision) => ({ revision, applied: byId.get(revision.id), isHead: heads.has(revision.id) }));
+    return this.#graph
+      .all()
+      .map((revision) => ({ revision, applied: byId.get(revision.id), isHead: heads.has(revision.id) }));
   }
 
   /**
@@ -229,7 +268,9 @@ export class Migrator {
 
   /** The SQL `upgrade` would run, as a script; reads the ledger (if any) but changes nothing. */
   async renderUpgradeSql(options: UpgradeOptions & { fromBase?: boolean } = {}): Promise<string> {
-    const applied = options.fromBase ? new Set<string>() : (await this.#withRunner((db) => readDatabaseState(db, this.#graph))).applied;
+    const applied = options.fromBase
+      ? new Set<string>()
+      : (await this.#withRunner((db) => readDatabaseState(db, this.#graph))).applied;
     return this.#render(planUpgrade(this.#graph, applied, options.target), 'up');
   }
 
@@ -248,10 +289,16 @@ export class Migrator {
       const info = this.#graph.get(id)!;
       parts.push(await renderRevisionSql(info, await loadRevisionModule(info), direction));
     }
-    return parts.length === 0 ? '-- Nothing to do: the database is already at the target.\n' : `${parts.join('\n\n')}\n`;
+    return parts.length === 0
+      ? '-- Nothing to do: the database is already at the target.\n'
+      : `${parts.join('\n\n')}\n`;
   }
 
-  async #createAllAndStamp(db: QueryRunner, entities: readonly EntityClass[], plan: readonly string[]): Promise<RevisionOutcome[]> {
+  async #createAllAndStamp(
+    db: QueryRunner,
+    entities: readonly EntityClass[],
+    plan: readonly string[],
+  ): Promise<RevisionOutcome[]> {
     const source = await openDataSource(this.#options.databaseUrl, { entities, poolSize: 1 });
     try {
       const statements = await missingTableStatements(source, db);
@@ -268,7 +315,13 @@ export class Migrator {
       const durationMs = performance.now() - started;
       return plan.map((id) => {
         const info = this.#graph.get(id)!;
-        return { id, lineage: info.lineage, message: info.message, direction: 'up' as const, durationMs: durationMs / plan.length };
+        return {
+          id,
+          lineage: info.lineage,
+          message: info.message,
+          direction: 'up' as const,
+          durationMs: durationMs / plan.length,
+        };
       });
     } finally {
       await source.destroy();

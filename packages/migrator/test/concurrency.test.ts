@@ -9,7 +9,10 @@ import { tempDir, writeChain } from './helpers/revision-folders';
 
 const UPGRADE_PROCESS = join(__dirname, 'helpers', 'upgrade-process.cjs');
 
-function runUpgradeProcess(url: string, dir: string): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+function runUpgradeProcess(
+  url: string,
+  dir: string,
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
   const child = spawn(process.execPath, [UPGRADE_PROCESS, url, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -22,7 +25,11 @@ function runUpgradeProcess(url: string, dir: string): { child: ChildProcess; don
 }
 
 async function lockHeld(url: string): Promise<boolean> {
-  const rows = await sql(url, `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted`, [LOCK_CLASS_ID, LOCK_OBJECT_ID]);
+  const rows = await sql(
+    url,
+    `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted`,
+    [LOCK_CLASS_ID, LOCK_OBJECT_ID],
+  );
   return rows.length > 0;
 }
 
@@ -43,17 +50,25 @@ describe('the migration lock', () => {
       'app',
       Array.from({ length: 50 }, (_, i) => ({
         message: `table ${i}`,
-        up: [`CREATE TABLE IF NOT EXISTS t${i} (id int)`, `INSERT INTO applied_log (revision) SELECT ${i} WHERE to_regclass('applied_log') IS NOT NULL`],
+        up: [
+          `CREATE TABLE IF NOT EXISTS t${i} (id int)`,
+          `INSERT INTO applied_log (revision) SELECT ${i} WHERE to_regclass('applied_log') IS NOT NULL`,
+        ],
       })),
     );
     await sql(db.url, 'CREATE TABLE applied_log (revision int)');
     const runs = Array.from({ length: 8 }, () => runUpgradeProcess(db.url, dir));
     const results = await Promise.all(runs.map((r) => r.done));
     for (const result of results) expect(result.code, result.stderr).toBe(0);
-    const appliedCounts = results.map((r) => (JSON.parse(r.stdout.trim()) as { applied: string[] }).applied.length);
+    const appliedCounts = results.map(
+      (r) => (JSON.parse(r.stdout.trim()) as { applied: string[] }).applied.length,
+    );
     expect(appliedCounts.reduce((a, b) => a + b, 0)).toBe(50);
     expect(await ledgerIds(db.url)).toHaveLength(50);
-    const [row] = await sql<{ n: string; d: string }>(db.url, 'SELECT count(*) AS n, count(DISTINCT revision) AS d FROM applied_log');
+    const [row] = await sql<{ n: string; d: string }>(
+      db.url,
+      'SELECT count(*) AS n, count(DISTINCT revision) AS d FROM applied_log',
+    );
     expect(row).toEqual({ n: '50', d: '50' });
   }, 120_000);
 
@@ -62,7 +77,10 @@ describe('the migration lock', () => {
       { message: 'create slow mode', up: ['CREATE TABLE IF NOT EXISTS slow_mode (on_ boolean)'] },
       {
         message: 'long revision',
-        up: ['CREATE TABLE half_done (id int)', `SELECT pg_sleep(CASE WHEN EXISTS (SELECT 1 FROM slow_mode) THEN 60 ELSE 0 END)`],
+        up: [
+          'CREATE TABLE half_done (id int)',
+          `SELECT pg_sleep(CASE WHEN EXISTS (SELECT 1 FROM slow_mode) THEN 60 ELSE 0 END)`,
+        ],
       },
     ]);
     await sql(db.url, 'CREATE TABLE slow_mode (on_ boolean)');
@@ -70,7 +88,10 @@ describe('the migration lock', () => {
     const { child, done } = runUpgradeProcess(db.url, dir);
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
-      const sleeping = await sql(db.url, `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'`);
+      const sleeping = await sql(
+        db.url,
+        `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'`,
+      );
       if (sleeping.length > 0) break;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -96,12 +117,20 @@ describe('the migration lock', () => {
     await holder.connect();
     await holder.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS_ID, LOCK_OBJECT_ID]);
     const events: MigratorEvent[] = [];
-    const migrator = await Migrator.connect({ databaseUrl: db.url, sources: [{ lineage: 'app', dir }], lockTimeoutMs: 300, onEvent: (e) => events.push(e) });
+    const migrator = await Migrator.connect({
+      databaseUrl: db.url,
+      sources: [{ lineage: 'app', dir }],
+      lockTimeoutMs: 300,
+      onEvent: (e) => events.push(e),
+    });
     try {
       const error = await migrator.upgrade().catch((e: unknown) => e as { code: string; message: string });
       expect(error).toMatchObject({ code: 'MIGRATION_LOCK_TIMEOUT' });
       expect((error as { message: string }).message).toMatch(/held by release-step on build-7 \(pid \d+\)/);
-      expect(events[0]).toMatchObject({ type: 'lock-wait', holder: { applicationName: 'release-step on build-7' } });
+      expect(events[0]).toMatchObject({
+        type: 'lock-wait',
+        holder: { applicationName: 'release-step on build-7' },
+      });
 
       const waiting = migrator.upgrade();
       setTimeout(() => void holder.query('SELECT pg_advisory_unlock_all()'), 100);

@@ -30,7 +30,10 @@ describe('create-all and stamp', () => {
       const [a, b] = await Promise.all([schemaSnapshot(replayed.url), schemaSnapshot(created.url)]);
       expect(a.columns!.length).toBeGreaterThan(40);
       expect(b).toEqual(a);
-      const methods = await sql<{ method: string }>(created.url, 'SELECT DISTINCT method FROM _dazzle_migrations');
+      const methods = await sql<{ method: string }>(
+        created.url,
+        'SELECT DISTINCT method FROM _dazzle_migrations',
+      );
       expect(methods).toEqual([{ method: 'create-all' }]);
     } finally {
       await viaReplay.close();
@@ -46,7 +49,12 @@ describe('create-all and stamp', () => {
       const statements = await migrator.createAll(entities);
       expect(statements.some((s) => s.startsWith('CREATE TABLE "session_info"'))).toBe(true);
       expect(statements.join('\n')).not.toContain('"ai_job"');
-      expect(await sql(created.url, `SELECT 1 FROM information_schema.columns WHERE table_name = 'ai_job' AND column_name = 'user_id'`)).toEqual([]);
+      expect(
+        await sql(
+          created.url,
+          `SELECT 1 FROM information_schema.columns WHERE table_name = 'ai_job' AND column_name = 'user_id'`,
+        ),
+      ).toEqual([]);
       expect(await migrator.createAll(entities)).toEqual([]);
     } finally {
       await migrator.close();

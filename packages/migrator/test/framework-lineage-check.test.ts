@@ -21,7 +21,10 @@ describe('check for the framework lineage', () => {
       sources: [{ lineage: 'framework', dir: frameworkMigrationsDir }],
       metadata: buildMetadata({}),
     });
-    expect(drift, `framework entities changed without a revision; run \`dazzle db revision --lineage framework -m "…"\`:\n${drift.map((d) => d.sql).join('\n')}`).toEqual([]);
+    expect(
+      drift,
+      `framework entities changed without a revision; run \`dazzle db revision --lineage framework -m "…"\`:\n${drift.map((d) => d.sql).join('\n')}`,
+    ).toEqual([]);
   });
 
   it('names the missing statements, entity and lineage when a framework field has no revision', async () => {
@@ -34,7 +37,12 @@ describe('check for the framework lineage', () => {
     const sources = [{ lineage: 'framework' as const, dir }];
     const drift = await findSchemaDrift({ serverUrl: db.url, sources, metadata: buildMetadata({}) });
     expect(drift).toEqual([
-      { lineage: 'framework', table: 'feedback_report', entity: 'FeedbackReport', sql: 'ALTER TABLE "feedback_report" ADD "persona" character varying(50)' },
+      {
+        lineage: 'framework',
+        table: 'feedback_report',
+        entity: 'FeedbackReport',
+        sql: 'ALTER TABLE "feedback_report" ADD "persona" character varying(50)',
+      },
     ]);
 
     const appDir = tempDir('dazzle-app-');
@@ -46,6 +54,8 @@ describe('check for the framework lineage', () => {
       message: 'app change',
     }).catch((e: unknown) => e as { code: string; message: string });
     expect(refused).toMatchObject({ code: 'LINEAGE_DRIFT' });
-    expect((refused as { message: string }).message).toMatch(/FeedbackReport\.persona \(framework lineage\).*--lineage framework/);
+    expect((refused as { message: string }).message).toMatch(
+      /FeedbackReport\.persona \(framework lineage\).*--lineage framework/,
+    );
   });
 });

@@ -21,10 +21,22 @@ describe('generate on an empty database → apply → the next diff is empty', (
     const dir = tempDir('dazzle-corpus-');
     const sources = [{ lineage: 'app' as const, dir }];
     const metadata = buildMetadata({ entities: shape.entities, framework: { enabled: false } });
-    const generated = await generateRevision({ serverUrl: db.url, sources, metadata, lineage: 'app', message: shape.name });
+    const generated = await generateRevision({
+      serverUrl: db.url,
+      sources,
+      metadata,
+      lineage: 'app',
+      message: shape.name,
+    });
     expect(generated.revision).toBeDefined();
     expect(await findSchemaDrift({ serverUrl: db.url, sources, metadata })).toEqual([]);
-    const again = await generateRevision({ serverUrl: db.url, sources, metadata, lineage: 'app', message: 'nothing' });
+    const again = await generateRevision({
+      serverUrl: db.url,
+      sources,
+      metadata,
+      lineage: 'app',
+      message: 'nothing',
+    });
     expect(again.revision).toBeUndefined();
     // The revision's down undoes it exactly: back to an empty schema (extensions included).
     const scratch = await createTestDatabase('corpus_down');
@@ -36,7 +48,10 @@ describe('generate on an empty database → apply → the next diff is empty', (
       } finally {
         await migrator.close();
       }
-      const left = await sql(scratch.url, `SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_name NOT LIKE '\\_dazzle\\_%' AND table_name <> 'typeorm_metadata'`);
+      const left = await sql(
+        scratch.url,
+        `SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_name NOT LIKE '\\_dazzle\\_%' AND table_name <> 'typeorm_metadata'`,
+      );
       expect(left).toEqual([]);
     } finally {
       await scratch.drop();

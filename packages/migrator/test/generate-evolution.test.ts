@@ -4,11 +4,19 @@ import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findSchemaDrift, generateRevision, Migrator, type MigratorError, type RenameHint, rehashFolder } from '../src';
+import {
+  findSchemaDrift,
+  generateRevision,
+  Migrator,
+  type MigratorError,
+  type RenameHint,
+  rehashFolder,
+} from '../src';
 import { schemaSnapshot, sql } from './helpers/catalog';
 import { tempDir } from './helpers/revision-folders';
 
-@Entity('account') class AccountV1 {
+@Entity('account')
+class AccountV1 {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 50 }) handle: string;
   @Column('integer') balance: number;
@@ -16,15 +24,19 @@ import { tempDir } from './helpers/revision-folders';
   @Column({ type: 'text', nullable: true }) legacy: string | null;
   @Column({ type: 'text', nullable: true }) score: string | null;
 }
-@Entity('account') class AccountRenamedByHint {
+@Entity('account')
+class AccountRenamedByHint {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 50 }) handle: string;
   @Column('integer') balance: number;
-  @RenamedFrom('reference') @Column({ name: 'bank_ref', type: 'varchar', length: 40, nullable: true }) bankRef: string | null;
+  @RenamedFrom('reference')
+  @Column({ name: 'bank_ref', type: 'varchar', length: 40, nullable: true })
+  bankRef: string | null;
   @Column({ type: 'text', nullable: true }) legacy: string | null;
   @Column({ type: 'text', nullable: true }) score: string | null;
 }
-@Entity('account') class AccountRenamedAndWidened {
+@Entity('account')
+class AccountRenamedAndWidened {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 100 }) handle: string;
   @Column('bigint') balance: string;
@@ -33,7 +45,8 @@ import { tempDir } from './helpers/revision-folders';
   @Column({ type: 'text', nullable: true }) score: string | null;
   @Column({ type: 'boolean', default: false }) vip: boolean;
 }
-@Entity('account') class AccountWithCurrency {
+@Entity('account')
+class AccountWithCurrency {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 50 }) handle: string;
   @Column('integer') balance: number;
@@ -42,14 +55,16 @@ import { tempDir } from './helpers/revision-folders';
   @Column({ type: 'text', nullable: true }) score: string | null;
   @Column({ type: 'char', length: 3 }) currency: string;
 }
-@Entity('account') class AccountWithoutLegacy {
+@Entity('account')
+class AccountWithoutLegacy {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 50 }) handle: string;
   @Column('integer') balance: number;
   @Column({ type: 'varchar', length: 40, nullable: true }) reference: string | null;
   @Column({ type: 'text', nullable: true }) score: string | null;
 }
-@Entity('account') class AccountScoreAsInteger {
+@Entity('account')
+class AccountScoreAsInteger {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'varchar', length: 50 }) handle: string;
   @Column('integer') balance: number;
@@ -59,7 +74,10 @@ import { tempDir } from './helpers/revision-folders';
 }
 
 async function refusal(promise: Promise<unknown>): Promise<MigratorError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e as MigratorError);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e as MigratorError,
+  );
   if (!error) throw new Error('expected a refusal');
   return error;
 }
@@ -69,9 +87,20 @@ describe('evolving a table that holds rows', () => {
   let dir: string;
   let before: Record<string, unknown[]>;
   const sources = () => [{ lineage: 'app' as const, dir }];
-  const metadataOf = (entity: EntityClass) => buildMetadata({ entities: [entity], framework: { enabled: false } });
-  const generate = (entity: EntityClass, extra: { renames?: RenameHint[]; allowDestructive?: boolean } = {}) =>
-    generateRevision({ serverUrl: db.url, sources: sources(), metadata: metadataOf(entity), lineage: 'app', message: entity.name, ...extra });
+  const metadataOf = (entity: EntityClass) =>
+    buildMetadata({ entities: [entity], framework: { enabled: false } });
+  const generate = (
+    entity: EntityClass,
+    extra: { renames?: RenameHint[]; allowDestructive?: boolean } = {},
+  ) =>
+    generateRevision({
+      serverUrl: db.url,
+      sources: sources(),
+      metadata: metadataOf(entity),
+      lineage: 'app',
+      message: entity.name,
+      ...extra,
+    });
   const withMigrator = async <T>(work: (m: Migrator) => Promise<T>) => {
     const migrator = await Migrator.connect({ databaseUrl: db.url, sources: sources() });
     try {
@@ -86,7 +115,10 @@ describe('evolving a table that holds rows', () => {
     dir = tempDir('dazzle-evolve-');
     await generate(AccountV1);
     await withMigrator((m) => m.upgrade());
-    await sql(db.url, `INSERT INTO account (handle, balance, reference, legacy, score) VALUES ('ada', 2147483000, 'REF-1', 'old', '42'), ('bob', 5, NULL, NULL, '7')`);
+    await sql(
+      db.url,
+      `INSERT INTO account (handle, balance, reference, legacy, score) VALUES ('ada', 2147483000, 'REF-1', 'old', '42'), ('bob', 5, NULL, NULL, '7')`,
+    );
     before = await schemaSnapshot(db.url);
   });
   afterEach(() => db.drop());
@@ -100,10 +132,14 @@ describe('evolving a table that holds rows', () => {
     const { revision, up } = await generate(AccountRenamedByHint);
     expect(up.map((s) => s.sql)).toEqual(['ALTER TABLE "account" RENAME COLUMN "reference" TO "bank_ref"']);
     await withMigrator((m) => m.upgrade());
-    expect(await sql(db.url, `SELECT bank_ref FROM account WHERE handle = 'ada'`)).toEqual([{ bank_ref: 'REF-1' }]);
+    expect(await sql(db.url, `SELECT bank_ref FROM account WHERE handle = 'ada'`)).toEqual([
+      { bank_ref: 'REF-1' },
+    ]);
     expect(readFileSync(revision!.file, 'utf8')).toContain('rename: ALTER TABLE "account" RENAME COLUMN');
     await expectDownRestores();
-    expect(await sql(db.url, `SELECT reference FROM account WHERE handle = 'ada'`)).toEqual([{ reference: 'REF-1' }]);
+    expect(await sql(db.url, `SELECT reference FROM account WHERE handle = 'ada'`)).toEqual([
+      { reference: 'REF-1' },
+    ]);
   });
 
   it('renames, widens and converts integer to bigint in one revision, keeping every value', async () => {
@@ -111,10 +147,14 @@ describe('evolving a table that holds rows', () => {
     expect(ambiguous.code).toBe('RENAME_AMBIGUOUS');
     expect(ambiguous.message).toContain('--rename account.reference=bank_ref');
 
-    const { up } = await generate(AccountRenamedAndWidened, { renames: [{ kind: 'column', table: 'account', from: 'reference', to: 'bank_ref' }] });
+    const { up } = await generate(AccountRenamedAndWidened, {
+      renames: [{ kind: 'column', table: 'account', from: 'reference', to: 'bank_ref' }],
+    });
     const statements = up.map((s) => s.sql).join('\n');
     expect(statements).toContain('RENAME COLUMN "reference" TO "bank_ref"');
-    expect(statements).toContain('ALTER COLUMN "handle" TYPE character varying(100) USING "handle"::character varying(100)');
+    expect(statements).toContain(
+      'ALTER COLUMN "handle" TYPE character varying(100) USING "handle"::character varying(100)',
+    );
     expect(statements).toContain('ALTER COLUMN "balance" TYPE bigint USING "balance"::bigint');
     expect(statements).not.toMatch(/DROP COLUMN/);
     await withMigrator((m) => m.upgrade());
@@ -123,7 +163,13 @@ describe('evolving a table that holds rows', () => {
       { handle: 'ada', balance: '2147483000000', bank_ref: 'REF-1', vip: false },
       { handle: 'bob', balance: '5', bank_ref: null, vip: false },
     ]);
-    expect(await findSchemaDrift({ serverUrl: db.url, sources: sources(), metadata: metadataOf(AccountRenamedAndWidened) })).toEqual([]);
+    expect(
+      await findSchemaDrift({
+        serverUrl: db.url,
+        sources: sources(),
+        metadata: metadataOf(AccountRenamedAndWidened),
+      }),
+    ).toEqual([]);
     await sql(db.url, `UPDATE account SET balance = 1 WHERE handle = 'ada'`);
     await expectDownRestores();
   });
@@ -141,7 +187,12 @@ describe('evolving a table that holds rows', () => {
     await rehashFolder(dir, 'app');
     await withMigrator((m) => m.upgrade());
     expect(await sql(db.url, `SELECT DISTINCT currency FROM account`)).toEqual([{ currency: 'EUR' }]);
-    expect(await sql(db.url, `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'account' AND column_name = 'currency'`)).toEqual([{ is_nullable: 'NO' }]);
+    expect(
+      await sql(
+        db.url,
+        `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'account' AND column_name = 'currency'`,
+      ),
+    ).toEqual([{ is_nullable: 'NO' }]);
     await expectDownRestores();
   });
 
@@ -159,10 +210,18 @@ describe('evolving a table that holds rows', () => {
 
   it('turns a cast that can fail into a step a person must confirm', async () => {
     const { revision, up } = await generate(AccountScoreAsInteger);
-    expect(up[0]).toMatchObject({ sql: 'ALTER TABLE "account" ALTER COLUMN "score" TYPE integer USING "score"::integer' });
+    expect(up[0]).toMatchObject({
+      sql: 'ALTER TABLE "account" ALTER COLUMN "score" TYPE integer USING "score"::integer',
+    });
     expect(up[0]!.handFill).toMatch(/converts to integer/);
     expect((await refusal(withMigrator((m) => m.upgrade()))).code).toBe('REVISION_NEEDS_HAND_FILL');
-    writeFileSync(revision!.file, readFileSync(revision!.file, 'utf8').split('\n').filter((l) => !l.includes('dazzle:hand-fill')).join('\n'));
+    writeFileSync(
+      revision!.file,
+      readFileSync(revision!.file, 'utf8')
+        .split('\n')
+        .filter((l) => !l.includes('dazzle:hand-fill'))
+        .join('\n'),
+    );
     await rehashFolder(dir, 'app');
     await withMigrator((m) => m.upgrade());
     expect(await sql(db.url, `SELECT score FROM account ORDER BY id`)).toEqual([{ score: 42 }, { score: 7 }]);

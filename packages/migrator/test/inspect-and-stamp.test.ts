@@ -13,8 +13,16 @@ describe('current, history, heads, stamp and offline SQL', () => {
     db = await createTestDatabase('inspect');
     const dir = tempDir();
     chain = writeChain(dir, 'app', [
-      { message: "create note with 'quotes'", up: [`CREATE TABLE note (id int, body text DEFAULT 'it''s')`], down: ['DROP TABLE note'] },
-      { message: 'add author', up: ['ALTER TABLE note ADD COLUMN author text'], down: ['ALTER TABLE note DROP COLUMN author'] },
+      {
+        message: "create note with 'quotes'",
+        up: [`CREATE TABLE note (id int, body text DEFAULT 'it''s')`],
+        down: ['DROP TABLE note'],
+      },
+      {
+        message: 'add author',
+        up: ['ALTER TABLE note ADD COLUMN author text'],
+        down: ['ALTER TABLE note DROP COLUMN author'],
+      },
     ]);
     migrator = await Migrator.connect({ databaseUrl: db.url, sources: [{ lineage: 'app', dir }] });
   });
@@ -53,7 +61,11 @@ describe('current, history, heads, stamp and offline SQL', () => {
     await sql(db.url, 'ALTER TABLE note ADD COLUMN author text'); // schema built by hand
     expect(await migrator.stamp('heads')).toEqual({ added: [chain[1]!.id], removed: [] });
     expect(await ledgerIds(db.url)).toEqual(chain.map((c) => c.id));
-    const [row] = await sql<{ method: string }>(db.url, 'SELECT method FROM _dazzle_migrations WHERE id = $1', [chain[1]!.id]);
+    const [row] = await sql<{ method: string }>(
+      db.url,
+      'SELECT method FROM _dazzle_migrations WHERE id = $1',
+      [chain[1]!.id],
+    );
     expect(row!.method).toBe('stamp');
     expect(await migrator.stamp('app@base')).toEqual({ added: [], removed: chain.map((c) => c.id).sort() });
     expect(await tables(db.url)).toContain('note');

@@ -20,7 +20,12 @@ describe('upgrade and downgrade', () => {
   let db: TestDatabase;
   let dir: string;
   const open = (extra: Partial<Parameters<typeof Migrator.connect>[0]> = {}) =>
-    Migrator.connect({ databaseUrl: db.url, sources: [{ lineage: 'app', dir }], lockTimeoutMs: 2_000, ...extra });
+    Migrator.connect({
+      databaseUrl: db.url,
+      sources: [{ lineage: 'app', dir }],
+      lockTimeoutMs: 2_000,
+      ...extra,
+    });
 
   beforeEach(async () => {
     db = await createTestDatabase('upgrade');
@@ -30,15 +35,28 @@ describe('upgrade and downgrade', () => {
 
   it('applies every revision in order, records each in the ledger, then has nothing to do', async () => {
     const chain = writeChain(dir, 'app', [
-      { message: 'create customer', up: ['CREATE TABLE customer (id serial PRIMARY KEY)'], down: ['DROP TABLE customer'] },
-      { message: 'add name', up: ['ALTER TABLE customer ADD COLUMN name text'], down: ['ALTER TABLE customer DROP COLUMN name'] },
+      {
+        message: 'create customer',
+        up: ['CREATE TABLE customer (id serial PRIMARY KEY)'],
+        down: ['DROP TABLE customer'],
+      },
+      {
+        message: 'add name',
+        up: ['ALTER TABLE customer ADD COLUMN name text'],
+        down: ['ALTER TABLE customer DROP COLUMN name'],
+      },
     ]);
     const migrator = await open();
     try {
       const first = await migrator.upgrade();
       expect(first.revisions.map((r) => r.id)).toEqual(chain.map((r) => r.id));
       expect(await ledgerIds(db.url)).toEqual(chain.map((r) => r.id));
-      expect(await tables(db.url)).toEqual(['_dazzle_migrations', '_dazzle_params', 'customer', 'typeorm_metadata']);
+      expect(await tables(db.url)).toEqual([
+        '_dazzle_migrations',
+        '_dazzle_params',
+        'customer',
+        'typeorm_metadata',
+      ]);
       const second = await migrator.upgrade();
       expect(second).toMatchObject({ noop: true, revisions: [] });
       expect((await migrator.current()).atHeads).toBe(true);
@@ -50,7 +68,14 @@ describe('upgrade and downgrade', () => {
   it('rolls back the whole revision when a statement fails, keeping earlier ones applied', async () => {
     const [good, bad] = writeChain(dir, 'app', [
       { message: 'create a', up: ['CREATE TABLE a (id int PRIMARY KEY)'] },
-      { message: 'broken', up: ['CREATE TABLE b (id int PRIMARY KEY)', 'INSERT INTO b VALUES (1)', 'ALTER TABLE missing ADD COLUMN x int'] },
+      {
+        message: 'broken',
+        up: [
+          'CREATE TABLE b (id int PRIMARY KEY)',
+          'INSERT INTO b VALUES (1)',
+          'ALTER TABLE missing ADD COLUMN x int',
+        ],
+      },
     ]);
     const migrator = await open();
     try {
@@ -69,25 +94,38 @@ describe('upgrade and downgrade', () => {
   it('runs a non-transactional revision such as CREATE INDEX CONCURRENTLY', async () => {
     writeChain(dir, 'app', [
       { message: 'create t', up: ['CREATE TABLE t (id int PRIMARY KEY, v int)'] },
-      { message: 'index v', up: ['CREATE INDEX CONCURRENTLY t_v_idx ON t (v)'], down: ['DROP INDEX CONCURRENTLY t_v_idx'], transactional: false },
+      {
+        message: 'index v',
+        up: ['CREATE INDEX CONCURRENTLY t_v_idx ON t (v)'],
+        down: ['DROP INDEX CONCURRENTLY t_v_idx'],
+        transactional: false,
+      },
     ]);
     const migrator = await open();
     try {
       await migrator.upgrade();
-      expect(await sql(db.url, `SELECT indexname FROM pg_indexes WHERE indexname = 't_v_idx'`)).toHaveLength(1);
+      expect(await sql(db.url, `SELECT indexname FROM pg_indexes WHERE indexname = 't_v_idx'`)).toHaveLength(
+        1,
+      );
       await migrator.downgrade('-1');
-      expect(await sql(db.url, `SELECT indexname FROM pg_indexes WHERE indexname = 't_v_idx'`)).toHaveLength(0);
+      expect(await sql(db.url, `SELECT indexname FROM pg_indexes WHERE indexname = 't_v_idx'`)).toHaveLength(
+        0,
+      );
     } finally {
       await migrator.close();
     }
   });
 
   it('downgrades by step, to a revision, and to base, in reverse order', async () => {
-    const chain = writeChain(dir, 'app', ['a', 'b', 'c'].map((t) => ({
-      message: `create ${t}`,
-      up: [`CREATE TABLE ${t} (id int)`],
-      down: [`DROP TABLE ${t}`],
-    })));
+    const chain = writeChain(
+      dir,
+      'app',
+      ['a', 'b', 'c'].map((t) => ({
+        message: `create ${t}`,
+        up: [`CREATE TABLE ${t} (id int)`],
+        down: [`DROP TABLE ${t}`],
+      })),
+    );
     const migrator = await open();
     try {
       await migrator.upgrade();
@@ -109,16 +147,34 @@ describe('upgrade and downgrade', () => {
   it('refuses to take the framework lineage below a revision an applied app revision depends on', async () => {
     const frameworkDir = tempDir();
     const [fw] = writeChain(frameworkDir, 'framework', [
-      { message: 'framework users', up: ['CREATE TABLE fw_user (id int PRIMARY KEY)'], down: ['DROP TABLE fw_user'] },
+      {
+        message: 'framework users',
+        up: ['CREATE TABLE fw_user (id int PRIMARY KEY)'],
+        down: ['DROP TABLE fw_user'],
+      },
     ]);
     const [app] = writeChain(dir, 'app', [
-      { message: 'orders', up: ['CREATE TABLE orders (id int, user_id int REFERENCES fw_user(id))'], down: ['DROP TABLE orders'], dependsOn: [fw!.id] },
+      {
+        message: 'orders',
+        up: ['CREATE TABLE orders (id int, user_id int REFERENCES fw_user(id))'],
+        down: ['DROP TABLE orders'],
+        dependsOn: [fw!.id],
+      },
     ]);
-    const migrator = await open({ sources: [{ lineage: 'framework', dir: frameworkDir }, { lineage: 'app', dir }] });
+    const migrator = await open({
+      sources: [
+        { lineage: 'framework', dir: frameworkDir },
+        { lineage: 'app', dir },
+      ],
+    });
     try {
       const result = await migrator.upgrade({ target: 'app@head' });
       expect(result.revisions.map((r) => r.id)).toEqual([fw!.id, app!.id]);
-      await expectCode(migrator.downgrade('framework@base'), 'DOWNGRADE_BLOCKED', new RegExp(`app revision ${app!.id} depends on it`));
+      await expectCode(
+        migrator.downgrade('framework@base'),
+        'DOWNGRADE_BLOCKED',
+        new RegExp(`app revision ${app!.id} depends on it`),
+      );
       expect(await ledgerIds(db.url)).toEqual([fw!.id, app!.id].sort());
       await migrator.downgrade('app@base');
       await migrator.downgrade('framework@base');
@@ -134,7 +190,10 @@ describe('upgrade and downgrade', () => {
     await migrator.upgrade();
     await migrator.close();
 
-    writeFileSync(rev!.file, readFileSync(rev!.file, 'utf8').replace('CREATE TABLE t (id int)', 'CREATE TABLE t (id bigint)'));
+    writeFileSync(
+      rev!.file,
+      readFileSync(rev!.file, 'utf8').replace('CREATE TABLE t (id int)', 'CREATE TABLE t (id bigint)'),
+    );
     await expectCode(open(), 'MANIFEST_MISMATCH', /was edited after the manifest was written/);
 
     await rehashFolder(dir, 'app');

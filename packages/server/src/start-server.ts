@@ -62,11 +62,20 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     runs: stores['process-runs'],
     log,
   });
-  if (result) log(result.noop ? 'Schema already at heads.' : `Applied ${result.revisions.length} revision(s) (${result.method}).`);
+  if (result)
+    log(
+      result.noop
+        ? 'Schema already at heads.'
+        : `Applied ${result.revisions.length} revision(s) (${result.method}).`,
+    );
 
   let dataSource: Awaited<ReturnType<typeof openDataSource>> | undefined;
   try {
-    dataSource = await openDataSource(options.databaseUrl, { entities: metadata.entities, applicationName: 'dazzle-server', poolSize: 10 });
+    dataSource = await openDataSource(options.databaseUrl, {
+      entities: metadata.entities,
+      applicationName: 'dazzle-server',
+      poolSize: 10,
+    });
     const db = dataSource;
     stores.health.register('database', async () => {
       await db.query('SELECT 1');
@@ -74,7 +83,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     });
     stores.health.register('migrations', async () => {
       const state = await migrator.current();
-      return state.atHeads ? { status: 'healthy', message: 'at heads' } : { status: 'degraded', message: `${state.pending.length} pending` };
+      return state.atHeads
+        ? { status: 'healthy', message: 'at heads' }
+        : { status: 'degraded', message: `${state.pending.length} pending` };
     });
     let ready = false;
     const app = await buildApp(
@@ -88,9 +99,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       },
       options.config.version,
     );
-    const address = await app.listen({ host: options.host ?? config.server?.host ?? CONFIG_DEFAULTS.host, port: options.port ?? config.server?.port ?? CONFIG_DEFAULTS.port });
+    const address = await app.listen({
+      host: options.host ?? config.server?.host ?? CONFIG_DEFAULTS.host,
+      port: options.port ?? config.server?.port ?? CONFIG_DEFAULTS.port,
+    });
     ready = true;
-    const port = app.server.address() && typeof app.server.address() === 'object' ? (app.server.address() as { port: number }).port : 0;
+    const port =
+      app.server.address() && typeof app.server.address() === 'object'
+        ? (app.server.address() as { port: number }).port
+        : 0;
     log(`Listening on ${address}`);
     return {
       url: address,

@@ -20,7 +20,10 @@ describe('what dazzle serve serves', () => {
   const call = (path: string, init: RequestInit & { json?: unknown } = {}) =>
     fetch(`${server.url}${path}`, {
       ...init,
-      headers: { ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>) },
+      headers: {
+        ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.headers as Record<string, string>),
+      },
       body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
     });
 
@@ -36,20 +39,32 @@ describe('what dazzle serve serves', () => {
 
   it('creates, reads, lists, updates and deletes rows of an app entity', async () => {
     const maker = await (await call('/api/maker', { method: 'POST', json: { name: 'Acme' } })).json();
-    const created = await call('/api/widget', { method: 'POST', json: { name: 'sprocket', price: '9.50', stock: 3 } });
+    const created = await call('/api/widget', {
+      method: 'POST',
+      json: { name: 'sprocket', price: '9.50', stock: 3 },
+    });
     expect(created.status).toBe(201);
     const widget = (await created.json()) as { id: string; state: string };
     expect(widget).toMatchObject({ name: 'sprocket', price: '9.50', stock: 3, state: 'draft' });
     await call('/api/widget', { method: 'POST', json: { name: 'gear', stock: 10 } });
 
-    expect(await (await call(`/api/widget/${widget.id}`)).json()).toMatchObject({ id: widget.id, name: 'sprocket' });
-    const page = (await (await call('/api/widget?sort=-stock&limit=1')).json()) as { items: Array<{ name: string }>; total: number };
+    expect(await (await call(`/api/widget/${widget.id}`)).json()).toMatchObject({
+      id: widget.id,
+      name: 'sprocket',
+    });
+    const page = (await (await call('/api/widget?sort=-stock&limit=1')).json()) as {
+      items: Array<{ name: string }>;
+      total: number;
+    };
     expect(page).toMatchObject({ total: 2, limit: 1, offset: 0 });
     expect(page.items.map((w) => w.name)).toEqual(['gear']);
     const filtered = (await (await call('/api/widget?name=sprocket')).json()) as { items: unknown[] };
     expect(filtered.items).toHaveLength(1);
 
-    const patched = await call(`/api/widget/${widget.id}`, { method: 'PATCH', json: { state: 'live', stock: 4 } });
+    const patched = await call(`/api/widget/${widget.id}`, {
+      method: 'PATCH',
+      json: { state: 'live', stock: 4 },
+    });
     expect(await patched.json()).toMatchObject({ state: 'live', stock: 4 });
     expect((await call(`/api/maker/${(maker as { id: number }).id}`)).status).toBe(200);
     expect((await call(`/api/widget/${widget.id}`, { method: 'DELETE' })).status).toBe(204);
@@ -80,40 +95,72 @@ describe('what dazzle serve serves', () => {
 
   it('creates one FeedbackReport for 20 concurrent requests with the same Idempotency-Key', async () => {
     const send = () =>
-      call('/api/feedback_report', { method: 'POST', headers: { 'idempotency-key': 'key-0001' }, json: { category: 'bug', description: 'button does nothing' } });
+      call('/api/feedback_report', {
+        method: 'POST',
+        headers: { 'idempotency-key': 'key-0001' },
+        json: { category: 'bug', description: 'button does nothing' },
+      });
     const responses = await Promise.all(Array.from({ length: 20 }, send));
     const bodies = (await Promise.all(responses.map((r) => r.json()))) as Array<{ id: string }>;
     expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
     expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 200)).toHaveLength(19);
     expect(await count(db.url, 'feedback_report')).toBe(1);
-    const other = await call('/api/feedback_report', { method: 'POST', headers: { 'idempotency-key': 'key-0002' }, json: { category: 'ux', description: 'x' } });
+    const other = await call('/api/feedback_report', {
+      method: 'POST',
+      headers: { 'idempotency-key': 'key-0002' },
+      json: { category: 'ux', description: 'x' },
+    });
     expect(other.status).toBe(201);
     expect(await count(db.url, 'feedback_report')).toBe(2);
   });
 
   it('keeps admin routes behind the bearer token', async () => {
     expect((await call('/admin/migrations')).status).toBe(401);
-    expect((await call('/admin/migrations', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect((await call('/admin/migrations', { headers: { authorization: 'Bearer wrong' } })).status).toBe(
+      401,
+    );
     const ok = await call('/admin/migrations', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(await ok.json()).toMatchObject({ atHeads: true, pending: [] });
-    const history = (await (await call('/admin/deploy-history', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as unknown[];
+    const history = (await (
+      await call('/admin/deploy-history', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json()) as unknown[];
     expect(history[0]).toMatchObject({ version: '1.0.0', status: 'completed' });
-    const put = await call('/admin/params/invoices.limit', { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` }, json: { value: 500, scope: 'tenant', scopeId: 'acme' } });
+    const put = await call('/admin/params/invoices.limit', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      json: { value: 500, scope: 'tenant', scopeId: 'acme' },
+    });
     expect(put.status).toBe(200);
-    const params = await (await call('/admin/params', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json();
-    expect(params).toEqual([expect.objectContaining({ key: 'invoices.limit', scope: 'tenant', scopeId: 'acme', value: 500 })]);
+    const params = await (
+      await call('/admin/params', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json();
+    expect(params).toEqual([
+      expect.objectContaining({ key: 'invoices.limit', scope: 'tenant', scopeId: 'acme', value: 500 }),
+    ]);
   });
 
   it('serves virtual entities from their live stores', async () => {
     const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
-    const health = (await (await call('/admin/virtual/system_health', admin)).json()) as Array<{ component: string; status: string; latencyMs: number }>;
-    expect(health.map((h) => [h.component, h.status])).toEqual([['database', 'healthy'], ['migrations', 'healthy']]);
+    const health = (await (await call('/admin/virtual/system_health', admin)).json()) as Array<{
+      component: string;
+      status: string;
+      latencyMs: number;
+    }>;
+    expect(health.map((h) => [h.component, h.status])).toEqual([
+      ['database', 'healthy'],
+      ['migrations', 'healthy'],
+    ]);
     expect(health[0]!.latencyMs).toBeGreaterThan(0);
-    const metrics = (await (await call('/admin/virtual/system_metric', admin)).json()) as Array<{ name: string; tags: { route?: string } }>;
+    const metrics = (await (await call('/admin/virtual/system_metric', admin)).json()) as Array<{
+      name: string;
+      tags: { route?: string };
+    }>;
     expect(metrics.some((m) => m.name === 'http.requests' && m.tags.route === '/api/widget')).toBe(true);
-    const runs = (await (await call('/admin/virtual/process_run', admin)).json()) as Array<{ processName: string }>;
+    const runs = (await (await call('/admin/virtual/process_run', admin)).json()) as Array<{
+      processName: string;
+    }>;
     expect(runs[0]).toMatchObject({ processName: 'startup-migration', status: 'completed' });
     const logs = (await (await call('/admin/virtual/log_entry', admin)).json()) as Array<{ message: string }>;
     expect(logs.some((l) => l.message.startsWith('Listening on'))).toBe(true);
@@ -122,8 +169,13 @@ describe('what dazzle serve serves', () => {
   });
 
   it('publishes an OpenAPI document and health endpoints', async () => {
-    const doc = (await (await call('/openapi.json')).json()) as { paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/widget', '/api/widget/{id}', '/api/feedback_report', '/healthz']));
+    const doc = (await (await call('/openapi.json')).json()) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/widget', '/api/widget/{id}', '/api/feedback_report', '/healthz']),
+    );
     expect(Object.keys(doc.paths).some((p) => p.includes('system_health'))).toBe(false);
     expect(doc.components.schemas.Widget).toBeDefined();
     expect(await (await call('/healthz')).json()).toEqual({ status: 'ok' });
@@ -144,7 +196,9 @@ describe('graceful shutdown', () => {
       await blocker.query('LOCK TABLE widget IN ACCESS EXCLUSIVE MODE');
       const inFlight = fetch(`${url}/api/widget`);
       for (let i = 0; i < 200; i += 1) {
-        const waiting = await blocker.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%widget%'`);
+        const waiting = await blocker.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%widget%'`,
+        );
         if (waiting.rowCount) break;
         await new Promise((r) => setTimeout(r, 25));
       }

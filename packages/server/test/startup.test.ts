@@ -1,6 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { readFileSync } from 'node:fs';
 import { type LoadedConfig, Migrator, readRevisionGraph, writeRevision } from '@app/migrator';
+import { createTestDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../src';
@@ -50,7 +50,10 @@ describe('dazzle serve startup', () => {
     const server = await startServer({ config: createAll, databaseUrl: db.url, port: 0 });
     try {
       expect(server.migration).toMatchObject({ method: 'create-all' });
-      const methods = await query<{ method: string }>(db.url, `SELECT DISTINCT method FROM _dazzle_migrations`);
+      const methods = await query<{ method: string }>(
+        db.url,
+        `SELECT DISTINCT method FROM _dazzle_migrations`,
+      );
       expect(methods).toEqual([{ method: 'create-all' }]);
     } finally {
       await server.close();
@@ -73,7 +76,8 @@ describe('dazzle serve startup', () => {
     expect(ddl.length).toBeGreaterThan(0);
     for (const statement of ddl) {
       const fromRevision = revisionSql.includes(statement);
-      const bootstrap = /^CREATE TABLE IF NOT EXISTS "(_dazzle_migrations|_dazzle_params|typeorm_metadata)"/.test(statement);
+      const bootstrap =
+        /^CREATE TABLE IF NOT EXISTS "(_dazzle_migrations|_dazzle_params|typeorm_metadata)"/.test(statement);
       expect(fromRevision || bootstrap, `unexpected DDL at startup: ${statement}`).toBe(true);
     }
     expect(ddl.some((s) => s.startsWith('CREATE TABLE "widget"'))).toBe(true);
@@ -93,7 +97,14 @@ describe('dazzle serve startup', () => {
 
   it('refuses to start, before listening, when a revision fails', async () => {
     const head = readRevisionGraph(config.sources).heads('app');
-    writeRevision({ dir: config.appMigrationsDir, lineage: 'app', message: 'broken', parents: head, up: [{ sql: 'ALTER TABLE nowhere ADD COLUMN x int' }], down: [] });
+    writeRevision({
+      dir: config.appMigrationsDir,
+      lineage: 'app',
+      message: 'broken',
+      parents: head,
+      up: [{ sql: 'ALTER TABLE nowhere ADD COLUMN x int' }],
+      down: [],
+    });
     const { exited } = serveProcess(config.file, db.url);
     const { code, output } = await exited;
     expect(code).toBe(1);
@@ -105,7 +116,15 @@ describe('dazzle serve startup', () => {
   it('refuses to start with two heads', async () => {
     const [base] = readRevisionGraph(config.sources).heads('app');
     for (const message of ['left branch', 'right branch']) {
-      writeRevision({ dir: config.appMigrationsDir, lineage: 'app', message, parents: [base!], up: [{ sql: 'SELECT 1' }], down: [], now: new Date(Date.now() + (message === 'left branch' ? 1000 : 2000)) });
+      writeRevision({
+        dir: config.appMigrationsDir,
+        lineage: 'app',
+        message,
+        parents: [base!],
+        up: [{ sql: 'SELECT 1' }],
+        down: [],
+        now: new Date(Date.now() + (message === 'left branch' ? 1000 : 2000)),
+      });
     }
     const { code, output } = await serveProcess(config.file, db.url).exited;
     expect(code).toBe(1);
@@ -120,8 +139,14 @@ describe('dazzle serve startup', () => {
     expect(changed.code).toBe(1);
     expect(changed.output).toMatch(/^CHECKSUM_MISMATCH: /m);
 
-    await query(db.url, `INSERT INTO _dazzle_migrations (id, lineage, message, checksum, applied_by) VALUES ('29990101000000_from_the_future', 'app', 'x', repeat('0', 64), 'test')`);
-    await query(db.url, `UPDATE _dazzle_migrations SET checksum = '${readRevisionGraph(config.sources).lineageRevisions('app')[0]!.checksum}' WHERE lineage = 'app' AND id <> '29990101000000_from_the_future'`);
+    await query(
+      db.url,
+      `INSERT INTO _dazzle_migrations (id, lineage, message, checksum, applied_by) VALUES ('29990101000000_from_the_future', 'app', 'x', repeat('0', 64), 'test')`,
+    );
+    await query(
+      db.url,
+      `UPDATE _dazzle_migrations SET checksum = '${readRevisionGraph(config.sources).lineageRevisions('app')[0]!.checksum}' WHERE lineage = 'app' AND id <> '29990101000000_from_the_future'`,
+    );
     const ahead = await serveProcess(config.file, db.url).exited;
     expect(ahead.code).toBe(1);
     expect(ahead.output).toMatch(/^DATABASE_AHEAD: .*29990101000000_from_the_future/m);
@@ -130,7 +155,9 @@ describe('dazzle serve startup', () => {
   it('with --no-migrate, refuses a database that is behind and names what is pending', async () => {
     const behind = await serveProcess(config.file, db.url, ['--no-migrate']).exited;
     expect(behind.code).toBe(1);
-    expect(behind.output).toMatch(/^NOT_AT_HEADS: .*pending: \d{14}_framework_baseline.*, \d{14}_widgets_and_makers/m);
+    expect(behind.output).toMatch(
+      /^NOT_AT_HEADS: .*pending: \d{14}_framework_baseline.*, \d{14}_widgets_and_makers/m,
+    );
     expect(await query(db.url, `SELECT to_regclass('widget') AS t`)).toEqual([{ t: null }]);
 
     const migrator = await Migrator.connect({ databaseUrl: db.url, sources: config.sources });
@@ -147,7 +174,9 @@ describe('dazzle serve startup', () => {
     const replicas = Array.from({ length: 4 }, () => serveProcess(config.file, db.url));
     const urls = await Promise.all(replicas.map((r) => r.ready));
     for (const url of urls) expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    expect(await query(db.url, `SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM _dazzle_migrations`)).toEqual([{ n: 2, d: 2 }]);
+    expect(
+      await query(db.url, `SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM _dazzle_migrations`),
+    ).toEqual([{ n: 2, d: 2 }]);
     expect(await query(db.url, `SELECT count(*)::int AS n FROM deploy_history`)).toEqual([{ n: 1 }]);
     for (const replica of replicas) replica.child.kill('SIGTERM');
     for (const replica of replicas) expect((await replica.exited).code).toBe(0);

@@ -1,4 +1,4 @@
-export { chooseServer, type ChosenServer } from './choose-server.js';
+export { type ChosenServer, chooseServer } from './choose-server.js';
 export { findFreePort } from './providers/embedded.js';
 export { maskPassword } from './providers/from-environment.js';
 export type { PostgresServer, ProviderName } from './providers/postgres-server.js';

@@ -43,12 +43,18 @@ async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Prom
  * afterAll(() => db.drop());
  */
 export async function createTestDatabase(label = 'suite'): Promise<TestDatabase> {
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 30);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 30);
   const name = `t_${safeLabel}_${randomBytes(5).toString('hex')}`;
   await withAdminClient((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE template0`));
   return {
     name,
     url: urlForDatabase(adminUrl(), name),
-    drop: () => withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => {}),
+    drop: () =>
+      withAdminClient((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
+        () => {},
+      ),
   };
 }

@@ -1,6 +1,11 @@
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { createTestDatabase, dockerEngineUnavailableReason, maskPassword, startContainerServer } from '../src/index.js';
+import {
+  createTestDatabase,
+  dockerEngineUnavailableReason,
+  maskPassword,
+  startContainerServer,
+} from '../src/index.js';
 
 async function currentDatabase(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });

@@ -1,5 +1,12 @@
 /** `dazzle db check` (CI) and `dazzle db lint`. */
-import { findSchemaDrift, formatFinding, type LintFinding, lintRevision, type RevisionInfo, readRevisionGraph } from '@app/migrator';
+import {
+  findSchemaDrift,
+  formatFinding,
+  type LintFinding,
+  lintRevision,
+  type RevisionInfo,
+  readRevisionGraph,
+} from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
@@ -7,7 +14,9 @@ import { globalsOf, reporterFor } from '../program-support';
 
 export function registerCheck(db: Command): void {
   db.command('check')
-    .description('fail when the database has pending revisions or the entities differ from what the revisions produce')
+    .description(
+      'fail when the database has pending revisions or the entities differ from what the revisions produce',
+    )
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExample (CI):\n  dazzle db check || exit 1')
     .action(async (_options: unknown, command: Command) => {
@@ -16,18 +25,36 @@ export function registerCheck(db: Command): void {
       await withApp(globals, reporter, async (app) => {
         const database = await app.database();
         const state = await (await app.migrator()).current();
-        const missing = await findSchemaDrift({ serverUrl: database.url, sources: app.config.sources, metadata: app.metadata() });
+        const missing = await findSchemaDrift({
+          serverUrl: database.url,
+          sources: app.config.sources,
+          metadata: app.metadata(),
+        });
         const ok = state.pending.length === 0 && state.unknown.length === 0 && missing.length === 0;
-        reporter.document({ ok, pending: state.pending.map((r) => r.id), unknown: state.unknown.map((r) => r.id), missing });
-        if (state.pending.length > 0) reporter.line(`Pending on the database: ${state.pending.map((r) => r.id).join(', ')} — run \`dazzle db upgrade\`.`);
-        if (state.unknown.length > 0) reporter.line(`The database is ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}.`);
+        reporter.document({
+          ok,
+          pending: state.pending.map((r) => r.id),
+          unknown: state.unknown.map((r) => r.id),
+          missing,
+        });
+        if (state.pending.length > 0)
+          reporter.line(
+            `Pending on the database: ${state.pending.map((r) => r.id).join(', ')} — run \`dazzle db upgrade\`.`,
+          );
+        if (state.unknown.length > 0)
+          reporter.line(`The database is ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}.`);
         if (missing.length > 0) {
           const lineages = [...new Set(missing.map((m) => m.lineage ?? 'app'))];
           reporter.line(`The entities differ from the committed revisions; a revision would contain:`);
           for (const m of missing) reporter.line(`  [${m.lineage ?? '?'}] ${m.sql}`);
-          reporter.line(`Write it with: ${lineages.map((l) => `dazzle db revision --lineage ${l} -m "…"`).join(' and ')}`);
+          reporter.line(
+            `Write it with: ${lineages.map((l) => `dazzle db revision --lineage ${l} -m "…"`).join(' and ')}`,
+          );
         }
-        if (ok) reporter.line(reporter.style('OK: the database is at heads and the revisions reproduce the entities.', 'green'));
+        if (ok)
+          reporter.line(
+            reporter.style('OK: the database is at heads and the revisions reproduce the entities.', 'green'),
+          );
         else process.exitCode = EXIT_FAILURE;
       });
     });
@@ -56,11 +83,15 @@ export function registerCheck(db: Command): void {
         reporter.line(id);
         for (const f of findings) {
           if (f.severity === 'error') errors += 1;
-          reporter.line(`  ${reporter.style(formatFinding(f), f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'dim')}`);
+          reporter.line(
+            `  ${reporter.style(formatFinding(f), f.severity === 'error' ? 'red' : f.severity === 'warning' ? 'yellow' : 'dim')}`,
+          );
         }
       }
       const total = results.reduce((n, r) => n + r.findings.length, 0);
-      reporter.line(`${results.length} revision${results.length === 1 ? '' : 's'} linted: ${total} finding${total === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}.`);
+      reporter.line(
+        `${results.length} revision${results.length === 1 ? '' : 's'} linted: ${total} finding${total === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}.`,
+      );
       if (errors > 0) process.exitCode = EXIT_FAILURE;
     });
 }

@@ -64,11 +64,17 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('scaffold a new app: dazzle.config.ts, one entity, a migrations folder, package scripts')
     .argument('[dir]', 'the app folder', '.')
-    .addHelpText('after', '\nExample:\n  mkdir my-app && cd my-app && npx dazzle init && npx dazzle db revision -m "init"')
+    .addHelpText(
+      'after',
+      '\nExample:\n  mkdir my-app && cd my-app && npx dazzle init && npx dazzle db revision -m "init"',
+    )
     .action((dir: string, _options: unknown, command: Command) => {
       const reporter = reporterFor(globalsOf(command));
       const root = resolve(dir);
-      if (existsSync(join(root, 'dazzle.config.ts'))) throw new UsageError(`${join(root, 'dazzle.config.ts')} already exists: this folder is already a dazzle app.`);
+      if (existsSync(join(root, 'dazzle.config.ts')))
+        throw new UsageError(
+          `${join(root, 'dazzle.config.ts')} already exists: this folder is already a dazzle app.`,
+        );
       mkdirSync(join(root, 'src', 'entities'), { recursive: true });
       mkdirSync(join(root, 'migrations'), { recursive: true });
       const written: string[] = [];
@@ -77,7 +83,9 @@ export function registerInit(program: Command): void {
       writeIfMissing(join(root, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`, written);
       writeIfMissing(join(root, '.gitignore'), 'node_modules/\n.dazzle/\n', written);
       const pkgFile = join(root, 'package.json');
-      const pkg = existsSync(pkgFile) ? (JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, unknown>) : { name: basename(root), version: '0.1.0', private: true };
+      const pkg = existsSync(pkgFile)
+        ? (JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, unknown>)
+        : { name: basename(root), version: '0.1.0', private: true };
       pkg.scripts = { ...SCRIPTS, ...((pkg.scripts as Record<string, string> | undefined) ?? {}) };
       writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
       for (const file of written) reporter.line(`created ${file}`);

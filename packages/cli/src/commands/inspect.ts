@@ -25,8 +25,14 @@ export function registerInspect(db: Command): void {
         for (const lineage of ['framework', 'app'] as const) {
           reporter.line(`${lineage.padEnd(9)}  ${state.current[lineage].join(', ') || '(base)'}`);
         }
-        if (state.unknown.length > 0) reporter.line(reporter.style(`Ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}`, 'red'));
-        if (state.pending.length > 0) reporter.line(reporter.style(`${state.pending.length} pending: run \`dazzle db upgrade\`.`, 'yellow'));
+        if (state.unknown.length > 0)
+          reporter.line(
+            reporter.style(`Ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}`, 'red'),
+          );
+        if (state.pending.length > 0)
+          reporter.line(
+            reporter.style(`${state.pending.length} pending: run \`dazzle db upgrade\`.`, 'yellow'),
+          );
         else if (state.unknown.length === 0) reporter.line(reporter.style('At heads.', 'green'));
       });
     });
@@ -77,7 +83,9 @@ export function registerInspect(db: Command): void {
       reporter.document(heads);
       for (const lineage of ['framework', 'app'] as const) {
         const list = heads[lineage];
-        reporter.line(`${lineage.padEnd(9)}  ${list.join(', ') || '(none)'}${list.length > 1 ? reporter.style('  ← several heads: run `dazzle db merge`', 'yellow') : ''}`);
+        reporter.line(
+          `${lineage.padEnd(9)}  ${list.join(', ') || '(none)'}${list.length > 1 ? reporter.style('  ← several heads: run `dazzle db merge`', 'yellow') : ''}`,
+        );
       }
     });
 }

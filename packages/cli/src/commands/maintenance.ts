@@ -6,7 +6,8 @@ import { UsageError } from '../cli-error';
 import { globalsOf, reporterFor } from '../program-support';
 
 function lineageOf(value: string): Lineage {
-  if (value !== 'app' && value !== 'framework') throw new UsageError(`--lineage must be app or framework, got "${value}".`);
+  if (value !== 'app' && value !== 'framework')
+    throw new UsageError(`--lineage must be app or framework, got "${value}".`);
   return value;
 }
 
@@ -18,13 +19,18 @@ export function registerMaintenance(db: Command): void {
   db.command('stamp')
     .description('record revisions as applied without running them (adopt an existing database)')
     .argument('<target>', 'heads, app@head, framework@head, a revision id, app@base or base')
-    .addHelpText('after', '\nExample:\n  dazzle db stamp heads   # the schema was created by hand and matches the code')
+    .addHelpText(
+      'after',
+      '\nExample:\n  dazzle db stamp heads   # the schema was created by hand and matches the code',
+    )
     .action(async (target: string, _options: unknown, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
         const { added, removed } = await (await app.migrator()).stamp(target);
-        reporter.line(`Stamped ${target}: ${added.length} recorded as applied, ${removed.length} removed from the ledger. Nothing was run.`);
+        reporter.line(
+          `Stamped ${target}: ${added.length} recorded as applied, ${removed.length} removed from the ledger. Nothing was run.`,
+        );
       });
     });
 
@@ -45,7 +51,9 @@ export function registerMaintenance(db: Command): void {
         message: options.message,
         format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
       });
-      reporter.line(`Wrote ${revision.file}, merging ${revision.parents.join(' and ')}. Commit it with manifest.json.`);
+      reporter.line(
+        `Wrote ${revision.file}, merging ${revision.parents.join(' and ')}. Commit it with manifest.json.`,
+      );
     });
 
   db.command('rehash')
@@ -58,7 +66,9 @@ export function registerMaintenance(db: Command): void {
       const lineage = lineageOf(options.lineage);
       const app = await AppContext.load(globals, reporter);
       const result = await rehashFolder(folderOf(app, lineage), lineage);
-      reporter.line(`manifest.json rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`);
+      reporter.line(
+        `manifest.json rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,
+      );
       for (const file of result.updated) reporter.line(`  updated ${file}`);
     });
 }

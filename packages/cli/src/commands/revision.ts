@@ -1,6 +1,12 @@
 /** `dazzle db revision`: autogenerate (or write empty) the next revision of a lineage. */
 import { createInterface } from 'node:readline/promises';
-import { generateRevision, formatFinding, type Lineage, type RenameCandidate, type RenameHint } from '@app/migrator';
+import {
+  formatFinding,
+  generateRevision,
+  type Lineage,
+  type RenameCandidate,
+  type RenameHint,
+} from '@app/migrator';
 import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { UsageError } from '../cli-error';
@@ -8,7 +14,10 @@ import { globalsOf, reporterFor } from '../program-support';
 
 function parseRename(value: string): RenameHint {
   const match = /^(.+)\.([^.=]+)=([^.=]+)$/.exec(value);
-  if (!match) throw new UsageError(`--rename expects table.old_column=new_column (or schema.table.old=new), got "${value}".`);
+  if (!match)
+    throw new UsageError(
+      `--rename expects table.old_column=new_column (or schema.table.old=new), got "${value}".`,
+    );
   return { kind: 'column', table: match[1]!, from: match[2]!, to: match[3]! };
 }
 
@@ -23,7 +32,9 @@ function parseTableRename(value: string): RenameHint {
 async function askOnTerminal(candidate: RenameCandidate): Promise<boolean> {
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await prompt.question(`Was ${candidate.table}.${candidate.from} renamed to ${candidate.to}? Keeping its data needs a yes. [y/N] `);
+    const answer = await prompt.question(
+      `Was ${candidate.table}.${candidate.from} renamed to ${candidate.to}? Keeping its data needs a yes. [y/N] `,
+    );
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     prompt.close();
@@ -36,40 +47,81 @@ export function registerRevision(db: Command): void {
     .requiredOption('-m, --message <message>', 'what the revision changes; also names the file')
     .option('--lineage <lineage>', 'framework or app', 'app')
     .option('--empty', 'write a revision with no statements, to fill in by hand')
-    .option('--rename <table.old=new>', 'a column that was renamed (repeatable)', (v: string, all: string[]) => [...all, v], [])
-    .option('--rename-table <old=new>', 'a table that was renamed (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option(
+      '--rename <table.old=new>',
+      'a column that was renamed (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option(
+      '--rename-table <old=new>',
+      'a table that was renamed (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .option('--allow-destructive', 'accept statements that drop or narrow data')
-    .addHelpText('after', '\nExample:\n  dazzle db revision -m "add po_number to invoice"\n  dazzle db revision -m "rename bank ref" --rename supplier.bank_reference=bank_account_ref')
-    .action(async (options: { message: string; lineage: string; empty?: boolean; rename: string[]; renameTable: string[]; allowDestructive?: boolean }, command: Command) => {
-      const globals = globalsOf(command);
-      const reporter = reporterFor(globals);
-      if (options.lineage !== 'app' && options.lineage !== 'framework') throw new UsageError(`--lineage must be app or framework, got "${options.lineage}".`);
-      const lineage = options.lineage as Lineage;
-      const renames = [...options.rename.map(parseRename), ...options.renameTable.map(parseTableRename)];
-      await withApp(globals, reporter, async (app) => {
-        const database = await app.database();
-        const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
-        const result = await generateRevision({
-          serverUrl: database.url,
-          sources: app.config.sources,
-          metadata: app.metadata(),
-          lineage,
-          message: options.message,
-          renames,
-          allowDestructive: options.allowDestructive,
-          empty: options.empty,
-          confirmRename: interactive ? askOnTerminal : undefined,
-          format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
+    .addHelpText(
+      'after',
+      '\nExample:\n  dazzle db revision -m "add po_number to invoice"\n  dazzle db revision -m "rename bank ref" --rename supplier.bank_reference=bank_account_ref',
+    )
+    .action(
+      async (
+        options: {
+          message: string;
+          lineage: string;
+          empty?: boolean;
+          rename: string[];
+          renameTable: string[];
+          allowDestructive?: boolean;
+        },
+        command: Command,
+      ) => {
+        const globals = globalsOf(command);
+        const reporter = reporterFor(globals);
+        if (options.lineage !== 'app' && options.lineage !== 'framework')
+          throw new UsageError(`--lineage must be app or framework, got "${options.lineage}".`);
+        const lineage = options.lineage as Lineage;
+        const renames = [...options.rename.map(parseRename), ...options.renameTable.map(parseTableRename)];
+        await withApp(globals, reporter, async (app) => {
+          const database = await app.database();
+          const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+          const result = await generateRevision({
+            serverUrl: database.url,
+            sources: app.config.sources,
+            metadata: app.metadata(),
+            lineage,
+            message: options.message,
+            renames,
+            allowDestructive: options.allowDestructive,
+            empty: options.empty,
+            confirmRename: interactive ? askOnTerminal : undefined,
+            format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
+          });
+          if (!result.revision) {
+            reporter.line(
+              'No changes: the entities match what the committed revisions produce. Nothing written.',
+            );
+            return;
+          }
+          reporter.line(
+            `Wrote ${result.revision.file} (${result.up.length} statement${result.up.length === 1 ? '' : 's'}).`,
+          );
+          for (const note of result.notes) reporter.line(`  ${note}`);
+          for (const finding of result.findings)
+            reporter.line(
+              `  ${reporter.style(formatFinding(finding), finding.severity === 'error' ? 'red' : 'yellow')}`,
+            );
+          if (result.up.some((s) => s.handFill))
+            reporter.line(
+              reporter.style(
+                'It has a step to write by hand (marked dazzle:hand-fill); fill it in and run `dazzle db rehash`.',
+                'yellow',
+              ),
+            );
+          reporter.line(
+            'Next: review the file, run `dazzle db upgrade`, then commit the file and manifest.json.',
+          );
         });
-        if (!result.revision) {
-          reporter.line('No changes: the entities match what the committed revisions produce. Nothing written.');
-          return;
-        }
-        reporter.line(`Wrote ${result.revision.file} (${result.up.length} statement${result.up.length === 1 ? '' : 's'}).`);
-        for (const note of result.notes) reporter.line(`  ${note}`);
-        for (const finding of result.findings) reporter.line(`  ${reporter.style(formatFinding(finding), finding.severity === 'error' ? 'red' : 'yellow')}`);
-        if (result.up.some((s) => s.handFill)) reporter.line(reporter.style('It has a step to write by hand (marked dazzle:hand-fill); fill it in and run `dazzle db rehash`.', 'yellow'));
-        reporter.line('Next: review the file, run `dazzle db upgrade`, then commit the file and manifest.json.');
-      });
-    });
+      },
+    );
 }

@@ -11,12 +11,16 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (default: config, then PORT, then 3000)')
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--no-migrate', 'do not migrate: verify the database is at heads and refuse to start otherwise')
-    .addHelpText('after', '\nExamples:\n  dazzle serve\n  DATABASE_URL=postgres://… dazzle serve --no-migrate --port 8080')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dazzle serve\n  DATABASE_URL=postgres://… dazzle serve --no-migrate --port 8080',
+    )
     .action(async (options: { port?: string; host?: string; migrate: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       const port = options.port ?? process.env.PORT;
-      if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError(`--port must be a number, got "${port}".`);
+      if (port !== undefined && !/^\d+$/.test(port))
+        throw new UsageError(`--port must be a number, got "${port}".`);
       const app = await AppContext.load(globals, reporter);
       const { startServer } = await import('@app/server');
       let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -39,7 +43,10 @@ export function registerServe(program: Command): void {
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           reporter.note(`${signal}: finishing in-flight requests…`);
-          void server!.close().then(() => app.release()).then(resolve, resolve);
+          void server!
+            .close()
+            .then(() => app.release())
+            .then(resolve, resolve);
         };
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));

@@ -1,9 +1,10 @@
 /** `dazzle db upgrade` and `dazzle db downgrade`, online or as offline SQL (--sql). */
+
+import type { RunResult } from '@app/migrator';
 import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
 import type { Reporter } from '../reporter';
-import type { RunResult } from '@app/migrator';
 
 function summarise(reporter: Reporter, result: RunResult, verb: string): void {
   if (result.noop) {
@@ -12,7 +13,12 @@ function summarise(reporter: Reporter, result: RunResult, verb: string): void {
   }
   const n = result.revisions.length;
   const how = result.method === 'create-all' ? ' (tables created from the entities, revisions stamped)' : '';
-  reporter.line(reporter.style(`${verb} ${n} revision${n === 1 ? '' : 's'} in ${Math.round(result.durationMs)} ms${how}.`, 'green'));
+  reporter.line(
+    reporter.style(
+      `${verb} ${n} revision${n === 1 ? '' : 's'} in ${Math.round(result.durationMs)} ms${how}.`,
+      'green',
+    ),
+  );
 }
 
 export function registerUpgrade(db: Command): void {
@@ -21,20 +27,38 @@ export function registerUpgrade(db: Command): void {
     .argument('[target]', 'heads (default), app@head, framework@head, +N, or a revision id', 'heads')
     .option('--sql', 'print the SQL instead of running it (offline mode, for DBAs)')
     .option('--from-base', 'with --sql: render from an empty database instead of reading the ledger')
-    .option('--accept-checksum <id>', 'accept the edited file of an applied revision (repeatable)', (v: string, all: string[]) => [...all, v], [])
-    .addHelpText('after', '\nExamples:\n  dazzle db upgrade\n  dazzle db upgrade +1\n  dazzle db upgrade --sql > upgrade.sql')
-    .action(async (target: string, options: { sql?: boolean; fromBase?: boolean; acceptChecksum: string[] }, command: Command) => {
-      const globals = globalsOf(command);
-      const reporter = reporterFor(globals);
-      await withApp(globals, reporter, async (app) => {
-        const migrator = await app.migrator();
-        if (options.sql) {
-          reporter.raw(await migrator.renderUpgradeSql({ target, fromBase: options.fromBase }));
-          return;
-        }
-        summarise(reporter, await migrator.upgrade({ target, acceptChecksums: options.acceptChecksum }), 'Applied');
-      });
-    });
+    .option(
+      '--accept-checksum <id>',
+      'accept the edited file of an applied revision (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dazzle db upgrade\n  dazzle db upgrade +1\n  dazzle db upgrade --sql > upgrade.sql',
+    )
+    .action(
+      async (
+        target: string,
+        options: { sql?: boolean; fromBase?: boolean; acceptChecksum: string[] },
+        command: Command,
+      ) => {
+        const globals = globalsOf(command);
+        const reporter = reporterFor(globals);
+        await withApp(globals, reporter, async (app) => {
+          const migrator = await app.migrator();
+          if (options.sql) {
+            reporter.raw(await migrator.renderUpgradeSql({ target, fromBase: options.fromBase }));
+            return;
+          }
+          summarise(
+            reporter,
+            await migrator.upgrade({ target, acceptChecksums: options.acceptChecksum }),
+            'Applied',
+          );
+        });
+      },
+    );
 
   db.command('downgrade')
     .description('revert applied revisions, newest first, under the migration lock')

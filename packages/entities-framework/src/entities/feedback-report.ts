@@ -1,11 +1,5 @@
 /** User feedback sent from an app's UI; persisted in the framework lineage. */
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export const FEEDBACK_CATEGORIES = ['bug', 'ux', 'visual', 'behaviour', 'enhancement', 'other'] as const;
 export const FEEDBACK_SEVERITIES = ['blocker', 'annoying', 'minor'] as const;

@@ -118,12 +118,14 @@ export class ParameterStore {
 }
 
 function requireScopeId(scope: ParamScope, scopeId: string | undefined): string {
-  if (!scopeId) throw new TypeError(`a ${scope}-scoped parameter needs a scopeId (the ${scope} it applies to)`);
+  if (!scopeId)
+    throw new TypeError(`a ${scope}-scoped parameter needs a scopeId (the ${scope} it applies to)`);
   return scopeId;
 }
 
 function rowsOf(result: unknown): RawParamRow[] {
   // TypeORM returns [rows, affected] for DELETE … RETURNING and plain rows for SELECT.
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0])) return result[0] as RawParamRow[];
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]))
+    return result[0] as RawParamRow[];
   return Array.isArray(result) ? (result as RawParamRow[]) : [];
 }

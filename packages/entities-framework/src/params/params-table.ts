@@ -36,4 +36,8 @@ export const CREATE_TYPEORM_METADATA_TABLE_SQL = `CREATE TABLE IF NOT EXISTS "${
 )`;
 
 /** Tables the framework creates outside any entity; no entity may use these names. */
-export const INFRASTRUCTURE_TABLES: readonly string[] = Object.freeze([PARAMS_TABLE, LEDGER_TABLE, TYPEORM_METADATA_TABLE]);
+export const INFRASTRUCTURE_TABLES: readonly string[] = Object.freeze([
+  PARAMS_TABLE,
+  LEDGER_TABLE,
+  TYPEORM_METADATA_TABLE,
+]);

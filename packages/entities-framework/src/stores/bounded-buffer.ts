@@ -4,7 +4,8 @@ export class BoundedBuffer<T> {
   readonly #capacity: number;
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer');
     this.#capacity = capacity;
   }
 

@@ -13,7 +13,13 @@ export class EventTraceStore implements VirtualStore<EventTrace> {
   }
 
   /** Records a finished span; `traceId` groups spans of one request or run. */
-  record(name: string, startedAt: Date, durationMs: number, attributes: Record<string, unknown> | null = null, traceId = randomUUID()): void {
+  record(
+    name: string,
+    startedAt: Date,
+    durationMs: number,
+    attributes: Record<string, unknown> | null = null,
+    traceId = randomUUID(),
+  ): void {
     this.#spans.push({ spanId: randomUUID(), traceId, name, startedAt, durationMs, attributes });
   }
 

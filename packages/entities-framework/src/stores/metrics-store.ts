@@ -17,7 +17,13 @@ export class MetricsStore implements VirtualStore<SystemMetric> {
   }
 
   /** Adds `value` to the current bucket of `name` with these tags. */
-  record(name: string, value: number, unit = 'count', tags: Record<string, string> = {}, at = new Date()): void {
+  record(
+    name: string,
+    value: number,
+    unit = 'count',
+    tags: Record<string, string> = {},
+    at = new Date(),
+  ): void {
     const bucketStart = new Date(Math.floor(at.getTime() / RESOLUTION_MS) * RESOLUTION_MS);
     const key = `${name}|${JSON.stringify(tags, Object.keys(tags).sort())}|${bucketStart.getTime()}`;
     const bucket = this.#buckets.get(key);

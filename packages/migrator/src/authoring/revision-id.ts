@@ -3,16 +3,27 @@ import { MigratorError } from '../errors';
 
 const MAX_SLUG = 60;
 
+function isControl(character: string): boolean {
+  return character.charCodeAt(0) < 0x20;
+}
+
+function hasControlCharacter(text: string): boolean {
+  return [...text].some(isControl);
+}
+
 /** Checks a revision message and turns it into a file-name slug. */
 export function slugForMessage(message: string): string {
   const trimmed = message.trim();
   if (trimmed.length === 0) {
-    throw new MigratorError('MESSAGE_INVALID', 'The revision message is empty: pass -m "what this revision changes".');
-  }
-  if (/[/\\]|\.\.|[\u0000-\u001f]/.test(trimmed)) {
     throw new MigratorError(
       'MESSAGE_INVALID',
-      `The revision message "${trimmed.replace(/[\u0000-\u001f]/g, '?')}" contains a path separator, ".." or a control character: describe the change in words, e.g. -m "add po_number to invoice".`,
+      'The revision message is empty: pass -m "what this revision changes".',
+    );
+  }
+  if (/[/\\]|\.\./.test(trimmed) || hasControlCharacter(trimmed)) {
+    throw new MigratorError(
+      'MESSAGE_INVALID',
+      `The revision message "${[...trimmed].map((c) => (isControl(c) ? '?' : c)).join('')}" contains a path separator, ".." or a control character: describe the change in words, e.g. -m "add po_number to invoice".`,
       { message: trimmed },
     );
   }
@@ -24,9 +35,13 @@ export function slugForMessage(message: string): string {
     .slice(0, MAX_SLUG)
     .replace(/_+$/, '');
   if (slug.length === 0) {
-    throw new MigratorError('MESSAGE_INVALID', `The revision message "${trimmed}" has no letters or digits: describe the change in words.`, {
-      message: trimmed,
-    });
+    throw new MigratorError(
+      'MESSAGE_INVALID',
+      `The revision message "${trimmed}" has no letters or digits: describe the change in words.`,
+      {
+        message: trimmed,
+      },
+    );
   }
   return slug;
 }

@@ -43,7 +43,11 @@ export function writeRevision(options: WriteRevisionOptions): RevisionInfo {
   const format = options.format ?? 'ts';
   const file = join(options.dir, `${id}.${format}`);
   if (existsSync(file)) {
-    throw new MigratorError('DUPLICATE_REVISION_ID', `${file} already exists: wait a second or change the message.`, { file });
+    throw new MigratorError(
+      'DUPLICATE_REVISION_ID',
+      `${file} already exists: wait a second or change the message.`,
+      { file },
+    );
   }
   const header = {
     id,
@@ -53,7 +57,13 @@ export function writeRevision(options: WriteRevisionOptions): RevisionInfo {
     transactional: options.transactional ?? true,
   };
   const content = renderRevision(
-    { header, up: options.up, down: options.down, notes: options.notes, generatedAt: options.now ?? new Date() },
+    {
+      header,
+      up: options.up,
+      down: options.down,
+      notes: options.notes,
+      generatedAt: options.now ?? new Date(),
+    },
     format,
   );
   writeFileSync(file, content);

@@ -55,7 +55,9 @@ export async function loadConfig(options: { cwd?: string; configPath?: string } 
   const config = await importConfig(file);
   const root = dirname(file);
   const appMigrationsDir = resolve(root, config.migrations?.dir ?? CONFIG_DEFAULTS.migrationsDir);
-  const frameworkDir = config.framework?.migrationsDir ? resolve(root, config.framework.migrationsDir) : frameworkMigrationsDir;
+  const frameworkDir = config.framework?.migrationsDir
+    ? resolve(root, config.framework.migrationsDir)
+    : frameworkMigrationsDir;
   const frameworkEnabled = config.framework?.enabled !== false;
   return Object.freeze({
     root,
@@ -86,12 +88,20 @@ async function importConfig(file: string): Promise<DazzleConfig> {
     );
   }
   const mod = loaded as { default?: unknown };
-  const config = (mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod) as DazzleConfig | undefined;
+  const config = (mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod) as
+    | DazzleConfig
+    | undefined;
   if (!config || typeof config !== 'object') {
-    throw new MigratorError('CONFIG_INVALID', `${file} must export a config object: \`export default defineConfig({ entities: [...] })\`.`, { file });
+    throw new MigratorError(
+      'CONFIG_INVALID',
+      `${file} must export a config object: \`export default defineConfig({ entities: [...] })\`.`,
+      { file },
+    );
   }
   if (config.entities !== undefined && !Array.isArray(config.entities)) {
-    throw new MigratorError('CONFIG_INVALID', `${file}: \`entities\` must be a list of entity classes.`, { file });
+    throw new MigratorError('CONFIG_INVALID', `${file}: \`entities\` must be a list of entity classes.`, {
+      file,
+    });
   }
   return config;
 }

@@ -4,8 +4,8 @@
  * esbuild-based loaders (tsx) cannot do this: they do not emit decorator metadata.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import Module from 'node:module';
+import { resolve } from 'node:path';
 import { transformSync } from '@swc/core';
 import { addHook } from 'pirates';
 
@@ -32,7 +32,10 @@ export function compileTypeScript(source: string, filename: string): string {
 export function registerTypeScriptLoader(): void {
   if (registered) return;
   registered = true;
-  addHook((code, filename) => compileTypeScript(code, filename), { exts: EXTENSIONS, ignoreNodeModules: true });
+  addHook((code, filename) => compileTypeScript(code, filename), {
+    exts: EXTENSIONS,
+    ignoreNodeModules: true,
+  });
 
   // Sources written for NodeNext import './invoice.js' while only invoice.ts exists: map it.
   const moduleWithResolve = Module as unknown as { _resolveFilename: ResolveFilename };

@@ -38,7 +38,10 @@ function runningPort(dataDir: string): number | undefined {
 }
 
 async function answers(port: number): Promise<boolean> {
-  const client = new pg.Client({ connectionString: urlFor(port, 'postgres'), connectionTimeoutMillis: 2_000 });
+  const client = new pg.Client({
+    connectionString: urlFor(port, 'postgres'),
+    connectionTimeoutMillis: 2_000,
+  });
   try {
     await client.connect();
     return true;
@@ -53,7 +56,9 @@ async function ensureDatabase(port: number): Promise<void> {
   const client = new pg.Client({ connectionString: urlFor(port, 'postgres') });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      EMBEDDED_DATABASE,
+    ]);
     if (rowCount === 0) {
       await client.query(`CREATE DATABASE "${EMBEDDED_DATABASE}"`).catch((error: { code?: string }) => {
         if (error.code !== '42P04') throw error; // created meanwhile by a concurrent start
@@ -83,7 +88,10 @@ function freePort(): Promise<number> {
  * // … use embedded.url …
  * await embedded.stop(); // stops it only if this process started it
  */
-export async function startEmbeddedDatabase(appRoot: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  appRoot: string,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
   const dataDir = embeddedDataDir(appRoot);
   const reuse = async (port: number): Promise<EmbeddedDatabase> => {
     await ensureDatabase(port);
@@ -104,7 +112,14 @@ export async function startEmbeddedDatabase(appRoot: string, log: (line: string)
     password: PASSWORD,
     persistent: true,
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     onLog: (line) => logs.push(line),
     onError: (line) => logs.push(String(line)),
   });
@@ -121,9 +136,10 @@ export async function startEmbeddedDatabase(appRoot: string, log: (line: string)
     const raced = runningPort(dataDir);
     if (raced && (await answers(raced))) return reuse(raced);
     const tail = logs.join('').trim().split('\n').slice(-3).join(' ').trim();
-    const permission = asRoot && /Permission denied/.test(`${tail} ${String(error)}`)
-      ? ' Started as root, PostgreSQL runs as the `postgres` user, which must be able to enter every folder above it (chmod o+x).'
-      : '';
+    const permission =
+      asRoot && /Permission denied/.test(`${tail} ${String(error)}`)
+        ? ' Started as root, PostgreSQL runs as the `postgres` user, which must be able to enter every folder above it (chmod o+x).'
+        : '';
     throw new MigratorError(
       'EMBEDDED_POSTGRES_FAILED',
       `The embedded PostgreSQL in ${dataDir} did not start: ${error instanceof Error ? error.message : String(error ?? 'it exited early')} ${tail}.${permission} Set DATABASE_URL to use another server, or delete ${dataDir} to start afresh (its data is lost).`,

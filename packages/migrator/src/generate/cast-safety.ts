@@ -68,7 +68,8 @@ function classifyScalar(from: ColumnType, to: ColumnType): CastSafety {
   if (from.type in INTEGER_WIDTH && to.type in INTEGER_WIDTH) {
     return INTEGER_WIDTH[to.type]! >= INTEGER_WIDTH[from.type]! ? 'safe' : 'narrowing';
   }
-  if (UNBOUNDED_TEXT.has(to.type) || (to.type === 'character varying' && lengthOf(to) === undefined)) return 'safe';
+  if (UNBOUNDED_TEXT.has(to.type) || (to.type === 'character varying' && lengthOf(to) === undefined))
+    return 'safe';
   if (TEXTUAL.has(from.type) && TEXTUAL.has(to.type)) {
     const b = lengthOf(to);
     const a = lengthOf(from);

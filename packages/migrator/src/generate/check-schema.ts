@@ -34,7 +34,12 @@ export async function findSchemaDrift(options: {
       return diff.up.map((sql) => {
         const facts = describeStatement(sql);
         const table = tables.tablesOf(facts)[0];
-        return { lineage: [...tables.lineagesOf(facts)][0], table, entity: table ? tables.entityOf(table) : undefined, sql };
+        return {
+          lineage: [...tables.lineagesOf(facts)][0],
+          table,
+          entity: table ? tables.entityOf(table) : undefined,
+          sql,
+        };
       });
     } finally {
       await dataSource.destroy();

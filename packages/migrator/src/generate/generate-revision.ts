@@ -11,12 +11,19 @@ import { writeRevision } from '../authoring/write-revision';
 import { openDataSource } from '../database/connect';
 import { MigratorError } from '../errors';
 import { singleHead } from '../graph/plan';
+import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
 import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { loadSqlParser } from '../sql/statement-facts';
-import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
-import { applyRenames, applyRequiredExtensions, applyTypeChanges, collectRenameHints, type RenameHint, type StepResult } from './pre-steps';
+import {
+  applyRenames,
+  applyRequiredExtensions,
+  applyTypeChanges,
+  collectRenameHints,
+  type RenameHint,
+  type StepResult,
+} from './pre-steps';
 import { diffSchema } from './schema-diff';
 import { replayRevisions, withShadowDatabase } from './shadow-database';
 import { buildTableLineage } from './table-lineage';
@@ -61,7 +68,10 @@ async function shadowCatalog(dataSource: DataSource): Promise<{ tables: Set<stri
     `SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`,
   );
   const schemas: Array<{ n: string }> = await dataSource.query('SELECT nspname AS n FROM pg_namespace');
-  return { tables: new Set(tables.map((r) => pathOfTable(r.t, r.s))), schemas: new Set(schemas.map((r) => r.n)) };
+  return {
+    tables: new Set(tables.map((r) => pathOfTable(r.t, r.s))),
+    schemas: new Set(schemas.map((r) => r.n)),
+  };
 }
 
 function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRevisionOptions): void {
@@ -84,7 +94,10 @@ function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRe
   }
 }
 
-async function planOnShadow(options: GenerateRevisionOptions, shadowUrl: string): Promise<PlannedRevision | RenameCandidate> {
+async function planOnShadow(
+  options: GenerateRevisionOptions,
+  shadowUrl: string,
+): Promise<PlannedRevision | RenameCandidate> {
   await replayRevisions(shadowUrl, options.sources);
   const dataSource = await openDataSource(shadowUrl, { entities: options.metadata.entities });
   let runner: QueryRunner | undefined;
@@ -95,9 +108,15 @@ async function planOnShadow(options: GenerateRevisionOptions, shadowUrl: string)
     runner = dataSource.createQueryRunner();
     await runner.connect();
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
-    await applyRenames(runner, collectRenameHints(dataSource, tables, options.lineage, options.renames ?? []), steps);
+    await applyRenames(
+      runner,
+      collectRenameHints(dataSource, tables, options.lineage, options.renames ?? []),
+      steps,
+    );
     const lineageEntities = dataSource.entityMetadatas.filter(
-      (m) => m.tableType !== 'junction' && tables.lineageOfTable(pathOfTable(m.tableName, m.schema)) === options.lineage,
+      (m) =>
+        m.tableType !== 'junction' &&
+        tables.lineageOfTable(pathOfTable(m.tableName, m.schema)) === options.lineage,
     );
     await applyRequiredExtensions(runner, lineageEntities, steps);
     await applyTypeChanges(runner, dataSource, lineageEntities, steps);
@@ -129,13 +148,20 @@ async function planOnShadow(options: GenerateRevisionOptions, shadowUrl: string)
     }
     const up = [...steps.up, ...processed.up];
     const down = [...processed.down, ...steps.down];
-    const acknowledged = options.allowDestructive ? new Set(['drop-table', 'drop-column']) : new Set<string>();
-    const findings = await lintStatements(up.map((s) => s.sql), acknowledged);
+    const acknowledged = options.allowDestructive
+      ? new Set(['drop-table', 'drop-column'])
+      : new Set<string>();
+    const findings = await lintStatements(
+      up.map((s) => s.sql),
+      acknowledged,
+    );
     const notes = [...steps.notes];
     if (options.allowDestructive && (steps.destructive.length > 0 || processed.destructive.length > 0)) {
       notes.push(`${ACKNOWLEDGED_MARKER} drop-table`, `${ACKNOWLEDGED_MARKER} drop-column`);
     }
-    const dependsOn = [...processed.referencedLineages].flatMap((l) => singleHead(readRevisionGraph(options.sources), l) ?? []);
+    const dependsOn = [...processed.referencedLineages].flatMap(
+      (l) => singleHead(readRevisionGraph(options.sources), l) ?? [],
+    );
     return { up, down, notes, findings, dependsOn };
   } finally {
     await runner?.release();
@@ -154,13 +180,25 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
   const graph = readRevisionGraph(options.sources);
   const head = singleHead(graph, options.lineage);
   const source = options.sources.find((s) => s.lineage === options.lineage);
-  if (!source) throw new MigratorError('CONFIG_INVALID', `No migrations folder is configured for the ${options.lineage} lineage.`);
+  if (!source)
+    throw new MigratorError(
+      'CONFIG_INVALID',
+      `No migrations folder is configured for the ${options.lineage} lineage.`,
+    );
 
   let planned: PlannedRevision;
   if (options.empty) {
-    planned = { up: [], down: [], notes: ['Written by hand: put the statements in up() and their exact reverse in down().'], findings: [], dependsOn: [] };
+    planned = {
+      up: [],
+      down: [],
+      notes: ['Written by hand: put the statements in up() and their exact reverse in down().'],
+      findings: [],
+      dependsOn: [],
+    };
   } else {
-    const outcome = await withShadowDatabase(options.serverUrl, (shadowUrl) => planOnShadow(options, shadowUrl));
+    const outcome = await withShadowDatabase(options.serverUrl, (shadowUrl) =>
+      planOnShadow(options, shadowUrl),
+    );
     if ('from' in outcome) {
       const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };
       return generateRevision({ ...options, renames: [...(options.renames ?? []), rename] });
@@ -176,7 +214,10 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
     dependsOn: planned.dependsOn,
     up: planned.up,
     down: planned.down,
-    notes: [...planned.notes, ...(planned.findings.length > 0 ? ['Lint:', ...planned.findings.map(formatFinding)] : [])],
+    notes: [
+      ...planned.notes,
+      ...(planned.findings.length > 0 ? ['Lint:', ...planned.findings.map(formatFinding)] : []),
+    ],
     format: options.format,
     now: options.now,
   });

@@ -49,8 +49,15 @@ function belongs(facts: StatementFacts, context: PostProcessContext): Lineage | 
   return [...lineages][0]!;
 }
 
-function splitNotNull(facts: StatementFacts, table: string, column: string, location: number): RenderedStatement[] {
-  const nullable = `${facts.sql.slice(0, location)}${facts.sql.slice(location + 'NOT NULL'.length)}`.replace(/\s{2,}/g, ' ').trim();
+function splitNotNull(
+  facts: StatementFacts,
+  table: string,
+  column: string,
+  location: number,
+): RenderedStatement[] {
+  const nullable = `${facts.sql.slice(0, location)}${facts.sql.slice(location + 'NOT NULL'.length)}`
+    .replace(/\s{2,}/g, ' ')
+    .trim();
   const target = quoteTable(table);
   const col = quoteIdent(column);
   return [
@@ -64,7 +71,14 @@ function splitNotNull(facts: StatementFacts, table: string, column: string, loca
 }
 
 export function postProcess(diff: SchemaDiff, context: PostProcessContext): ProcessedDiff {
-  const result: ProcessedDiff = { up: [], down: [], drift: [], destructive: [], renameCandidates: [], referencedLineages: new Set() };
+  const result: ProcessedDiff = {
+    up: [],
+    down: [],
+    drift: [],
+    destructive: [],
+    renameCandidates: [],
+    referencedLineages: new Set(),
+  };
   const dropped = new Map<string, string[]>();
   const added = new Map<string, string[]>();
   const schemasCreated = new Set<string>();
@@ -75,21 +89,43 @@ export function postProcess(diff: SchemaDiff, context: PostProcessContext): Proc
     const table = context.tables.tablesOf(facts)[0] ?? '';
     if (owner !== 'mine') {
       const action = facts.actions[0];
-      result.drift.push({ lineage: owner, table, entity: context.tables.entityOf(table), column: action?.column, sql });
+      result.drift.push({
+        lineage: owner,
+        table,
+        entity: context.tables.entityOf(table),
+        column: action?.column,
+        sql,
+      });
       continue;
     }
     for (const action of facts.actions) {
-      const referenced = action.referencedTable ? context.tables.lineageOfTable(action.referencedTable) : undefined;
+      const referenced = action.referencedTable
+        ? context.tables.lineageOfTable(action.referencedTable)
+        : undefined;
       if (referenced && referenced !== context.lineage) result.referencedLineages.add(referenced);
     }
-    if (facts.kind === 'CreateStmt' && facts.schema && facts.schema !== 'public' && !context.existingSchemas.has(facts.schema) && !schemasCreated.has(facts.schema)) {
+    if (
+      facts.kind === 'CreateStmt' &&
+      facts.schema &&
+      facts.schema !== 'public' &&
+      !context.existingSchemas.has(facts.schema) &&
+      !schemasCreated.has(facts.schema)
+    ) {
       schemasCreated.add(facts.schema);
-      result.up.push({ sql: `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(facts.schema)}`, note: `TypeORM does not create schemas; "${facts.schema}" is new` });
+      result.up.push({
+        sql: `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(facts.schema)}`,
+        note: `TypeORM does not create schemas; "${facts.schema}" is new`,
+      });
     }
     const action = facts.actions[0];
     if (facts.kind === 'AlterTableStmt' && action?.subtype === 'AT_AddColumn' && action.column) {
       push(added, table, action.column);
-      if (action.notNull && !action.hasDefault && action.notNullLocation !== undefined && context.existingTables.has(table)) {
+      if (
+        action.notNull &&
+        !action.hasDefault &&
+        action.notNullLocation !== undefined &&
+        context.existingTables.has(table)
+      ) {
         result.up.push(...splitNotNull(facts, table, action.column, action.notNullLocation));
         continue;
       }
@@ -105,7 +141,8 @@ export function postProcess(diff: SchemaDiff, context: PostProcessContext): Proc
   for (const sql of diff.down) {
     if (belongs(describeStatement(sql), context) === 'mine') result.down.push({ sql });
   }
-  for (const schema of schemasCreated) result.down.push({ sql: `DROP SCHEMA IF EXISTS ${quoteIdent(schema)}` });
+  for (const schema of schemasCreated)
+    result.down.push({ sql: `DROP SCHEMA IF EXISTS ${quoteIdent(schema)}` });
 
   for (const [table, columns] of dropped) {
     const gained = added.get(table) ?? [];

@@ -41,7 +41,12 @@ function pathOf(m: EntityMetadata): string {
 }
 
 /** Rename hints declared on the lineage's entities, plus the ones passed as flags. */
-export function collectRenameHints(dataSource: DataSource, lineage: TableLineage, want: Lineage, flags: readonly RenameHint[]): RenameHint[] {
+export function collectRenameHints(
+  dataSource: DataSource,
+  lineage: TableLineage,
+  want: Lineage,
+  flags: readonly RenameHint[],
+): RenameHint[] {
   const hints = [...flags];
   for (const m of dataSource.entityMetadatas) {
     if (m.tableType === 'junction' || lineage.lineageOfTable(pathOf(m)) !== want) continue;
@@ -57,12 +62,18 @@ export function collectRenameHints(dataSource: DataSource, lineage: TableLineage
   return hints;
 }
 
-async function captured(runner: QueryRunner, action: () => Promise<void>): Promise<{ up: string[]; down: string[] }> {
+async function captured(
+  runner: QueryRunner,
+  action: () => Promise<void>,
+): Promise<{ up: string[]; down: string[] }> {
   runner.enableSqlMemory();
   try {
     await action();
     const memory = runner.getMemorySql();
-    return { up: memory.upQueries.map((q) => q.query), down: [...memory.downQueries].reverse().map((q) => q.query) };
+    return {
+      up: memory.upQueries.map((q) => q.query),
+      down: [...memory.downQueries].reverse().map((q) => q.query),
+    };
   } finally {
     runner.disableSqlMemory();
   }
@@ -72,13 +83,22 @@ async function execute(runner: QueryRunner, statements: readonly string[]): Prom
   for (const sql of statements) await runner.query(sql);
 }
 
-export async function applyRenames(runner: QueryRunner, hints: readonly RenameHint[], result: StepResult): Promise<void> {
+export async function applyRenames(
+  runner: QueryRunner,
+  hints: readonly RenameHint[],
+  result: StepResult,
+): Promise<void> {
   for (const hint of hints.filter((h) => h.kind === 'table')) {
     const schema = hint.table.includes('.') ? `${hint.table.split('.')[0]}.` : '';
     if (!(await runner.hasTable(`${schema}${hint.from}`)) || (await runner.hasTable(hint.table))) continue;
     const sql = await captured(runner, () => runner.renameTable(`${schema}${hint.from}`, hint.to));
     await execute(runner, sql.up);
-    result.up.push(...sql.up.map((s, i) => ({ sql: s, note: i === 0 ? `rename table ${hint.from} to ${hint.to} (data kept)` : undefined })));
+    result.up.push(
+      ...sql.up.map((s, i) => ({
+        sql: s,
+        note: i === 0 ? `rename table ${hint.from} to ${hint.to} (data kept)` : undefined,
+      })),
+    );
     result.down.unshift(...sql.down.map((s) => ({ sql: s })));
     result.notes.push(`Renames table ${hint.from} to ${hint.to}.`);
   }
@@ -87,7 +107,12 @@ export async function applyRenames(runner: QueryRunner, hints: readonly RenameHi
     if (!table?.findColumnByName(hint.from) || table.findColumnByName(hint.to)) continue;
     const sql = await captured(runner, () => runner.renameColumn(table, hint.from, hint.to));
     await execute(runner, sql.up);
-    result.up.push(...sql.up.map((s, i) => ({ sql: s, note: i === 0 ? `rename ${hint.table}.${hint.from} to ${hint.to} (data kept)` : undefined })));
+    result.up.push(
+      ...sql.up.map((s, i) => ({
+        sql: s,
+        note: i === 0 ? `rename ${hint.table}.${hint.from} to ${hint.to} (data kept)` : undefined,
+      })),
+    );
     result.down.unshift(...sql.down.map((s) => ({ sql: s })));
     result.notes.push(`Renames ${hint.table}.${hint.from} to ${hint.to}.`);
   }
@@ -97,7 +122,9 @@ function typeChanged(old: TableColumn, next: TableColumn): boolean {
   if (old.type !== next.type || Boolean(old.isArray) !== Boolean(next.isArray)) return true;
   if ((old.length || '') !== (next.length || '')) return true;
   if (next.type === 'numeric' || next.type === 'decimal') {
-    return (old.precision ?? null) !== (next.precision ?? null) || (old.scale ?? null) !== (next.scale ?? null);
+    return (
+      (old.precision ?? null) !== (next.precision ?? null) || (old.scale ?? null) !== (next.scale ?? null)
+    );
   }
   return false;
 }
@@ -108,7 +135,12 @@ const ADVICE: Record<CastSafety, string> = {
   narrowing: 'can reject or round existing values',
 };
 
-export async function applyTypeChanges(runner: QueryRunner, dataSource: DataSource, entities: readonly EntityMetadata[], result: StepResult): Promise<void> {
+export async function applyTypeChanges(
+  runner: QueryRunner,
+  dataSource: DataSource,
+  entities: readonly EntityMetadata[],
+  result: StepResult,
+): Promise<void> {
   const driver = dataSource.driver;
   for (const m of entities) {
     const table: Table | undefined = await runner.getTable(pathOf(m));
@@ -130,20 +162,36 @@ export async function applyTypeChanges(runner: QueryRunner, dataSource: DataSour
       result.up.push({
         sql: up,
         note: `type change ${fromType} → ${toType}: ${ADVICE[safety]}`,
-        handFill: safety === 'fallible' ? `check that every ${pathOf(m)}.${column.databaseName} value converts to ${toType}, or write the USING expression that converts it.` : undefined,
+        handFill:
+          safety === 'fallible'
+            ? `check that every ${pathOf(m)}.${column.databaseName} value converts to ${toType}, or write the USING expression that converts it.`
+            : undefined,
       });
       result.down.unshift({ sql: down });
-      result.notes.push(`Changes ${pathOf(m)}.${column.databaseName} from ${fromType} to ${toType} (${safety}).`);
+      result.notes.push(
+        `Changes ${pathOf(m)}.${column.databaseName} from ${fromType} to ${toType} (${safety}).`,
+      );
       if (safety === 'narrowing') result.destructive.push(up);
     }
   }
 }
 
 /** Column types that live in an extension: a revision that uses them must create it first. */
-const EXTENSION_OF_TYPE: Record<string, string> = { citext: 'citext', hstore: 'hstore', ltree: 'ltree', cube: 'cube' };
+const EXTENSION_OF_TYPE: Record<string, string> = {
+  citext: 'citext',
+  hstore: 'hstore',
+  ltree: 'ltree',
+  cube: 'cube',
+};
 
-export async function applyRequiredExtensions(runner: QueryRunner, entities: readonly EntityMetadata[], result: StepResult): Promise<void> {
-  const needed = new Set(entities.flatMap((m) => m.columns.flatMap((c) => EXTENSION_OF_TYPE[String(c.type)] ?? [])));
+export async function applyRequiredExtensions(
+  runner: QueryRunner,
+  entities: readonly EntityMetadata[],
+  result: StepResult,
+): Promise<void> {
+  const needed = new Set(
+    entities.flatMap((m) => m.columns.flatMap((c) => EXTENSION_OF_TYPE[String(c.type)] ?? [])),
+  );
   if (needed.size === 0) return;
   const installed: Array<{ extname: string }> = await runner.query('SELECT extname FROM pg_extension');
   for (const extension of [...needed].sort()) {

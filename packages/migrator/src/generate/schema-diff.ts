@@ -22,6 +22,7 @@ function portable(sql: string, database: string): string {
 export async function diffSchema(dataSource: DataSource): Promise<SchemaDiff> {
   const log = await dataSource.driver.createSchemaBuilder().log();
   const [{ name }] = (await dataSource.query('SELECT current_database() AS name')) as Array<{ name: string }>;
-  const text = (q: { query: string; parameters?: unknown[] }) => portable(inlineParameters(q.query, q.parameters ?? []).trim(), name!);
+  const text = (q: { query: string; parameters?: unknown[] }) =>
+    portable(inlineParameters(q.query, q.parameters ?? []).trim(), name!);
   return { up: log.upQueries.map(text), down: [...log.downQueries].reverse().map(text) };
 }

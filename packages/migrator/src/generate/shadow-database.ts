@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { MigratorError } from '../errors';
 import { maskUrl } from '../database/connect';
+import { MigratorError } from '../errors';
 import { Migrator } from '../migrator';
 import type { MigrationSource } from '../revision/revision-set';
 
@@ -26,7 +26,10 @@ async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promi
  * @example
  * await withShadowDatabase(url, async (shadowUrl) => { … });
  */
-export async function withShadowDatabase<T>(serverUrl: string, work: (shadowUrl: string) => Promise<T>): Promise<T> {
+export async function withShadowDatabase<T>(
+  serverUrl: string,
+  work: (shadowUrl: string) => Promise<T>,
+): Promise<T> {
   const name = `dazzle_shadow_${randomBytes(6).toString('hex')}`;
   try {
     await onServer(serverUrl, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE template0`));
@@ -48,7 +51,10 @@ export async function withShadowDatabase<T>(serverUrl: string, work: (shadowUrl:
 }
 
 /** Replays every committed revision of every source into the (empty) shadow database. */
-export async function replayRevisions(shadowUrl: string, sources: readonly MigrationSource[]): Promise<number> {
+export async function replayRevisions(
+  shadowUrl: string,
+  sources: readonly MigrationSource[],
+): Promise<number> {
   const migrator = await Migrator.connect({ databaseUrl: shadowUrl, sources });
   try {
     return (await migrator.upgrade()).revisions.length;

@@ -19,7 +19,10 @@ function pathOf(m: EntityMetadata): string {
   return m.schema && m.schema !== 'public' ? `${m.schema}.${m.tableName}` : m.tableName;
 }
 
-export async function buildTableLineage(metadata: BuiltMetadata, dataSource: DataSource): Promise<TableLineage> {
+export async function buildTableLineage(
+  metadata: BuiltMetadata,
+  dataSource: DataSource,
+): Promise<TableLineage> {
   const lineage = new Map<string, Lineage>();
   const entities = new Map<string, string>();
   for (const owner of metadata.owners) {
@@ -45,8 +48,10 @@ export async function buildTableLineage(metadata: BuiltMetadata, dataSource: Dat
   const rows: Array<{ schemaname: string; tablename: string; indexname: string }> = await dataSource.query(
     `SELECT schemaname, tablename, indexname FROM pg_indexes WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
   );
-  for (const r of rows) indexTable.set(r.indexname, r.schemaname === 'public' ? r.tablename : `${r.schemaname}.${r.tablename}`);
-  for (const m of dataSource.entityMetadatas) for (const index of m.indices) if (index.name) indexTable.set(index.name, pathOf(m));
+  for (const r of rows)
+    indexTable.set(r.indexname, r.schemaname === 'public' ? r.tablename : `${r.schemaname}.${r.tablename}`);
+  for (const m of dataSource.entityMetadatas)
+    for (const index of m.indices) if (index.name) indexTable.set(index.name, pathOf(m));
 
   const typeToTable = (type: string): string | undefined => {
     const bare = type.includes('.') ? type.slice(type.indexOf('.') + 1) : type;

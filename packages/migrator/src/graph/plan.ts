@@ -85,7 +85,9 @@ export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>
   } else if (scoped || relative) {
     const lineage = (scoped?.[1] as Lineage | undefined) ?? 'app';
     const step = scoped ? scoped[2]! : target;
-    const appliedInLineage = graph.order([...applied].filter((id) => graph.get(id)?.lineage === lineage)).reverse();
+    const appliedInLineage = graph
+      .order([...applied].filter((id) => graph.get(id)?.lineage === lineage))
+      .reverse();
     if (step === 'base') revert = new Set(appliedInLineage);
     else if (step === 'head') revert = new Set();
     else revert = new Set(appliedInLineage.slice(0, parseStep(step, '-', target)));
@@ -93,7 +95,9 @@ export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>
     const keep = resolveRevision(graph, target);
     const lineage = graph.get(keep)!.lineage;
     revert = new Set(
-      [...graph.descendants([keep])].filter((id) => id !== keep && applied.has(id) && graph.get(id)!.lineage === lineage),
+      [...graph.descendants([keep])].filter(
+        (id) => id !== keep && applied.has(id) && graph.get(id)!.lineage === lineage,
+      ),
     );
   }
 
@@ -101,7 +105,11 @@ export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>
   return graph.order(revert).reverse();
 }
 
-function assertNothingStaysThatNeeds(graph: RevisionGraph, applied: ReadonlySet<string>, revert: ReadonlySet<string>): void {
+function assertNothingStaysThatNeeds(
+  graph: RevisionGraph,
+  applied: ReadonlySet<string>,
+  revert: ReadonlySet<string>,
+): void {
   for (const id of applied) {
     if (revert.has(id) || !graph.get(id)) continue;
     const needed = [...graph.ancestors([id])].filter((a) => revert.has(a));

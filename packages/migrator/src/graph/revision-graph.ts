@@ -73,7 +73,10 @@ export class RevisionGraph {
   heads(lineage: Lineage): string[] {
     const revisions = [...this.#byId.values()].filter((r) => r.lineage === lineage);
     const parents = new Set(revisions.flatMap((r) => r.parents));
-    return revisions.filter((r) => !parents.has(r.id)).map((r) => r.id).sort();
+    return revisions
+      .filter((r) => !parents.has(r.id))
+      .map((r) => r.id)
+      .sort();
   }
 
   /** The ids and everything they need (parents and dependencies, transitively), ids included. */
@@ -97,7 +100,10 @@ export class RevisionGraph {
       const r = this.#byId.get(id)!;
       remaining.set(id, [...r.parents, ...r.dependsOn].filter((p) => wanted.has(p)).length);
     }
-    const ready = [...remaining].filter(([, n]) => n === 0).map(([id]) => id).sort();
+    const ready = [...remaining]
+      .filter(([, n]) => n === 0)
+      .map(([id]) => id)
+      .sort();
     const ordered: string[] = [];
     while (ready.length > 0) {
       const id = ready.shift()!;
@@ -116,9 +122,13 @@ export class RevisionGraph {
     }
     if (ordered.length !== wanted.size) {
       const stuck = [...wanted].filter((id) => !ordered.includes(id));
-      throw new MigratorError('REVISION_CYCLE', `Revisions ${stuck.join(', ')} depend on each other in a cycle: fix their parents.`, {
-        revisions: stuck,
-      });
+      throw new MigratorError(
+        'REVISION_CYCLE',
+        `Revisions ${stuck.join(', ')} depend on each other in a cycle: fix their parents.`,
+        {
+          revisions: stuck,
+        },
+      );
     }
     return ordered;
   }

@@ -3,7 +3,11 @@
  * every write to it happens in the same transaction as the revision it records.
  */
 import { hostname } from 'node:os';
-import { CREATE_PARAMS_TABLE_SQL, CREATE_TYPEORM_METADATA_TABLE_SQL, LEDGER_TABLE } from '@app/entities-framework';
+import {
+  CREATE_PARAMS_TABLE_SQL,
+  CREATE_TYPEORM_METADATA_TABLE_SQL,
+  LEDGER_TABLE,
+} from '@app/entities-framework';
 import type { QueryRunner } from 'typeorm';
 import type { Lineage, RevisionInfo } from '../revision/revision';
 
@@ -79,7 +83,11 @@ export function insertLedgerRowSql(): string {
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 }
 
-export function ledgerRowParameters(revision: RevisionInfo, executionMs: number, method: LedgerMethod): unknown[] {
+export function ledgerRowParameters(
+  revision: RevisionInfo,
+  executionMs: number,
+  method: LedgerMethod,
+): unknown[] {
   return [
     revision.id,
     revision.lineage,
@@ -93,7 +101,12 @@ export function ledgerRowParameters(revision: RevisionInfo, executionMs: number,
   ];
 }
 
-export async function insertLedgerRow(db: QueryRunner, revision: RevisionInfo, executionMs: number, method: LedgerMethod): Promise<void> {
+export async function insertLedgerRow(
+  db: QueryRunner,
+  revision: RevisionInfo,
+  executionMs: number,
+  method: LedgerMethod,
+): Promise<void> {
   await db.query(insertLedgerRowSql(), ledgerRowParameters(revision, executionMs, method));
 }
 

@@ -19,7 +19,10 @@ export interface LintFinding {
   saferWay: string;
 }
 
-export async function lintStatements(statements: readonly string[], acknowledged: ReadonlySet<string> = new Set()): Promise<LintFinding[]> {
+export async function lintStatements(
+  statements: readonly string[],
+  acknowledged: ReadonlySet<string> = new Set(),
+): Promise<LintFinding[]> {
   await loadSqlParser();
   const createdTables = new Set<string>();
   const findings: LintFinding[] = [];
@@ -45,8 +48,13 @@ export async function lintRevision(info: RevisionInfo): Promise<LintFinding[]> {
   const module = await loadRevisionModule(info);
   await module.up(recordingQueryRunner(info, statements));
   const source = readFileSync(info.file, 'utf8');
-  const acknowledged = new Set([...source.matchAll(new RegExp(`${ACKNOWLEDGED_MARKER} ([a-z-]+)`, 'g'))].map((m) => m[1]!));
-  const findings = await lintStatements(statements.map((s) => s.replace(/;$/, '')), acknowledged);
+  const acknowledged = new Set(
+    [...source.matchAll(new RegExp(`${ACKNOWLEDGED_MARKER} ([a-z-]+)`, 'g'))].map((m) => m[1]!),
+  );
+  const findings = await lintStatements(
+    statements.map((s) => s.replace(/;$/, '')),
+    acknowledged,
+  );
   source.split('\n').forEach((line, index) => {
     if (line.includes('dazzle:hand-fill')) {
       findings.push({

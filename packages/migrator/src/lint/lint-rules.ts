@@ -19,8 +19,10 @@ export interface LintRule {
   saferWay: string;
 }
 
-const onExistingTable = (facts: StatementFacts, context: LintContext) => !facts.tables.some((t) => context.createdTables.has(t));
-const hasAction = (facts: StatementFacts, test: (a: StatementFacts['actions'][number]) => boolean) => facts.actions.some(test);
+const onExistingTable = (facts: StatementFacts, context: LintContext) =>
+  !facts.tables.some((t) => context.createdTables.has(t));
+const hasAction = (facts: StatementFacts, test: (a: StatementFacts['actions'][number]) => boolean) =>
+  facts.actions.some(test);
 
 export const LINT_RULES: readonly LintRule[] = [
   {
@@ -35,21 +37,29 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'error',
     matches: (f) => f.kind === 'AlterTableStmt' && hasAction(f, (a) => a.subtype === 'AT_DropColumn'),
     why: "drops the column's data; the running version of the app may still select it",
-    saferWay: 'stop reading the column in one deploy, drop it in a later one; rename with --rename if it moved',
+    saferWay:
+      'stop reading the column in one deploy, drop it in a later one; rename with --rename if it moved',
   },
   {
     id: 'column-type-change',
     severity: 'warning',
-    matches: (f, c) => f.kind === 'AlterTableStmt' && onExistingTable(f, c) && hasAction(f, (a) => a.subtype === 'AT_AlterColumnType'),
+    matches: (f, c) =>
+      f.kind === 'AlterTableStmt' &&
+      onExistingTable(f, c) &&
+      hasAction(f, (a) => a.subtype === 'AT_AlterColumnType'),
     why: 'most type changes rewrite the whole table under an ACCESS EXCLUSIVE lock (varchar widening and varchar→text do not)',
     saferWay: 'add a new column, backfill it in batches, switch reads, then drop the old one',
   },
   {
     id: 'set-not-null',
     severity: 'warning',
-    matches: (f, c) => f.kind === 'AlterTableStmt' && onExistingTable(f, c) && hasAction(f, (a) => a.subtype === 'AT_SetNotNull'),
+    matches: (f, c) =>
+      f.kind === 'AlterTableStmt' &&
+      onExistingTable(f, c) &&
+      hasAction(f, (a) => a.subtype === 'AT_SetNotNull'),
     why: 'scans the whole table under an ACCESS EXCLUSIVE lock to check for NULLs',
-    saferWay: 'add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL (PostgreSQL 12+ skips the scan)',
+    saferWay:
+      'add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL (PostgreSQL 12+ skips the scan)',
   },
   {
     id: 'create-index-blocking',
@@ -64,7 +74,13 @@ export const LINT_RULES: readonly LintRule[] = [
     matches: (f, c) =>
       f.kind === 'AlterTableStmt' &&
       onExistingTable(f, c) &&
-      hasAction(f, (a) => a.subtype === 'AT_AddConstraint' && (a.constraintType === 'CONSTR_FOREIGN' || a.constraintType === 'CONSTR_CHECK') && !a.notValid),
+      hasAction(
+        f,
+        (a) =>
+          a.subtype === 'AT_AddConstraint' &&
+          (a.constraintType === 'CONSTR_FOREIGN' || a.constraintType === 'CONSTR_CHECK') &&
+          !a.notValid,
+      ),
     why: 'adding a FOREIGN KEY or CHECK checks every existing row while holding a lock that blocks writes',
     saferWay: 'add it NOT VALID, then VALIDATE CONSTRAINT in a later statement (takes a weaker lock)',
   },
@@ -72,7 +88,9 @@ export const LINT_RULES: readonly LintRule[] = [
     id: 'volatile-default',
     severity: 'warning',
     matches: (f, c) =>
-      f.kind === 'AlterTableStmt' && onExistingTable(f, c) && hasAction(f, (a) => a.subtype === 'AT_AddColumn' && a.defaultIsVolatile === true),
+      f.kind === 'AlterTableStmt' &&
+      onExistingTable(f, c) &&
+      hasAction(f, (a) => a.subtype === 'AT_AddColumn' && a.defaultIsVolatile === true),
     why: 'a volatile default (random(), gen_random_uuid(), clock_timestamp()) rewrites every row of the table',
     saferWay: 'add the column without a default, backfill in batches, then set the default',
   },
@@ -81,6 +99,7 @@ export const LINT_RULES: readonly LintRule[] = [
     severity: 'warning',
     matches: (f) => f.kind === 'RenameStmt' && (f.objectType === 'COLUMN' || f.objectType === 'TABLE'),
     why: 'the version still running during a rolling deploy uses the old name and starts failing',
-    saferWay: 'add the new column, write to both, backfill, switch reads, drop the old one; or deploy with downtime',
+    saferWay:
+      'add the new column, write to both, backfill, switch reads, drop the old one; or deploy with downtime',
   },
 ];

@@ -24,7 +24,10 @@ export interface AcquireLockOptions {
 }
 
 export async function tryAcquireMigrationLock(db: QueryRunner): Promise<boolean> {
-  const [row] = await db.query('SELECT pg_try_advisory_lock($1, $2) AS "locked"', [LOCK_CLASS_ID, LOCK_OBJECT_ID]);
+  const [row] = await db.query('SELECT pg_try_advisory_lock($1, $2) AS "locked"', [
+    LOCK_CLASS_ID,
+    LOCK_OBJECT_ID,
+  ]);
   return row.locked === true;
 }
 

@@ -47,14 +47,21 @@ export function readManifest(dir: string, lineage: Lineage): Manifest {
   }
   const manifest = parsed as Partial<Manifest>;
   if (!Array.isArray(manifest.revisions)) {
-    throw new MigratorError('MANIFEST_INVALID', `${path} has no "revisions" list: run \`dazzle db rehash\` to rebuild it.`, { file: path });
+    throw new MigratorError(
+      'MANIFEST_INVALID',
+      `${path} has no "revisions" list: run \`dazzle db rehash\` to rebuild it.`,
+      { file: path },
+    );
   }
   return { lineage, revisions: manifest.revisions };
 }
 
 export function writeManifest(dir: string, manifest: Manifest): void {
   const sorted = [...manifest.revisions].sort((a, b) => a.id.localeCompare(b.id));
-  writeFileSync(join(dir, MANIFEST_FILE), `${JSON.stringify({ lineage: manifest.lineage, revisions: sorted }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, MANIFEST_FILE),
+    `${JSON.stringify({ lineage: manifest.lineage, revisions: sorted }, null, 2)}\n`,
+  );
 }
 
 /** Revision file names present in a folder (not the manifest, not declaration files). */

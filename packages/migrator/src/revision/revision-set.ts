@@ -1,7 +1,8 @@
 /** Where revisions come from: one folder per lineage, each with its manifest. */
+
+import { RevisionGraph } from '../graph/revision-graph';
 import { readRevisionFolder } from './manifest';
 import type { Lineage, RevisionInfo } from './revision';
-import { RevisionGraph } from '../graph/revision-graph';
 
 export interface MigrationSource {
   readonly lineage: Lineage;
@@ -11,6 +12,8 @@ export interface MigrationSource {
 
 /** Reads and checks every source, then builds one graph from them. */
 export function readRevisionGraph(sources: readonly MigrationSource[]): RevisionGraph {
-  const revisions: RevisionInfo[] = sources.flatMap((source) => readRevisionFolder(source.dir, source.lineage));
+  const revisions: RevisionInfo[] = sources.flatMap((source) =>
+    readRevisionFolder(source.dir, source.lineage),
+  );
   return new RevisionGraph(revisions);
 }

@@ -4,12 +4,18 @@
  * is never run. With `stamp`, the ledger records every revision as applied in the same transaction.
  */
 import { INFRASTRUCTURE_TABLES } from '@app/entities-framework';
-import type { QueryRunner } from 'typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { diffSchema } from '../generate/schema-diff';
 import { describeStatement, loadSqlParser } from '../sql/statement-facts';
 
-const CREATING_KINDS = new Set(['CreateStmt', 'CreateEnumStmt', 'CreateSchemaStmt', 'IndexStmt', 'AlterTableStmt', 'CommentStmt']);
+const CREATING_KINDS = new Set([
+  'CreateStmt',
+  'CreateEnumStmt',
+  'CreateSchemaStmt',
+  'IndexStmt',
+  'AlterTableStmt',
+  'CommentStmt',
+]);
 
 /** Tables in the database, schema-qualified outside public. */
 async function existingTables(db: QueryRunner): Promise<Set<string>> {
@@ -34,10 +40,12 @@ export async function missingTableStatements(entities: DataSource, db: QueryRunn
     if (facts.kind === 'CreateStmt') {
       if (existing.has(facts.tables[0]!)) continue;
       created.add(facts.tables[0]!);
-      if (facts.schema && facts.schema !== 'public') statements.push(`CREATE SCHEMA IF NOT EXISTS "${facts.schema.replace(/"/g, '""')}"`);
+      if (facts.schema && facts.schema !== 'public')
+        statements.push(`CREATE SCHEMA IF NOT EXISTS "${facts.schema.replace(/"/g, '""')}"`);
     } else if (facts.kind === 'AlterTableStmt' || facts.kind === 'IndexStmt') {
       if (!facts.tables.every((t) => created.has(t))) continue;
-      if (facts.kind === 'AlterTableStmt' && !facts.actions.every((a) => a.subtype === 'AT_AddConstraint')) continue;
+      if (facts.kind === 'AlterTableStmt' && !facts.actions.every((a) => a.subtype === 'AT_AddConstraint'))
+        continue;
     }
     statements.push(sql);
   }

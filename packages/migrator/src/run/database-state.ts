@@ -37,7 +37,10 @@ export async function readDatabaseState(db: QueryRunner, graph: RevisionGraph): 
 }
 
 /** Refuses to act on a database that is ahead of the code or whose applied revisions changed. */
-export function assertConsistent(state: DatabaseState, acceptChecksums: readonly string[] | 'all' = []): void {
+export function assertConsistent(
+  state: DatabaseState,
+  acceptChecksums: readonly string[] | 'all' = [],
+): void {
   if (state.unknown.length > 0) {
     const ids = state.unknown.map((r) => `${r.id} (${r.lineage})`).join(', ');
     throw new MigratorError(
@@ -46,7 +49,9 @@ export function assertConsistent(state: DatabaseState, acceptChecksums: readonly
       { revisions: state.unknown.map((r) => r.id) },
     );
   }
-  const refused = state.checksumMismatches.filter((m) => acceptChecksums !== 'all' && !acceptChecksums.includes(m.id));
+  const refused = state.checksumMismatches.filter(
+    (m) => acceptChecksums !== 'all' && !acceptChecksums.includes(m.id),
+  );
   if (refused.length > 0) {
     throw new MigratorError(
       'CHECKSUM_MISMATCH',

@@ -33,7 +33,13 @@ export async function executeRevision(
     if (direction === 'up') await insertLedgerRow(db, info, durationMs, 'run');
     else await deleteLedgerRow(db, info.id);
     if (transactional) await db.commitTransaction();
-    return Object.freeze({ id: info.id, lineage: info.lineage, message: info.message, direction, durationMs: performance.now() - started });
+    return Object.freeze({
+      id: info.id,
+      lineage: info.lineage,
+      message: info.message,
+      direction,
+      durationMs: performance.now() - started,
+    });
   } catch (error) {
     if (transactional && db.isTransactionActive) await db.rollbackTransaction();
     throw revisionFailure(info, direction, error);
@@ -41,7 +47,11 @@ export async function executeRevision(
 }
 
 function revisionFailure(info: RevisionInfo, direction: Direction, error: unknown): MigratorError {
-  const failed = error as { message?: string; query?: string; driverError?: { code?: string; message?: string; detail?: string } };
+  const failed = error as {
+    message?: string;
+    query?: string;
+    driverError?: { code?: string; message?: string; detail?: string };
+  };
   const reason = failed.driverError?.message ?? failed.message ?? String(error);
   const statement = typeof failed.query === 'string' ? failed.query : undefined;
   const what = info.transactional

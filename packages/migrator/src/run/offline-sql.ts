@@ -30,7 +30,11 @@ export function recordingQueryRunner(revision: RevisionInfo, sink: string[]): Qu
   }) as unknown as QueryRunner;
 }
 
-export async function renderRevisionSql(info: RevisionInfo, module: RevisionModule, direction: Direction): Promise<string> {
+export async function renderRevisionSql(
+  info: RevisionInfo,
+  module: RevisionModule,
+  direction: Direction,
+): Promise<string> {
   const statements: string[] = [];
   await module[direction](recordingQueryRunner(info, statements));
   const ledger =
@@ -39,5 +43,7 @@ export async function renderRevisionSql(info: RevisionInfo, module: RevisionModu
       : inlineParameters(deleteLedgerRowSql(), [info.id]);
   const body = [...statements, `${ledger.replace(/\s+/g, ' ')};`];
   const header = `-- ${direction === 'up' ? 'Upgrade' : 'Downgrade'} ${info.lineage} revision ${info.id}: ${info.message}`;
-  return info.transactional ? [header, 'BEGIN;', ...body, 'COMMIT;'].join('\n') : [header, ...body].join('\n');
+  return info.transactional
+    ? [header, 'BEGIN;', ...body, 'COMMIT;'].join('\n')
+    : [header, ...body].join('\n');
 }

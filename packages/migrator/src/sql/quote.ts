@@ -7,7 +7,9 @@ export function quoteIdent(name: string): string {
 /** `"schema"."table"`, or `"table"` for the public schema. */
 export function quoteTable(table: string): string {
   const dot = table.indexOf('.');
-  return dot < 0 ? quoteIdent(table) : `${quoteIdent(table.slice(0, dot))}.${quoteIdent(table.slice(dot + 1))}`;
+  return dot < 0
+    ? quoteIdent(table)
+    : `${quoteIdent(table.slice(0, dot))}.${quoteIdent(table.slice(dot + 1))}`;
 }
 
 export function quoteLiteral(value: unknown): string {

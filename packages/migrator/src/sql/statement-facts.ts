@@ -45,7 +45,13 @@ export function loadSqlParser(): Promise<void> {
   return loaded;
 }
 
-const VOLATILE_FUNCTIONS = new Set(['random', 'gen_random_uuid', 'uuid_generate_v4', 'clock_timestamp', 'timeofday']);
+const VOLATILE_FUNCTIONS = new Set([
+  'random',
+  'gen_random_uuid',
+  'uuid_generate_v4',
+  'clock_timestamp',
+  'timeofday',
+]);
 
 export function qualifiedName(relation: Node | undefined): string | undefined {
   if (!relation) return undefined;
@@ -55,7 +61,9 @@ export function qualifiedName(relation: Node | undefined): string | undefined {
 }
 
 function names(list: unknown): string[] {
-  return ((list as Node[] | undefined) ?? []).map((n) => ((n.String as Node | undefined)?.sval as string) ?? '');
+  return ((list as Node[] | undefined) ?? []).map(
+    (n) => ((n.String as Node | undefined)?.sval as string) ?? '',
+  );
 }
 
 function typeName(list: unknown): string {
@@ -83,7 +91,9 @@ function alterActions(stmt: Node): AlterAction[] {
       const dflt = constraints.find((c) => c.contype === 'CONSTR_DEFAULT');
       action.notNull = Boolean(notNull) || constraints.some((c) => c.contype === 'CONSTR_PRIMARY');
       action.notNullLocation = notNull?.location as number | undefined;
-      action.hasDefault = Boolean(dflt) || constraints.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED');
+      action.hasDefault =
+        Boolean(dflt) ||
+        constraints.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED');
       action.defaultIsVolatile = dflt ? hasVolatileCall(dflt.raw_expr) : false;
     }
     const constraint = def?.Constraint as Node | undefined;
@@ -98,20 +108,46 @@ function alterActions(stmt: Node): AlterAction[] {
 }
 
 function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
-  const base = { sql, kind, tables: [] as string[], types: [] as string[], indexes: [] as string[], actions: [] as AlterAction[] };
+  const base = {
+    sql,
+    kind,
+    tables: [] as string[],
+    types: [] as string[],
+    indexes: [] as string[],
+    actions: [] as AlterAction[],
+  };
   switch (kind) {
     case 'CreateStmt': {
       const referenced = ((stmt.tableElts as Node[] | undefined) ?? [])
         .map((e) => e.Constraint as Node | undefined)
         .filter((c) => c?.contype === 'CONSTR_FOREIGN')
-        .map((c) => ({ subtype: 'AT_AddConstraint', constraintType: 'CONSTR_FOREIGN', referencedTable: qualifiedName(c!.pktable as Node) }));
+        .map((c) => ({
+          subtype: 'AT_AddConstraint',
+          constraintType: 'CONSTR_FOREIGN',
+          referencedTable: qualifiedName(c!.pktable as Node),
+        }));
       const relation = stmt.relation as Node;
-      return { ...base, tables: [qualifiedName(relation)!], actions: referenced, schema: relation.schemaname as string | undefined };
+      return {
+        ...base,
+        tables: [qualifiedName(relation)!],
+        actions: referenced,
+        schema: relation.schemaname as string | undefined,
+      };
     }
     case 'AlterTableStmt':
-      return { ...base, tables: [qualifiedName(stmt.relation as Node)!], actions: alterActions(stmt), objectType: stmt.objtype as string };
+      return {
+        ...base,
+        tables: [qualifiedName(stmt.relation as Node)!],
+        actions: alterActions(stmt),
+        objectType: stmt.objtype as string,
+      };
     case 'IndexStmt':
-      return { ...base, tables: [qualifiedName(stmt.relation as Node)!], indexes: [stmt.idxname as string], concurrent: stmt.concurrent === true };
+      return {
+        ...base,
+        tables: [qualifiedName(stmt.relation as Node)!],
+        indexes: [stmt.idxname as string],
+        concurrent: stmt.concurrent === true,
+      };
     case 'CreateEnumStmt':
       return { ...base, types: [typeName(stmt.typeName)] };
     case 'AlterEnumStmt':
@@ -120,7 +156,9 @@ function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
       return { ...base, objectType: stmt.objtype as string };
     case 'DropStmt': {
       const objectType = (stmt.removeType as string).replace('OBJECT_', '');
-      const objects = ((stmt.objects as Node[] | undefined) ?? []).map((o) => typeName((o.List as Node | undefined)?.items ?? (o.TypeName as Node | undefined)?.names));
+      const objects = ((stmt.objects as Node[] | undefined) ?? []).map((o) =>
+        typeName((o.List as Node | undefined)?.items ?? (o.TypeName as Node | undefined)?.names),
+      );
       return {
         ...base,
         objectType,
@@ -152,7 +190,9 @@ function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
 
 /** Splits a script into statements and describes each. Call {@link loadSqlParser} first. */
 export function describeSql(sql: string): StatementFacts[] {
-  const parsed = parseSync(sql) as { stmts?: Array<{ stmt: Node; stmt_location?: number; stmt_len?: number }> };
+  const parsed = parseSync(sql) as {
+    stmts?: Array<{ stmt: Node; stmt_location?: number; stmt_len?: number }>;
+  };
   return (parsed.stmts ?? []).map((entry) => {
     const [kind, stmt] = Object.entries(entry.stmt)[0] as [string, Node];
     const start = entry.stmt_location ?? 0;

@@ -1,7 +1,11 @@
 /** Reads facts back from PostgreSQL's catalogs, so tests assert on what the database really holds. */
 import pg from 'pg';
 
-export async function sql<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -12,7 +16,10 @@ export async function sql<T = Record<string, unknown>>(url: string, text: string
 }
 
 export async function tables(url: string): Promise<string[]> {
-  const rows = await sql<{ t: string }>(url, `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
+  const rows = await sql<{ t: string }>(
+    url,
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+  );
   return rows.map((r) => r.t);
 }
 
@@ -43,7 +50,10 @@ export async function schemaSnapshot(url: string): Promise<Record<string, unknow
        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname ${skip} AND c.relname NOT LIKE '\\_dazzle\\_%' ORDER BY 1, 2`,
     ),
-    indexes: await sql(url, `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname ${skip} AND tablename NOT LIKE '\\_dazzle\\_%' ORDER BY 1, 2`),
+    indexes: await sql(
+      url,
+      `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname ${skip} AND tablename NOT LIKE '\\_dazzle\\_%' ORDER BY 1, 2`,
+    ),
     enums: await sql(
       url,
       `SELECT t.typname AS name, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels

@@ -26,7 +26,12 @@ export function tempDir(prefix = 'dazzle-mig-'): string {
 }
 
 /** Writes a linear chain (unless parents are given) and returns the revisions in order. */
-export function writeChain(dir: string, lineage: Lineage, specs: RevisionSpec[], format: 'ts' | 'js' = 'ts'): RevisionInfo[] {
+export function writeChain(
+  dir: string,
+  lineage: Lineage,
+  specs: RevisionSpec[],
+  format: 'ts' | 'js' = 'ts',
+): RevisionInfo[] {
   const written: RevisionInfo[] = [];
   for (const spec of specs) {
     const previous = written.at(-1);

@@ -4,7 +4,11 @@ const { Migrator } = require('../../dist');
 
 async function main() {
   const [databaseUrl, dir] = process.argv.slice(2);
-  const migrator = await Migrator.connect({ databaseUrl, sources: [{ lineage: 'app', dir }], lockTimeoutMs: 60_000 });
+  const migrator = await Migrator.connect({
+    databaseUrl,
+    sources: [{ lineage: 'app', dir }],
+    lockTimeoutMs: 60_000,
+  });
   try {
     const result = await migrator.upgrade();
     process.stdout.write(`${JSON.stringify({ applied: result.revisions.map((r) => r.id) })}\n`);

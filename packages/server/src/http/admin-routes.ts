@@ -18,7 +18,10 @@ function authorised(request: FastifyRequest, token: string | undefined): boolean
 export async function adminRoutes(app: FastifyInstance, context: RouteContext): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     if (!authorised(request, context.adminToken)) {
-      return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'admin routes need Authorization: Bearer <admin token>' });
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'admin routes need Authorization: Bearer <admin token>' });
     }
   });
 
@@ -47,7 +50,11 @@ export async function adminRoutes(app: FastifyInstance, context: RouteContext): 
           type: 'object',
           required: ['value'],
           additionalProperties: false,
-          properties: { value: {}, scope: { type: 'string', enum: ['system', 'tenant', 'user'] }, scopeId: { type: 'string', maxLength: 200 } },
+          properties: {
+            value: {},
+            scope: { type: 'string', enum: ['system', 'tenant', 'user'] },
+            scopeId: { type: 'string', maxLength: 200 },
+          },
         },
       },
     },
@@ -55,21 +62,33 @@ export async function adminRoutes(app: FastifyInstance, context: RouteContext): 
       const { key } = request.params as { key: string };
       const body = request.body as { value: unknown; scope?: ParamScope; scopeId?: string };
       const scope = body.scope ?? 'system';
-      if (scope !== 'system' && !body.scopeId) return reply.code(400).send({ error: `a ${scope} parameter needs scopeId` });
+      if (scope !== 'system' && !body.scopeId)
+        return reply.code(400).send({ error: `a ${scope} parameter needs scopeId` });
       await params.set(key, body.value, { scope, scopeId: body.scopeId, updatedBy: 'admin-api' });
       return { key, scope, scopeId: body.scopeId ?? '', value: body.value };
     },
   );
 
-  app.get('/virtual', async () => context.metadata.virtualEntities.map((v) => ({ entity: v.name, table: v.table, store: v.store })));
+  app.get('/virtual', async () =>
+    context.metadata.virtualEntities.map((v) => ({ entity: v.name, table: v.table, store: v.store })),
+  );
   app.get(
     '/virtual/:table',
-    { schema: { querystring: { type: 'object', properties: { limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' } } } } },
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'string', pattern: '^[1-9][0-9]{0,2}$' } },
+        },
+      },
+    },
     async (request, reply) => {
       const { table } = request.params as { table: string };
       const info = context.metadata.virtualEntities.find((v) => v.table === table);
       if (!info) return reply.code(404).send({ error: `no virtual entity with table ${table}` });
-      return context.stores[info.store].list({ limit: Number((request.query as { limit?: string }).limit ?? 100) });
+      return context.stores[info.store].list({
+        limit: Number((request.query as { limit?: string }).limit ?? 100),
+      });
     },
   );
 }

@@ -14,7 +14,9 @@ export async function buildApp(context: RouteContext, version: string): Promise<
     logger: false,
     // Unknown filters must be refused, not silently dropped (Fastify's default removes them), and a
     // number sent for a string field is a 400, not a silent conversion: no type coercion anywhere.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true, allErrors: false },
+    },
     // On close: in-flight requests finish, idle keep-alive connections are closed at once.
     forceCloseConnections: 'idle',
   });
@@ -35,18 +37,28 @@ export async function buildApp(context: RouteContext, version: string): Promise<
     const tags = { method: request.method, route, status: String(reply.statusCode) };
     context.stores.metrics.record('http.requests', 1, 'count', tags);
     context.stores.metrics.record('http.duration_ms', reply.elapsedTime, 'ms', { route });
-    context.stores['event-traces'].record(`${request.method} ${route}`, new Date(Date.now() - reply.elapsedTime), reply.elapsedTime, { status: reply.statusCode });
+    context.stores['event-traces'].record(
+      `${request.method} ${route}`,
+      new Date(Date.now() - reply.elapsedTime),
+      reply.elapsedTime,
+      { status: reply.statusCode },
+    );
   });
 
-  app.setErrorHandler((error: { validation?: unknown; statusCode?: number; message: string }, request, reply) => {
-    if (error.validation) return reply.code(400).send({ error: 'invalid request', reason: error.message });
-    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) context.stores.logs.append('error', `${request.method} ${request.url}: ${error.message}`);
-    return reply.code(status).send({ error: status === 500 ? 'internal error' : error.message });
-  });
+  app.setErrorHandler(
+    (error: { validation?: unknown; statusCode?: number; message: string }, request, reply) => {
+      if (error.validation) return reply.code(400).send({ error: 'invalid request', reason: error.message });
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+      if (status === 500)
+        context.stores.logs.append('error', `${request.method} ${request.url}: ${error.message}`);
+      return reply.code(status).send({ error: status === 500 ? 'internal error' : error.message });
+    },
+  );
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => (context.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'starting' })));
+  app.get('/readyz', async (_request, reply) =>
+    context.isReady() ? { status: 'ready' } : reply.code(503).send({ status: 'starting' }),
+  );
   const openapi = buildOpenApiDocument(context, version);
   app.get('/openapi.json', async () => openapi);
 

@@ -13,7 +13,9 @@ import { basePath, type RouteContext, servedEntities } from './route-context';
 const MAX_LIMIT = 200;
 
 function listQuerySchema(entity: EntityMetadata) {
-  const filterable = entity.columns.filter((c) => !c.isArray && !['jsonb', 'json', 'bytea'].includes(String(c.type)));
+  const filterable = entity.columns.filter(
+    (c) => !c.isArray && !['jsonb', 'json', 'bytea'].includes(String(c.type)),
+  );
   const sorts = filterable.flatMap((c) => [c.propertyName, `-${c.propertyName}`]);
   return {
     type: 'object',
@@ -45,27 +47,45 @@ function registerEntity(app: FastifyInstance, context: RouteContext, entity: Ent
   const primary = entity.primaryColumns.length === 1 ? entity.primaryColumns[0]! : undefined;
 
   app.get(path, { schema: { tags, querystring: listQuerySchema(entity) } }, async (request) => {
-    const { limit: limitText, offset: offsetText, sort, ...filters } = request.query as Record<string, string | undefined>;
+    const {
+      limit: limitText,
+      offset: offsetText,
+      sort,
+      ...filters
+    } = request.query as Record<string, string | undefined>;
     const limit = Math.min(Number(limitText ?? 50), MAX_LIMIT);
     const offset = Number(offsetText ?? 0);
-    const order: FindOptionsOrder<ObjectLiteral> = sort ? { [sort.replace(/^-/, '')]: sort.startsWith('-') ? 'DESC' : 'ASC' } : {};
+    const order: FindOptionsOrder<ObjectLiteral> = sort
+      ? { [sort.replace(/^-/, '')]: sort.startsWith('-') ? 'DESC' : 'ASC' }
+      : {};
     if (!sort && primary) order[primary.propertyName] = 'ASC';
-    const [items, total] = await repository.findAndCount({ where: filters as FindOptionsWhere<ObjectLiteral>, order, take: limit, skip: offset });
+    const [items, total] = await repository.findAndCount({
+      where: filters as FindOptionsWhere<ObjectLiteral>,
+      order,
+      take: limit,
+      skip: offset,
+    });
     return { items, total, limit, offset };
   });
 
   // FeedbackReport's create honours Idempotency-Key and lives in feedback-routes.
-  if (entity.target !== FeedbackReport) app.post(path, { schema: { tags, body: bodySchema(entity, 'create') } }, async (request, reply) =>
-    write(reply, async () => {
-      const saved = await repository.save(repository.create(request.body as ObjectLiteral));
-      return reply.code(201).send(saved);
-    }),
-  );
+  if (entity.target !== FeedbackReport)
+    app.post(path, { schema: { tags, body: bodySchema(entity, 'create') } }, async (request, reply) =>
+      write(reply, async () => {
+        const saved = await repository.save(repository.create(request.body as ObjectLiteral));
+        return reply.code(201).send(saved);
+      }),
+    );
 
   if (!primary) return;
   const idSchema = columnSchema(primary);
-  const params = { type: 'object', properties: { id: idSchema.format === 'uuid' ? idSchema : { type: 'string' } }, required: ['id'] };
-  const find = (id: unknown) => repository.findOneBy({ [primary.propertyName]: id } as FindOptionsWhere<ObjectLiteral>);
+  const params = {
+    type: 'object',
+    properties: { id: idSchema.format === 'uuid' ? idSchema : { type: 'string' } },
+    required: ['id'],
+  };
+  const find = (id: unknown) =>
+    repository.findOneBy({ [primary.propertyName]: id } as FindOptionsWhere<ObjectLiteral>);
 
   app.get(`${path}/:id`, { schema: { tags, params } }, async (request, reply) =>
     write(reply, async () => {
@@ -74,18 +94,25 @@ function registerEntity(app: FastifyInstance, context: RouteContext, entity: Ent
     }),
   );
 
-  app.patch(`${path}/:id`, { schema: { tags, params, body: bodySchema(entity, 'update') } }, async (request, reply) =>
-    write(reply, async () => {
-      const row = await find((request.params as { id: unknown }).id);
-      if (!row) return reply.code(404).send({ error: `no ${entity.name} with that id` });
-      return repository.save(repository.merge(row, request.body as ObjectLiteral));
-    }),
+  app.patch(
+    `${path}/:id`,
+    { schema: { tags, params, body: bodySchema(entity, 'update') } },
+    async (request, reply) =>
+      write(reply, async () => {
+        const row = await find((request.params as { id: unknown }).id);
+        if (!row) return reply.code(404).send({ error: `no ${entity.name} with that id` });
+        return repository.save(repository.merge(row, request.body as ObjectLiteral));
+      }),
   );
 
   app.delete(`${path}/:id`, { schema: { tags, params } }, async (request, reply) =>
     write(reply, async () => {
-      const result = await repository.delete({ [primary.propertyName]: (request.params as { id: unknown }).id } as FindOptionsWhere<ObjectLiteral>);
-      return result.affected ? reply.code(204).send() : reply.code(404).send({ error: `no ${entity.name} with that id` });
+      const result = await repository.delete({
+        [primary.propertyName]: (request.params as { id: unknown }).id,
+      } as FindOptionsWhere<ObjectLiteral>);
+      return result.affected
+        ? reply.code(204).send()
+        : reply.code(404).send({ error: `no ${entity.name} with that id` });
     }),
   );
 }

@@ -16,5 +16,7 @@ export function sendDatabaseError(reply: FastifyReply, error: unknown): FastifyR
   const driver = (error as { driverError?: { code?: string; detail?: string; column?: string } }).driverError;
   const mapped = driver?.code ? STATUS_BY_CODE[driver.code] : undefined;
   if (!mapped) return undefined;
-  return reply.code(mapped[0]).send({ error: mapped[1], detail: driver?.detail ?? null, field: driver?.column ?? null });
+  return reply
+    .code(mapped[0])
+    .send({ error: mapped[1], detail: driver?.detail ?? null, field: driver?.column ?? null });
 }

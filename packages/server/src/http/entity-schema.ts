@@ -19,7 +19,18 @@ export interface JsonSchema {
   maximum?: number;
 }
 
-const STRING_TYPES = new Set(['character varying', 'varchar', 'text', 'character', 'char', 'citext', 'inet', 'cidr', 'interval', 'time']);
+const STRING_TYPES = new Set([
+  'character varying',
+  'varchar',
+  'text',
+  'character',
+  'char',
+  'citext',
+  'inet',
+  'cidr',
+  'interval',
+  'time',
+]);
 
 function scalarSchema(column: ColumnMetadata): JsonSchema {
   const type = typeof column.type === 'function' ? column.type.name.toLowerCase() : String(column.type);
@@ -29,10 +40,12 @@ function scalarSchema(column: ColumnMetadata): JsonSchema {
     const length = Number(column.length);
     return length > 0 ? { type: 'string', maxLength: length } : { type: 'string' };
   }
-  if (type === 'integer' || type === 'int' || type === 'int4' || type === 'number') return { type: 'integer', minimum: -2147483648, maximum: 2147483647 };
+  if (type === 'integer' || type === 'int' || type === 'int4' || type === 'number')
+    return { type: 'integer', minimum: -2147483648, maximum: 2147483647 };
   if (type === 'smallint') return { type: 'integer', minimum: -32768, maximum: 32767 };
   // bigint and numeric arrive as strings from PostgreSQL, so exact values survive JSON.
-  if (type === 'bigint' || type === 'numeric' || type === 'decimal') return { type: ['string', 'number'], pattern: '^-?[0-9]+(\\.[0-9]+)?$' };
+  if (type === 'bigint' || type === 'numeric' || type === 'decimal')
+    return { type: ['string', 'number'], pattern: '^-?[0-9]+(\\.[0-9]+)?$' };
   if (type === 'double precision' || type === 'real' || type === 'float') return { type: 'number' };
   if (type === 'boolean' || type === 'bool') return { type: 'boolean' };
   if (type === 'date') return { type: 'string', format: 'date' };
@@ -50,7 +63,14 @@ export function columnSchema(column: ColumnMetadata): JsonSchema {
 /** Columns a client may write: not generated, not managed dates, not the version counter. */
 export function writableColumns(entity: EntityMetadata): ColumnMetadata[] {
   return entity.columns.filter(
-    (c) => !c.isGenerated && !c.isCreateDate && !c.isUpdateDate && !c.isDeleteDate && !c.isVersion && !c.generatedType && !c.relationMetadata,
+    (c) =>
+      !c.isGenerated &&
+      !c.isCreateDate &&
+      !c.isUpdateDate &&
+      !c.isDeleteDate &&
+      !c.isVersion &&
+      !c.generatedType &&
+      !c.relationMetadata,
   );
 }
 
@@ -58,11 +78,17 @@ export function writableColumns(entity: EntityMetadata): ColumnMetadata[] {
 export function bodySchema(entity: EntityMetadata, mode: 'create' | 'update'): JsonSchema {
   const columns = writableColumns(entity);
   const properties = Object.fromEntries(columns.map((c) => [c.propertyName, columnSchema(c)]));
-  const required = mode === 'create' ? columns.filter((c) => !c.isNullable && c.default === undefined).map((c) => c.propertyName) : [];
+  const required =
+    mode === 'create'
+      ? columns.filter((c) => !c.isNullable && c.default === undefined).map((c) => c.propertyName)
+      : [];
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
 /** The response schema: every column. */
 export function rowSchema(entity: EntityMetadata): JsonSchema {
-  return { type: 'object', properties: Object.fromEntries(entity.columns.map((c) => [c.propertyName, columnSchema(c)])) };
+  return {
+    type: 'object',
+    properties: Object.fromEntries(entity.columns.map((c) => [c.propertyName, columnSchema(c)])),
+  };
 }

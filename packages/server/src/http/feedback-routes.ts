@@ -19,7 +19,10 @@ export async function feedbackRoutes(app: FastifyInstance, context: RouteContext
     {
       schema: {
         tags: ['FeedbackReport'],
-        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 36 } } },
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', minLength: 1, maxLength: 36 } },
+        },
         body: bodySchema(entity, 'create'),
       },
     },
@@ -28,9 +31,19 @@ export async function feedbackRoutes(app: FastifyInstance, context: RouteContext
       const body = { ...(request.body as ObjectLiteral), ...(key ? { idempotencyKey: key } : {}) };
       try {
         if (!key) return reply.code(201).send(await repository.save(repository.create(body)));
-        const inserted = await repository.createQueryBuilder().insert().values(body).orIgnore().returning('*').execute();
-        if (inserted.raw.length > 0) return reply.code(201).send(await repository.findOneByOrFail({ idempotencyKey: key }));
-        return reply.code(200).header('idempotent-replayed', 'true').send(await repository.findOneByOrFail({ idempotencyKey: key }));
+        const inserted = await repository
+          .createQueryBuilder()
+          .insert()
+          .values(body)
+          .orIgnore()
+          .returning('*')
+          .execute();
+        if (inserted.raw.length > 0)
+          return reply.code(201).send(await repository.findOneByOrFail({ idempotencyKey: key }));
+        return reply
+          .code(200)
+          .header('idempotent-replayed', 'true')
+          .send(await repository.findOneByOrFail({ idempotencyKey: key }));
       } catch (error) {
         const sent = sendDatabaseError(reply, error);
         if (sent) return sent;

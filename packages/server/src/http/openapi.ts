@@ -9,15 +9,41 @@ function entityPaths(entity: EntityMetadata): Record<string, unknown> {
   const path = basePath(entity);
   const paths: Record<string, unknown> = {
     [path]: {
-      get: { tags: [entity.name], summary: `List ${entity.name}`, responses: { 200: { description: 'a page of rows', ...json({ type: 'object', properties: { items: { type: 'array', items: ref }, total: { type: 'integer' } } }) } } },
-      post: { tags: [entity.name], summary: `Create ${entity.name}`, requestBody: json(bodySchema(entity, 'create')), responses: { 201: { description: 'created', ...json(ref) }, 400: { description: 'invalid body' } } },
+      get: {
+        tags: [entity.name],
+        summary: `List ${entity.name}`,
+        responses: {
+          200: {
+            description: 'a page of rows',
+            ...json({
+              type: 'object',
+              properties: { items: { type: 'array', items: ref }, total: { type: 'integer' } },
+            }),
+          },
+        },
+      },
+      post: {
+        tags: [entity.name],
+        summary: `Create ${entity.name}`,
+        requestBody: json(bodySchema(entity, 'create')),
+        responses: { 201: { description: 'created', ...json(ref) }, 400: { description: 'invalid body' } },
+      },
     },
   };
   if (entity.primaryColumns.length === 1) {
     const parameters = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }];
     paths[`${path}/{id}`] = {
-      get: { tags: [entity.name], parameters, responses: { 200: { description: 'the row', ...json(ref) }, 404: { description: 'not found' } } },
-      patch: { tags: [entity.name], parameters, requestBody: json(bodySchema(entity, 'update')), responses: { 200: { description: 'updated', ...json(ref) } } },
+      get: {
+        tags: [entity.name],
+        parameters,
+        responses: { 200: { description: 'the row', ...json(ref) }, 404: { description: 'not found' } },
+      },
+      patch: {
+        tags: [entity.name],
+        parameters,
+        requestBody: json(bodySchema(entity, 'update')),
+        responses: { 200: { description: 'updated', ...json(ref) } },
+      },
       delete: { tags: [entity.name], parameters, responses: { 204: { description: 'deleted' } } },
     };
   }
@@ -32,7 +58,12 @@ export function buildOpenApiDocument(context: RouteContext, version: string): Re
     paths: Object.assign(
       {
         '/healthz': { get: { summary: 'alive', responses: { 200: { description: 'the process is up' } } } },
-        '/readyz': { get: { summary: 'ready', responses: { 200: { description: 'migrated and serving' }, 503: { description: 'starting' } } } },
+        '/readyz': {
+          get: {
+            summary: 'ready',
+            responses: { 200: { description: 'migrated and serving' }, 503: { description: 'starting' } },
+          },
+        },
       },
       ...entities.map(entityPaths),
     ),

@@ -15,7 +15,9 @@ export interface RouteContext {
 
 /** Persisted entities that get CRUD routes (join tables are reached through their owners). */
 export function servedEntities(dataSource: DataSource): EntityMetadata[] {
-  return dataSource.entityMetadatas.filter((m) => m.tableType !== 'junction').sort((a, b) => a.tableName.localeCompare(b.tableName));
+  return dataSource.entityMetadatas
+    .filter((m) => m.tableType !== 'junction')
+    .sort((a, b) => a.tableName.localeCompare(b.tableName));
 }
 
 /** `/api/<table>`, with `schema__table` outside the public schema. */

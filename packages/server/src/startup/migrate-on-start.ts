@@ -37,7 +37,10 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
           run.step(event.revision.id);
           options.log(`Applying ${event.revision.lineage} revision ${event.revision.id}`);
         }
-        if (event.type === 'lock-wait') options.log(`Waiting for the migration lock held by ${event.holder?.applicationName ?? 'another runner'}`);
+        if (event.type === 'lock-wait')
+          options.log(
+            `Waiting for the migration lock held by ${event.holder?.applicationName ?? 'another runner'}`,
+          );
       },
     });
     if (!options.migrate) {
@@ -48,7 +51,9 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
         const problems = [
           pending.length > 0 ? `pending: ${pending.join(', ')}` : '',
           state.unknown.length > 0 ? `ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}` : '',
-          state.checksumMismatches.length > 0 ? `changed since applied: ${state.checksumMismatches.map((m) => m.id).join(', ')}` : '',
+          state.checksumMismatches.length > 0
+            ? `changed since applied: ${state.checksumMismatches.map((m) => m.id).join(', ')}`
+            : '',
         ].filter(Boolean);
         throw new ServerError(
           'NOT_AT_HEADS',
@@ -59,7 +64,8 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
       run.complete();
       return { result: undefined, migrator };
     }
-    const createAllFrom = options.config.config.emptyDatabase === 'create-all' ? options.metadata.entities : undefined;
+    const createAllFrom =
+      options.config.config.emptyDatabase === 'create-all' ? options.metadata.entities : undefined;
     const result = await migrator.upgrade({ createAllFrom });
     if (!result.noop) await recordDeploy(migrator, options.config.version);
     run.complete();
@@ -71,7 +77,9 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
 }
 
 async function recordDeploy(migrator: Migrator, version: string): Promise<void> {
-  const [table] = (await migrator.dataSource.query(`SELECT to_regclass('"deploy_history"') IS NOT NULL AS "exists"`)) as Array<{ exists: boolean }>;
+  const [table] = (await migrator.dataSource.query(
+    `SELECT to_regclass('"deploy_history"') IS NOT NULL AS "exists"`,
+  )) as Array<{ exists: boolean }>;
   if (!table?.exists) return; // an app built without the framework lineage has no DeployHistory
   const [previous] = (await migrator.dataSource.query(
     `SELECT "version" FROM "deploy_history" WHERE "status" = 'completed' ORDER BY "deployed_at" DESC LIMIT 1`,

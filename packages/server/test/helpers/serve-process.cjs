@@ -5,7 +5,14 @@ const { startServer } = require('../../dist');
 async function main() {
   const [configPath, databaseUrl, ...flags] = process.argv.slice(2);
   const config = await loadConfig({ configPath });
-  const server = await startServer({ config, databaseUrl, port: 0, migrate: !flags.includes('--no-migrate'), connectRetryMs: 5_000, lockTimeoutMs: 60_000 });
+  const server = await startServer({
+    config,
+    databaseUrl,
+    port: 0,
+    migrate: !flags.includes('--no-migrate'),
+    connectRetryMs: 5_000,
+    lockTimeoutMs: 60_000,
+  });
   process.stdout.write(`LISTENING ${server.url}\n`);
   process.once('SIGTERM', () => {
     void server.close().then(() => process.exit(0));

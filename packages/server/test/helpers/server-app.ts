@@ -8,7 +8,10 @@ import { generateRevision, type LoadedConfig, loadConfig } from '@app/migrator';
 export const FIXTURE_ENTITIES = join(__dirname, '..', 'fixtures', 'widget');
 export const ADMIN_TOKEN = 'test-admin-token';
 
-export async function createServerApp(serverUrl: string, options: { emptyDatabase?: 'create-all' | 'replay' } = {}): Promise<LoadedConfig> {
+export async function createServerApp(
+  serverUrl: string,
+  options: { emptyDatabase?: 'create-all' | 'replay' } = {},
+): Promise<LoadedConfig> {
   const root = mkdtempSync(join(tmpdir(), 'dazzle-server-app-'));
   writeFileSync(
     join(root, 'dazzle.config.ts'),
@@ -41,10 +44,20 @@ export interface ServeProcess {
   exited: Promise<{ code: number | null; output: string }>;
 }
 
-export function serveProcess(configFile: string, databaseUrl: string, extraArgs: string[] = []): ServeProcess {
-  const child = spawn(process.execPath, [join(__dirname, 'serve-process.cjs'), configFile, databaseUrl, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function serveProcess(
+  configFile: string,
+  databaseUrl: string,
+  extraArgs: string[] = [],
+): ServeProcess {
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, 'serve-process.cjs'), configFile, databaseUrl, ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
-  const exited = new Promise<{ code: number | null; output: string }>((resolve) => child.on('close', (code) => resolve({ code, output })));
+  const exited = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, output })),
+  );
   const ready = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk;

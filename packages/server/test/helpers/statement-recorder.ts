@@ -2,7 +2,7 @@
  * A loopback TCP proxy in front of PostgreSQL that records every statement a client sends
  * (simple Query and extended Parse messages), independent of the code under test.
  */
-import { createServer, type Server, connect } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 
 export interface StatementRecorder {
   url: string;
@@ -51,5 +51,9 @@ export async function recordStatements(targetUrl: string): Promise<StatementReco
   const address = server.address() as { port: number };
   const url = new URL(targetUrl);
   url.host = `127.0.0.1:${address.port}`;
-  return { url: url.toString(), statements, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: url.toString(),
+    statements,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

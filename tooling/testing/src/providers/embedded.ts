@@ -14,12 +14,18 @@ const PASSWORD = 'postgres';
 
 /** Settings that trade durability for speed: a test server's data is thrown away anyway. */
 const TEST_SERVER_FLAGS = [
-  '-c', 'listen_addresses=127.0.0.1',
-  '-c', 'unix_socket_directories=',
-  '-c', 'fsync=off',
-  '-c', 'synchronous_commit=off',
-  '-c', 'full_page_writes=off',
-  '-c', 'max_connections=300',
+  '-c',
+  'listen_addresses=127.0.0.1',
+  '-c',
+  'unix_socket_directories=',
+  '-c',
+  'fsync=off',
+  '-c',
+  'synchronous_commit=off',
+  '-c',
+  'full_page_writes=off',
+  '-c',
+  'max_connections=300',
 ];
 
 export function findFreePort(): Promise<number> {
@@ -64,7 +70,9 @@ export async function startEmbeddedServer(): Promise<PostgresServer> {
   } catch (error) {
     removeData();
     const tail = logs.slice(-5).join('').trim();
-    throw new Error(`embedded PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)} ${tail}`);
+    throw new Error(
+      `embedded PostgreSQL did not start: ${error instanceof Error ? error.message : String(error)} ${tail}`,
+    );
   }
   return {
     provider: 'embedded',

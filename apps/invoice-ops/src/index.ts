@@ -1,0 +1,2 @@
+/** invoice-ops: the example app. `dazzle serve` serves these entities; see README.md for the story. */
+export * from './entities';
