@@ -15,4 +15,12 @@ export { Supplier } from './entities/supplier';
 export { SupplierBankAccount } from './entities/supplier-bank-account';
 export { Tenant } from './entities/tenant';
 
-export const invoiceOpsEntities = [Tenant, Supplier, SupplierBankAccount, Invoice, LineItem, InvoiceNote, PaymentAttempt];
+export const invoiceOpsEntities = [
+  Tenant,
+  Supplier,
+  SupplierBankAccount,
+  Invoice,
+  LineItem,
+  InvoiceNote,
+  PaymentAttempt,
+];

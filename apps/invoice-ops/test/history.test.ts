@@ -1,5 +1,12 @@
 import { join } from 'node:path';
-import { type LoadedConfig, buildMetadata, findSchemaDrift, loadConfig, Migrator, readRevisionGraph } from '@app/migrator';
+import {
+  buildMetadata,
+  findSchemaDrift,
+  type LoadedConfig,
+  loadConfig,
+  Migrator,
+  readRevisionGraph,
+} from '@app/migrator';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +19,16 @@ describe('invoice-ops: the committed history, replayed on a database that holds 
   let migrator: Migrator;
   let client: pg.Client;
   let steps: string[];
-  const q = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[];
+  const q = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) =>
+    (await client.query(text, params)).rows as T[];
   const upgradeTo = (step: number) => migrator.upgrade({ target: steps[step - 1]! });
 
   beforeAll(async () => {
     db = await createTestDatabase('invoice_ops');
     config = await loadConfig({ cwd: APP_ROOT });
-    steps = readRevisionGraph(config.sources).lineageRevisions('app').map((r) => r.id);
+    steps = readRevisionGraph(config.sources)
+      .lineageRevisions('app')
+      .map((r) => r.id);
     migrator = await Migrator.connect({ databaseUrl: db.url, sources: config.sources });
     client = new pg.Client({ connectionString: db.url });
     await client.connect();
@@ -43,25 +53,39 @@ describe('invoice-ops: the committed history, replayed on a database that holds 
   it('1. baseline: the tables exist and take rows', async () => {
     await upgradeTo(1);
     const [tenant] = await q<{ id: string }>(`INSERT INTO tenant (name) VALUES ('Acme') RETURNING id`);
-    const [supplier] = await q<{ id: string }>(`INSERT INTO supplier ("tenantId", name, bank_reference) VALUES ($1, 'Globex', 'DE89370400440532013000') RETURNING id`, [tenant!.id]);
+    const [supplier] = await q<{ id: string }>(
+      `INSERT INTO supplier ("tenantId", name, bank_reference) VALUES ($1, 'Globex', 'DE89370400440532013000') RETURNING id`,
+      [tenant!.id],
+    );
     const [invoice] = await q<{ id: string }>(
       `INSERT INTO invoice ("tenantId", "supplierId", number, amount, currency, status, due_date) VALUES ($1, $2, 'INV-1', 1234.50, 'EUR', 'approved', '2026-12-31') RETURNING id`,
       [tenant!.id, supplier!.id],
     );
-    await q(`INSERT INTO line_item ("invoiceId", description, quantity, unit_price) VALUES ($1, 'widgets', '3', 100), ($1, 'setup', ' ', 934.50)`, [invoice!.id]);
-    await q(`INSERT INTO invoice_note ("invoiceId", author, body) VALUES ($1, 'ann', 'checked')`, [invoice!.id]);
-    await q(`INSERT INTO payment_attempt ("invoiceId", amount, status) VALUES ($1, 500, 'succeeded')`, [invoice!.id]);
+    await q(
+      `INSERT INTO line_item ("invoiceId", description, quantity, unit_price) VALUES ($1, 'widgets', '3', 100), ($1, 'setup', ' ', 934.50)`,
+      [invoice!.id],
+    );
+    await q(`INSERT INTO invoice_note ("invoiceId", author, body) VALUES ($1, 'ann', 'checked')`, [
+      invoice!.id,
+    ]);
+    await q(`INSERT INTO payment_attempt ("invoiceId", amount, status) VALUES ($1, 500, 'succeeded')`, [
+      invoice!.id,
+    ]);
   });
 
   it('2. an additive field: po_number on invoice', async () => {
     await upgradeTo(2);
     await q(`UPDATE invoice SET po_number = 'PO-77'`);
-    expect(await q(`SELECT number, po_number, amount FROM invoice`)).toEqual([{ number: 'INV-1', po_number: 'PO-77', amount: '1234.50' }]);
+    expect(await q(`SELECT number, po_number, amount FROM invoice`)).toEqual([
+      { number: 'INV-1', po_number: 'PO-77', amount: '1234.50' },
+    ]);
   });
 
   it('3. a rename whose data survives', async () => {
     await upgradeTo(3);
-    expect(await q(`SELECT bank_account_ref FROM supplier`)).toEqual([{ bank_account_ref: 'DE89370400440532013000' }]);
+    expect(await q(`SELECT bank_account_ref FROM supplier`)).toEqual([
+      { bank_account_ref: 'DE89370400440532013000' },
+    ]);
   });
 
   it('4. a widening, and a cast with a hand-filled USING expression', async () => {
@@ -75,10 +99,18 @@ describe('invoice-ops: the committed history, replayed on a database that holds 
 
   it('5. an entity split with a backfill, and a down that brings the data back', async () => {
     await upgradeTo(5);
-    expect(await q(`SELECT account_ref, is_primary FROM supplier_bank_account`)).toEqual([{ account_ref: 'DE89370400440532013000', is_primary: true }]);
-    expect(await q(`SELECT column_name FROM information_schema.columns WHERE table_name = 'supplier' AND column_name = 'bank_account_ref'`)).toEqual([]);
+    expect(await q(`SELECT account_ref, is_primary FROM supplier_bank_account`)).toEqual([
+      { account_ref: 'DE89370400440532013000', is_primary: true },
+    ]);
+    expect(
+      await q(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'supplier' AND column_name = 'bank_account_ref'`,
+      ),
+    ).toEqual([]);
     await migrator.downgrade(steps[3]!);
-    expect(await q(`SELECT bank_account_ref FROM supplier`)).toEqual([{ bank_account_ref: 'DE89370400440532013000' }]);
+    expect(await q(`SELECT bank_account_ref FROM supplier`)).toEqual([
+      { bank_account_ref: 'DE89370400440532013000' },
+    ]);
     expect(await q(`SELECT to_regclass('supplier_bank_account') AS t`)).toEqual([{ t: null }]);
     await upgradeTo(5);
     expect(await q(`SELECT count(*)::int AS n FROM supplier_bank_account`)).toEqual([{ n: 1 }]);
@@ -90,10 +122,14 @@ describe('invoice-ops: the committed history, replayed on a database that holds 
     expect(await q(`SELECT status FROM invoice`)).toEqual([{ status: 'disputed' }]);
   });
 
-  it('check finds nothing: the committed history reproduces today\'s entities', async () => {
+  it("check finds nothing: the committed history reproduces today's entities", async () => {
     await migrator.upgrade(); // the framework lineage too: the app's history never needed it
     expect((await migrator.current()).atHeads).toBe(true);
-    const drift = await findSchemaDrift({ serverUrl: db.url, sources: config.sources, metadata: buildMetadata({ entities: config.config.entities }) });
+    const drift = await findSchemaDrift({
+      serverUrl: db.url,
+      sources: config.sources,
+      metadata: buildMetadata({ entities: config.config.entities }),
+    });
     expect(drift).toEqual([]);
   });
 });

@@ -31,6 +31,8 @@ export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): V
       testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
+      // The JSON report feeds the one summary line `pnpm test` prints for the whole monorepo.
+      reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
       maxWorkers: 2,
     },
   });

@@ -2,7 +2,15 @@ import { Column, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedCol
 import { Supplier } from './supplier';
 import { Tenant } from './tenant';
 
-export const INVOICE_STATUSES = ['draft', 'submitted', 'approved', 'partially_paid', 'rejected', 'disputed', 'paid'] as const;
+export const INVOICE_STATUSES = [
+  'draft',
+  'submitted',
+  'approved',
+  'partially_paid',
+  'rejected',
+  'disputed',
+  'paid',
+] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 @Entity('invoice')

@@ -12,7 +12,7 @@
 import { columnRenameHints, tableRenameHint } from '@app/entities-framework';
 import type { Lineage } from '@app/metadata-builder';
 import { type DataSource, type EntityMetadata, type QueryRunner, type Table, TableColumn } from 'typeorm';
-import { TableUtils } from 'typeorm/schema-builder/util/TableUtils';
+import { TableUtils } from 'typeorm/schema-builder/util/TableUtils.js';
 import type { RenderedStatement } from '../authoring/render-revision';
 import { quoteIdent, quoteTable } from '../sql/quote';
 import { type CastSafety, classifyCast } from './cast-safety';

@@ -3,7 +3,7 @@
  * bodies with them (400 with the field and the reason) and the OpenAPI document reuses them.
  */
 import type { EntityMetadata } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 
 export interface JsonSchema {
   type?: string | string[];
