@@ -1,13 +1,13 @@
 // Runs every check of the monorepo through turbo (build, lint, typecheck, test), then prints one
 // summary line over all packages' vitest reports, and exits with turbo's exit code.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const folders = ['packages', 'apps', 'tooling'].flatMap((group) =>
   existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => join(root, group, name)) : [],
-);
+).filter((path) => statSync(path).isDirectory());
 for (const folder of folders) rmSync(join(folder, 'test-results.json'), { force: true });
 
 const turbo = spawnSync('turbo', ['run', 'build', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue'], {
