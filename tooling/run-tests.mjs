@@ -5,16 +5,24 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const folders = ['packages', 'apps', 'tooling'].flatMap((group) =>
-  existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => join(root, group, name)) : [],
-).filter((path) => statSync(path).isDirectory());
+const folders = ['packages', 'apps', 'tooling']
+  .flatMap((group) =>
+    existsSync(join(root, group))
+      ? readdirSync(join(root, group)).map((name) => join(root, group, name))
+      : [],
+  )
+  .filter((path) => statSync(path).isDirectory());
 for (const folder of folders) rmSync(join(folder, 'test-results.json'), { force: true });
 
-const turbo = spawnSync('turbo', ['run', 'build', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue'], {
-  cwd: root,
-  stdio: 'inherit',
-  shell: process.platform === 'win32',
-});
+const turbo = spawnSync(
+  'turbo',
+  ['run', 'build', 'lint', 'typecheck', 'test', '--concurrency=2', '--continue'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  },
+);
 
 let passed = 0;
 let failed = 0;

@@ -27,7 +27,7 @@ function runUpgradeProcess(
 async function lockHeld(url: string): Promise<boolean> {
   const rows = await sql(
     url,
-    `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted`,
+    `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     [LOCK_CLASS_ID, LOCK_OBJECT_ID],
   );
   return rows.length > 0;

@@ -6,7 +6,10 @@
 import type { QueryRunner } from 'typeorm';
 import { MigratorError } from '../errors';
 
-/** Two-key advisory lock id: 'DAZZ' and 1. Documented so DBAs can find it in pg_locks. */
+/**
+ * Two-key advisory lock id: 'DAZZ' and 1. Documented so DBAs can find it in pg_locks. Advisory
+ * locks are per database, so apps on one server never wait for each other.
+ */
 export const LOCK_CLASS_ID = 0x44415a5a;
 export const LOCK_OBJECT_ID = 1;
 
@@ -36,6 +39,7 @@ export async function findLockHolder(db: QueryRunner): Promise<LockHolder | unde
     `SELECT a.pid, a.application_name, host(a.client_addr) AS client_addr, a.backend_start
      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
      WHERE l.locktype = 'advisory' AND l.classid = $1 AND l.objid = $2 AND l.objsubid = 2 AND l.granted
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
      LIMIT 1`,
     [LOCK_CLASS_ID, LOCK_OBJECT_ID],
   );
