@@ -1,0 +1,140 @@
+// One measurement in a fresh OS process, so peak RSS and cold-start costs are the operation's own.
+// Usage: node child.mjs <task> '<json args>'  → prints one JSON line: { ms, rssMb, ... }
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { entityClasses, tempDir } from './workloads/fixtures.mjs';
+
+const [task, rawArgs] = process.argv.slice(2);
+const args = JSON.parse(rawArgs ?? '{}');
+const now = () => performance.now();
+
+function typeormSource(url, extra = {}) {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    logging: false,
+    installExtensions: false,
+    uuidExtension: 'pgcrypto',
+    migrationsTransactionMode: 'each',
+    ...extra,
+  });
+}
+
+const tasks = {
+  async 'dazzle-upgrade'({ url, dir }) {
+    const { Migrator } = await import('@app/migrator');
+    const migrator = await Migrator.connect({ databaseUrl: url, sources: [{ lineage: 'app', dir }] });
+    const t0 = now();
+    const result = await migrator.upgrade();
+    const ms = now() - t0;
+    await migrator.close();
+    return { ms, applied: result.revisions.length };
+  },
+  async 'typeorm-upgrade'({ url, dir }) {
+    const source = await typeormSource(url, { migrations: [join(dir, '*.js')] }).initialize();
+    const t0 = now();
+    const applied = await source.runMigrations({ transaction: 'each' });
+    const ms = now() - t0;
+    await source.destroy();
+    return { ms, applied: applied.length };
+  },
+  async 'dazzle-noop'({ url, dir }) {
+    const { Migrator } = await import('@app/migrator');
+    const migrator = await Migrator.connect({ databaseUrl: url, sources: [{ lineage: 'app', dir }] });
+    await migrator.upgrade();
+    const t0 = now();
+    const result = await migrator.upgrade();
+    const ms = now() - t0;
+    await migrator.close();
+    return { ms, noop: result.noop };
+  },
+  async 'typeorm-noop'({ url, dir }) {
+    const source = await typeormSource(url, { migrations: [join(dir, '*.js')] }).initialize();
+    await source.runMigrations({ transaction: 'each' });
+    const t0 = now();
+    const applied = await source.runMigrations({ transaction: 'each' });
+    const ms = now() - t0;
+    await source.destroy();
+    return { ms, noop: applied.length === 0 };
+  },
+  async 'dazzle-noop-cold'({ url, dir }) {
+    const t0 = now();
+    const { Migrator } = await import('@app/migrator');
+    const migrator = await Migrator.connect({ databaseUrl: url, sources: [{ lineage: 'app', dir }] });
+    const result = await migrator.upgrade();
+    await migrator.close();
+    return { ms: now() - t0, noop: result.noop };
+  },
+  async 'typeorm-noop-cold'({ url, dir }) {
+    const t0 = now();
+    const source = await typeormSource(url, { migrations: [join(dir, '*.js')] }).initialize();
+    const applied = await source.runMigrations({ transaction: 'each' });
+    await source.destroy();
+    return { ms: now() - t0, noop: applied.length === 0 };
+  },
+  async 'dazzle-generate'({ url, count, unchanged }) {
+    const { buildMetadata, generateRevision, Migrator } = await import('@app/migrator');
+    const metadata = buildMetadata({ entities: entityClasses(count), framework: { enabled: false } });
+    const sources = [{ lineage: 'app', dir: tempDir('bench-gen-') }];
+    if (unchanged) {
+      await generateRevision({
+        serverUrl: url,
+        sources,
+        metadata,
+        lineage: 'app',
+        message: 'baseline',
+        format: 'js',
+      });
+      const migrator = await Migrator.connect({ databaseUrl: url, sources });
+      await migrator.upgrade();
+      await migrator.close();
+    }
+    const t0 = now();
+    const result = await generateRevision({
+      serverUrl: url,
+      sources,
+      metadata,
+      lineage: 'app',
+      message: 'measured',
+      format: 'js',
+    });
+    return { ms: now() - t0, statements: result.up.length };
+  },
+  async 'typeorm-generate'({ url, count, unchanged }) {
+    const source = await typeormSource(url, { entities: entityClasses(count) }).initialize();
+    if (unchanged)
+      for (const q of (await source.driver.createSchemaBuilder().log()).upQueries)
+        await source.query(q.query, q.parameters);
+    const t0 = now();
+    const log = await source.driver.createSchemaBuilder().log();
+    const ms = now() - t0;
+    await source.destroy();
+    return { ms, statements: log.upQueries.length };
+  },
+  async 'dazzle-replica'({ url, dir }) {
+    const { Migrator } = await import('@app/migrator');
+    const migrator = await Migrator.connect({ databaseUrl: url, sources: [{ lineage: 'app', dir }] });
+    const result = await migrator.upgrade();
+    await migrator.close();
+    return { ms: 0, applied: result.revisions.length };
+  },
+  async 'typeorm-replica'({ url, dir }) {
+    const source = await typeormSource(url, { migrations: [join(dir, '*.js')] }).initialize();
+    const applied = await source.runMigrations({ transaction: 'each' });
+    await source.destroy();
+    return { ms: 0, applied: applied.length };
+  },
+};
+
+try {
+  const result = await tasks[task](args);
+  const rssMb = Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+  process.stdout.write(`${JSON.stringify({ ok: true, rssMb, ...result })}\n`);
+  process.exit(0);
+} catch (error) {
+  process.stdout.write(
+    `${JSON.stringify({ ok: false, error: String(error?.message ?? error).split('\n')[0] })}\n`,
+  );
+  process.exit(1);
+}

@@ -1,0 +1,292 @@
+// One command: start (or find) a PostgreSQL server, build each workload, run it with dazzle and with
+// raw TypeORM on the same server in the same run, and write bench/results/<date>.json and
+// docs/benchmarks.md with the medians and ratios. Timings live here, never in tests.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chooseServer } from '@app/testing';
+import { dazzleChain, typeormChain, withFreshDatabase } from './workloads/fixtures.mjs';
+
+const HERE = import.meta.dirname;
+const REPO = join(HERE, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const quick = process.argv.includes('--quick');
+
+function child(task, args) {
+  const out = execFileSync(process.execPath, [join(HERE, 'child.mjs'), task, JSON.stringify(args)], {
+    encoding: 'utf8',
+  });
+  const result = JSON.parse(out.trim().split('\n').at(-1));
+  if (!result.ok) throw new Error(`${task}: ${result.error}`);
+  return result;
+}
+
+function wallClock(command, args, options = {}) {
+  const started = performance.now();
+  execFileSync(command, args, { stdio: 'ignore', ...options });
+  return performance.now() - started;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const round = (n) => Math.round(n * 100) / 100;
+
+async function measure(server, label, runOnce) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    samples.push(await withFreshDatabase(server.adminUrl, `bench_${process.pid}_${i}`, runOnce));
+  }
+  const ms = median(samples.map((s) => s.ms));
+  const rssMb = samples[0].rssMb === undefined ? undefined : median(samples.map((s) => s.rssMb));
+  console.log(`  ${label.padEnd(48)} ${ms.toFixed(1).padStart(9)} ms${rssMb ? `  ${rssMb} MB` : ''}`);
+  return { medianMs: round(ms), samplesMs: samples.map((s) => round(s.ms)), peakRssMb: rssMb };
+}
+
+async function upgradeFromEmpty(server) {
+  const rows = [];
+  for (const size of quick ? [50] : [200, 1000]) {
+    const dazzleDir = await dazzleChain(size);
+    const typeormDir = typeormChain(size);
+    const dazzle = await measure(server, `upgrade from empty, ${size} revisions, dazzle`, (url) =>
+      child('dazzle-upgrade', { url, dir: dazzleDir }),
+    );
+    const typeorm = await measure(server, `upgrade from empty, ${size} revisions, TypeORM`, (url) =>
+      child('typeorm-upgrade', { url, dir: typeormDir }),
+    );
+    rows.push({
+      workload: 'upgrade-from-empty',
+      size,
+      dazzle,
+      typeorm,
+      perRevisionMs: { dazzle: round(dazzle.medianMs / size), typeorm: round(typeorm.medianMs / size) },
+    });
+  }
+  return rows;
+}
+
+async function noopStartup(server) {
+  const size = quick ? 50 : 1000;
+  const dazzleDir = await dazzleChain(size);
+  const typeormDir = typeormChain(size);
+  const warm = {
+    dazzle: await measure(server, `no-op check in-process, ${size} applied, dazzle`, (url) =>
+      child('dazzle-noop', { url, dir: dazzleDir }),
+    ),
+    typeorm: await measure(server, `no-op check in-process, ${size} applied, TypeORM`, (url) =>
+      child('typeorm-noop', { url, dir: typeormDir }),
+    ),
+  };
+  const cold = {
+    dazzle: await measure(server, `no-op check, cold process, dazzle`, async (url) => {
+      child('dazzle-upgrade', { url, dir: dazzleDir });
+      return {
+        ms: wallClock(process.execPath, [
+          join(HERE, 'child.mjs'),
+          'dazzle-noop-cold',
+          JSON.stringify({ url, dir: dazzleDir }),
+        ]),
+      };
+    }),
+    typeorm: await measure(server, `no-op check, cold process, TypeORM`, async (url) => {
+      child('typeorm-upgrade', { url, dir: typeormDir });
+      return {
+        ms: wallClock(process.execPath, [
+          join(HERE, 'child.mjs'),
+          'typeorm-noop-cold',
+          JSON.stringify({ url, dir: typeormDir }),
+        ]),
+      };
+    }),
+  };
+  return [
+    { workload: 'noop-startup-in-process', size, ...warm },
+    { workload: 'noop-startup-cold-process', size, ...cold },
+  ];
+}
+
+async function autogenerate(server) {
+  const rows = [];
+  for (const size of quick ? [10] : [50, 200]) {
+    for (const unchanged of [false, true]) {
+      const state = unchanged ? 'unchanged database' : 'empty database';
+      rows.push({
+        workload: `autogenerate-${unchanged ? 'unchanged' : 'empty'}`,
+        size,
+        dazzle: await measure(server, `autogenerate ${size} entities, ${state}, dazzle`, (url) =>
+          child('dazzle-generate', { url, count: size, unchanged }),
+        ),
+        typeorm: await measure(server, `autogenerate ${size} entities, ${state}, TypeORM`, (url) =>
+          child('typeorm-generate', { url, count: size, unchanged }),
+        ),
+      });
+    }
+  }
+  return rows;
+}
+
+function runReplicas(task, url, dir, count) {
+  return Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve) => {
+          const p = spawn(process.execPath, [join(HERE, 'child.mjs'), task, JSON.stringify({ url, dir })], {
+            stdio: ['ignore', 'pipe', 'ignore'],
+          });
+          let out = '';
+          p.stdout.on('data', (d) => (out += d));
+          p.on('close', (code) => resolve({ code, out }));
+        }),
+    ),
+  );
+}
+
+async function replicas(server) {
+  const size = 50;
+  const count = 8;
+  const dazzleDir = await dazzleChain(size, true);
+  const typeormDir = typeormChain(size, true);
+  const result = {};
+  for (const [tool, task, dir, ledger] of [
+    ['dazzle', 'dazzle-replica', dazzleDir, '_dazzle_migrations'],
+    ['typeorm', 'typeorm-replica', typeormDir, 'migrations'],
+  ]) {
+    result[tool] = await withFreshDatabase(server.adminUrl, `bench_replicas_${tool}`, async (url) => {
+      const started = performance.now();
+      const outcomes = await runReplicas(task, url, dir, count);
+      const wallMs = performance.now() - started;
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client
+        .query(`SELECT count(*)::int AS n FROM "${ledger}"`)
+        .catch(() => ({ rows: [{ n: 0 }] }));
+      await client.end();
+      const failed = outcomes.filter((o) => o.code !== 0).length;
+      console.log(
+        `  8 replicas, 50 revisions, ${tool.padEnd(8)} wall ${wallMs.toFixed(0)} ms, ${failed} of ${count} failed, ledger rows ${rows[0].n}`,
+      );
+      return {
+        wallMs: round(wallMs),
+        failed,
+        ledgerRows: rows[0].n,
+        duplicates: Math.max(0, rows[0].n - size),
+      };
+    });
+  }
+  return [{ workload: 'replicas', size, processes: count, ...result }];
+}
+
+async function cliColdStart(server) {
+  const revisions = quick ? 50 : 1000;
+  const entities = quick ? 10 : 200;
+  // Inside bench/ so the data source file resolves typeorm as an app's would (git-ignored).
+  const app = join(HERE, '.work', `cli-${process.pid}`);
+  mkdirSync(app, { recursive: true });
+  const dazzleDir = await dazzleChain(revisions);
+  const typeormDir = typeormChain(revisions);
+  const fixtures = join(HERE, 'workloads', 'fixtures.mjs');
+  writeFileSync(
+    join(app, 'dazzle.config.mjs'),
+    `import { entityClasses } from ${JSON.stringify(fixtures)};\nexport default { entities: entityClasses(${entities}), framework: { enabled: false }, migrations: { dir: ${JSON.stringify(dazzleDir)} } };\n`,
+  );
+  writeFileSync(
+    join(app, 'datasource.mjs'),
+    `import 'reflect-metadata';\nimport { DataSource } from 'typeorm';\nimport { entityClasses } from ${JSON.stringify(fixtures)};\nexport default new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, entities: entityClasses(${entities}), migrations: [${JSON.stringify(join(typeormDir, '*.js'))}], installExtensions: false });\n`,
+  );
+  const dazzleBin = join(REPO, 'packages', 'cli', 'dist', 'bin.js');
+  const typeormCli = join(REPO, 'bench', 'node_modules', 'typeorm', 'cli.js');
+  const dazzle = await measure(
+    server,
+    `CLI cold start: dazzle db current (${entities} entities, ${revisions} revisions)`,
+    async (url) => {
+      child('dazzle-upgrade', { url, dir: dazzleDir });
+      return {
+        ms: wallClock(process.execPath, [dazzleBin, 'db', 'current', '--database-url', url], { cwd: app }),
+      };
+    },
+  );
+  const typeorm = await measure(server, `CLI cold start: typeorm migration:show`, async (url) => {
+    child('typeorm-upgrade', { url, dir: typeormDir });
+    return {
+      ms: wallClock(process.execPath, [typeormCli, 'migration:show', '-d', join(app, 'datasource.mjs')], {
+        cwd: app,
+        env: { ...process.env, DATABASE_URL: url },
+      }),
+    };
+  });
+  return [{ workload: 'cli-cold-start', size: revisions, entities, dazzle, typeorm }];
+}
+
+function markdown(report) {
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Measured ${report.date} on ${report.machine}, PostgreSQL from the ${report.provider} provider, median of ${report.runs} runs, each in a fresh process and a fresh database. Regenerate with \`pnpm bench\`; raw samples are in \`bench/results/\`.`,
+    '',
+    '| Workload | Size | dazzle (ms) | TypeORM (ms) | dazzle ÷ TypeORM | Peak RSS dazzle / TypeORM (MB) |',
+    '| --- | --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const row of report.rows) {
+    if (row.workload === 'replicas') continue;
+    const ratio = row.dazzle.medianMs / row.typeorm.medianMs;
+    const rss = row.dazzle.peakRssMb ? `${row.dazzle.peakRssMb} / ${row.typeorm.peakRssMb}` : '';
+    lines.push(
+      `| ${row.workload} | ${row.entities ? `${row.entities} entities, ${row.size} revisions` : row.size} | ${row.dazzle.medianMs} | ${row.typeorm.medianMs} | ${ratio.toFixed(2)} | ${rss} |`,
+    );
+  }
+  const replica = report.rows.find((r) => r.workload === 'replicas');
+  if (replica) {
+    lines.push(
+      '',
+      '## 8 replicas on a fresh database, 50 revisions using IF NOT EXISTS',
+      '',
+      '| Tool | Wall (ms) | Processes failed | Ledger rows | Duplicate applications |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    );
+    for (const tool of ['dazzle', 'typeorm'])
+      lines.push(
+        `| ${tool} | ${replica[tool].wallMs} | ${replica[tool].failed} of 8 | ${replica[tool].ledgerRows} | ${replica[tool].duplicates} |`,
+      );
+  }
+  const growth = report.rows.filter((r) => r.perRevisionMs);
+  if (growth.length > 0) {
+    lines.push('', '## Growth', '');
+    for (const r of growth)
+      lines.push(
+        `- upgrade from empty, ${r.size} revisions: ${r.perRevisionMs.dazzle} ms per revision with dazzle (lock, checksums and ledger included), ${r.perRevisionMs.typeorm} with TypeORM.`,
+      );
+  }
+  lines.push(
+    '',
+    "dazzle's autogenerate includes creating a shadow database, replaying every revision into it, the safety analysis, linting and the convergence check (the statements are applied to the shadow and diffed again); raw TypeORM only diffs.",
+    '',
+  );
+  return lines.join('\n');
+}
+
+const { server } = await chooseServer();
+try {
+  console.log(`PostgreSQL: ${server.description}`);
+  const rows = [];
+  for (const workload of [upgradeFromEmpty, noopStartup, autogenerate, replicas, cliColdStart])
+    rows.push(...(await workload(server)));
+  const date = new Date().toISOString().slice(0, 10);
+  const machine = `${(await import('node:os')).cpus().length} cores, Node ${process.version}`;
+  const report = { date, machine, provider: server.provider, runs: RUNS, quick, rows };
+  mkdirSync(join(HERE, 'results'), { recursive: true });
+  writeFileSync(
+    join(HERE, 'results', `${date}${quick ? '-quick' : ''}.json`),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+  if (!quick) writeFileSync(join(REPO, 'docs', 'benchmarks.md'), markdown(report));
+  console.log(
+    quick
+      ? 'Quick run: results written to bench/results only.'
+      : 'Wrote bench/results and docs/benchmarks.md.',
+  );
+} finally {
+  await server.stop();
+}
