@@ -1,0 +1,3 @@
+import { defineDazzleTestConfig } from '@app/testing/vitest-config';
+
+export default defineDazzleTestConfig({ testTimeout: 600_000 });
