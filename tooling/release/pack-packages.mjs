@@ -7,16 +7,20 @@ import { join } from 'node:path';
 export const REPO = join(import.meta.dirname, '..', '..');
 
 /** Publishable packages, lowest first: each depends only on packages before it. */
-export const PUBLIC_PACKAGES = ['entities-framework', 'metadata-builder', 'migrator', 'server', 'cli'].map((folder) => ({
-  folder: join(REPO, 'packages', folder),
-  name: JSON.parse(readFileSync(join(REPO, 'packages', folder, 'package.json'), 'utf8')).name,
-}));
+export const PUBLIC_PACKAGES = ['entities-framework', 'metadata-builder', 'migrator', 'server', 'cli'].map(
+  (folder) => ({
+    folder: join(REPO, 'packages', folder),
+    name: JSON.parse(readFileSync(join(REPO, 'packages', folder, 'package.json'), 'utf8')).name,
+  }),
+);
 
 /** Runs the pnpm this repository pins (package.json `packageManager`), however this script was started. */
 export function pnpm(args, options = {}) {
   const viaPnpm = process.env.npm_execpath?.includes('pnpm');
   const pinned = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).packageManager;
-  const [command, prefix] = viaPnpm ? [process.execPath, [process.env.npm_execpath]] : ['npx', ['-y', pinned]];
+  const [command, prefix] = viaPnpm
+    ? [process.execPath, [process.env.npm_execpath]]
+    : ['npx', ['-y', pinned]];
   return execFileSync(command, [...prefix, ...args], { encoding: 'utf8', ...options });
 }
 
@@ -24,7 +28,11 @@ export function pnpm(args, options = {}) {
 export function packFolder(folder, outDir) {
   mkdirSync(outDir, { recursive: true });
   const out = pnpm(['pack', '--pack-destination', outDir], { cwd: folder });
-  const tarball = out.trim().split('\n').filter((line) => line.endsWith('.tgz')).at(-1);
+  const tarball = out
+    .trim()
+    .split('\n')
+    .filter((line) => line.endsWith('.tgz'))
+    .at(-1);
   if (!tarball) throw new Error(`pnpm pack printed no tarball for ${folder}: ${out}`);
   return tarball.startsWith('/') ? tarball : join(outDir, tarball);
 }

@@ -17,7 +17,9 @@ const packed = packAll(outDir);
 let failed = false;
 for (const { tarball } of packed) {
   const result = await checkTarball(tarball);
-  console.log(`${result.name}@${result.version}: ${result.files.length} files, ${result.problems.length === 0 ? 'ok' : 'PROBLEMS'}`);
+  console.log(
+    `${result.name}@${result.version}: ${result.files.length} files, ${result.problems.length === 0 ? 'ok' : 'PROBLEMS'}`,
+  );
   for (const problem of result.problems) console.log(`  - ${problem}`);
   failed ||= result.problems.length > 0;
 }

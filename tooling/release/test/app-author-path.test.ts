@@ -1,5 +1,14 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRevision } from '@app/migrator';
@@ -14,16 +23,29 @@ function npm(args: string[], cwd: string): string {
   return execFileSync('npm', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+    env: {
+      ...process.env,
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    },
   });
 }
 
-function dazzle(app: string, args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; out: string } {
-  const result = spawnSync(process.execPath, [join(app, 'node_modules', '@app', 'cli', 'dist', 'bin.js'), ...args], {
-    cwd: app,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-  });
+function dazzle(
+  app: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { code: number | null; out: string } {
+  const result = spawnSync(
+    process.execPath,
+    [join(app, 'node_modules', '@app', 'cli', 'dist', 'bin.js'), ...args],
+    {
+      cwd: app,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    },
+  );
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
@@ -41,7 +63,10 @@ function installFromTarballs(app: string, packed: Packed): void {
 function nextFrameworkTarball(outDir: string): string {
   const source = join(REPO, 'packages', 'entities-framework');
   const copy = join(outDir, 'entities-framework-next');
-  cpSync(source, copy, { recursive: true, filter: (path) => !path.includes('node_modules') && !path.includes(`${source}/dist`) });
+  cpSync(source, copy, {
+    recursive: true,
+    filter: (path) => !path.includes('node_modules') && !path.includes(`${source}/dist`),
+  });
   symlinkSync(join(source, 'node_modules'), join(copy, 'node_modules'));
   const entity = join(copy, 'src', 'entities', 'feedback-report.ts');
   writeFileSync(
@@ -56,8 +81,14 @@ function nextFrameworkTarball(outDir: string): string {
   pkg.version = '0.2.0';
   delete pkg.devDependencies;
   writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
-  execFileSync(process.execPath, [join(source, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: copy });
-  const manifest = JSON.parse(readFileSync(join(copy, 'migrations', 'manifest.json'), 'utf8')) as { revisions: Array<{ id: string }> };
+  execFileSync(
+    process.execPath,
+    [join(source, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: copy },
+  );
+  const manifest = JSON.parse(readFileSync(join(copy, 'migrations', 'manifest.json'), 'utf8')) as {
+    revisions: Array<{ id: string }>;
+  };
   writeRevision({
     dir: join(copy, 'migrations'),
     lineage: 'framework',
@@ -89,7 +120,13 @@ describe('the app author path, from packed tarballs', () => {
   afterAll(() => db?.drop());
 
   it('packs every public package into a tarball that passes publint and the content checks', async () => {
-    expect(packed.map((p) => p.name)).toEqual(['@app/entities-framework', '@app/metadata-builder', '@app/migrator', '@app/server', '@app/cli']);
+    expect(packed.map((p) => p.name)).toEqual([
+      '@app/entities-framework',
+      '@app/metadata-builder',
+      '@app/migrator',
+      '@app/server',
+      '@app/cli',
+    ]);
     for (const { tarball } of packed) {
       const result = await checkTarball(tarball);
       expect(result.problems, result.name).toEqual([]);
@@ -107,10 +144,21 @@ describe('the app author path, from packed tarballs', () => {
     expect(upgrade.out).toContain('Applied 2 revisions');
 
     // The installed packages' types resolve for a TypeScript app.
-    writeFileSync(join(app, 'src', 'types-check.ts'), "import { defineConfig, type DazzleConfig } from '@app/cli';\nimport { Migrator } from '@app/migrator';\nexport const config: DazzleConfig = defineConfig({ entities: [] });\nexport type M = Migrator;\n");
-    execFileSync(process.execPath, [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', app], { cwd: app, encoding: 'utf8' });
+    writeFileSync(
+      join(app, 'src', 'types-check.ts'),
+      "import { defineConfig, type DazzleConfig } from '@app/cli';\nimport { Migrator } from '@app/migrator';\nexport const config: DazzleConfig = defineConfig({ entities: [] });\nexport type M = Migrator;\n",
+    );
+    execFileSync(
+      process.execPath,
+      [join(app, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', app],
+      { cwd: app, encoding: 'utf8' },
+    );
 
-    const server = spawn(process.execPath, [join(app, 'node_modules', '@app', 'cli', 'dist', 'bin.js'), 'serve', '--port', '0'], { cwd: app, env: { ...process.env, ...env } });
+    const server = spawn(
+      process.execPath,
+      [join(app, 'node_modules', '@app', 'cli', 'dist', 'bin.js'), 'serve', '--port', '0'],
+      { cwd: app, env: { ...process.env, ...env } },
+    );
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       server.stdout.on('data', (d) => {
@@ -122,7 +170,11 @@ describe('the app author path, from packed tarballs', () => {
       server.on('close', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
     });
     try {
-      const created = await fetch(`${url}/api/note`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'first' }) });
+      const created = await fetch(`${url}/api/note`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'first' }),
+      });
       expect(created.status).toBe(201);
       expect(((await (await fetch(`${url}/api/note`)).json()) as { total: number }).total).toBe(1);
     } finally {
@@ -132,7 +184,10 @@ describe('the app author path, from packed tarballs', () => {
 
   it('lives through a framework upgrade: the new framework revision applies, check stays clean, no app revision touches a framework table', async () => {
     const next = nextFrameworkTarball(outDir);
-    installFromTarballs(app, packed.map((p) => (p.name === '@app/entities-framework' ? { ...p, tarball: next } : p)));
+    installFromTarballs(
+      app,
+      packed.map((p) => (p.name === '@app/entities-framework' ? { ...p, tarball: next } : p)),
+    );
     const env = { DATABASE_URL: db.url };
     const upgrade = dazzle(app, ['db', 'upgrade'], env);
     expect(upgrade.code, upgrade.out).toBe(0);
@@ -142,7 +197,16 @@ describe('the app author path, from packed tarballs', () => {
     const nothing = dazzle(app, ['db', 'revision', '-m', 'after framework upgrade'], env);
     expect(nothing.out).toContain('No changes');
     for (const file of readdirSync(join(app, 'migrations')).filter((f) => f.endsWith('.ts'))) {
-      expect(readFileSync(join(app, 'migrations', file), 'utf8')).not.toMatch(/"(feedback_report|ai_job|deploy_history|session_info)"/);
+      expect(readFileSync(join(app, 'migrations', file), 'utf8')).not.toMatch(
+        /"(feedback_report|ai_job|deploy_history|session_info)"/,
+      );
     }
+  });
+
+  it('works with no database configured: the embedded default starts under .dazzle/', () => {
+    const upgrade = dazzle(app, ['db', 'upgrade']);
+    expect(upgrade.code, upgrade.out).toBe(0);
+    expect(upgrade.out).toContain('(embedded default)');
+    expect(upgrade.out).toMatch(/Applied 3 revisions/);
   });
 });
