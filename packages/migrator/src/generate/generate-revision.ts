@@ -137,7 +137,8 @@ async function planOnShadow(
     }
     refuse(processed, steps, options);
 
-    for (const statement of processed.up) await runner.query(statement.sql);
+    // One round trip for the whole script: the shadow is scratch, and this can be hundreds of statements.
+    if (processed.up.length > 0) await runner.query(processed.up.map((s) => s.sql).join(';\n'));
     const residue = await diffSchema(dataSource);
     if (residue.up.length > 0) {
       throw new MigratorError(

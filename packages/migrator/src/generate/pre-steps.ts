@@ -142,8 +142,10 @@ export async function applyTypeChanges(
   result: StepResult,
 ): Promise<void> {
   const driver = dataSource.driver;
+  // One catalog read for every table: TypeORM's getTable costs several queries per call.
+  const tables = new Map((await runner.getTables(entities.map(pathOf))).map((t) => [t.name, t]));
   for (const m of entities) {
-    const table: Table | undefined = await runner.getTable(pathOf(m));
+    const table: Table | undefined = tables.get(pathOf(m)) ?? tables.get(`public.${pathOf(m)}`);
     if (!table) continue;
     for (const column of m.columns) {
       if (column.type === 'enum' || column.type === 'simple-enum' || column.generatedType) continue;
