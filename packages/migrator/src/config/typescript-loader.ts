@@ -6,16 +6,21 @@
 import { existsSync } from 'node:fs';
 import Module from 'node:module';
 import { resolve } from 'node:path';
-import { transformSync } from '@swc/core';
-import { addHook } from 'pirates';
+import type * as Swc from '@swc/core';
+import type * as Pirates from 'pirates';
 
 const EXTENSIONS = ['.ts', '.tsx', '.cts', '.mts'];
 let registered = false;
 
 type ResolveFilename = (request: string, parent: unknown, ...rest: unknown[]) => string;
 
+// Loaded on first use: most commands on a JavaScript app never compile TypeScript, and the native
+// SWC binding is a noticeable part of a cold start.
+let swc: typeof Swc | undefined;
+
 export function compileTypeScript(source: string, filename: string): string {
-  return transformSync(source, {
+  swc ??= require('@swc/core') as typeof Swc;
+  return swc.transformSync(source, {
     filename,
     sourceMaps: 'inline',
     module: { type: 'commonjs' },
@@ -32,7 +37,8 @@ export function compileTypeScript(source: string, filename: string): string {
 export function registerTypeScriptLoader(): void {
   if (registered) return;
   registered = true;
-  addHook((code, filename) => compileTypeScript(code, filename), {
+  const { addHook } = require('pirates') as typeof Pirates;
+  addHook((code: string, filename: string) => compileTypeScript(code, filename), {
     exts: EXTENSIONS,
     ignoreNodeModules: true,
   });

@@ -3,7 +3,7 @@
  * expressions: its kind, the tables, types and indexes it touches, and for ALTER TABLE each
  * sub-command with its column. Generation, lint and create-all all classify through here.
  */
-import { loadModule, parseSync } from 'libpg-query';
+import type * as PgQuery from 'libpg-query';
 
 export interface AlterAction {
   /** PostgreSQL's sub-command name, e.g. AT_AddColumn, AT_DropColumn, AT_SetNotNull. */
@@ -37,11 +37,13 @@ export interface StatementFacts {
 
 type Node = Record<string, unknown>;
 
+let parser: typeof PgQuery | undefined;
 let loaded: Promise<void> | undefined;
 
-/** Loads the parser (WebAssembly) once per process. */
+/** Loads the parser (WebAssembly) once per process, on first use: most commands never parse SQL. */
 export function loadSqlParser(): Promise<void> {
-  loaded ??= loadModule();
+  parser ??= require('libpg-query') as typeof PgQuery;
+  loaded ??= parser.loadModule();
   return loaded;
 }
 
@@ -190,7 +192,8 @@ function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
 
 /** Splits a script into statements and describes each. Call {@link loadSqlParser} first. */
 export function describeSql(sql: string): StatementFacts[] {
-  const parsed = parseSync(sql) as {
+  if (!parser) throw new Error('call loadSqlParser() before describing SQL');
+  const parsed = parser.parseSync(sql) as {
     stmts?: Array<{ stmt: Node; stmt_location?: number; stmt_len?: number }>;
   };
   return (parsed.stmts ?? []).map((entry) => {
