@@ -34,7 +34,9 @@ export type MigratorErrorCode =
   | 'LINEAGE_DRIFT'
   | 'RENAME_AMBIGUOUS'
   | 'DESTRUCTIVE_CHANGE'
-  | 'GENERATION_DID_NOT_CONVERGE';
+  | 'GENERATION_DID_NOT_CONVERGE'
+  | 'NOT_AT_HEADS'
+  | 'SHADOW_CLONE_FAILED';
 
 export class MigratorError extends DazzleError {
   declare readonly code: MigratorErrorCode;

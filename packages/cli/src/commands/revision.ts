@@ -60,6 +60,11 @@ export function registerRevision(db: Command): void {
       [],
     )
     .option('--allow-destructive', 'accept statements that drop or narrow data')
+    .option(
+      '--against <what>',
+      'diff against a shadow replay of every revision (shadow, default) or a copy of the database at its heads (database)',
+      'shadow',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  dazzle db revision -m "add po_number to invoice"\n  dazzle db revision -m "rename bank ref" --rename supplier.bank_reference=bank_account_ref',
@@ -73,6 +78,7 @@ export function registerRevision(db: Command): void {
           rename: string[];
           renameTable: string[];
           allowDestructive?: boolean;
+          against: string;
         },
         command: Command,
       ) => {
@@ -81,6 +87,8 @@ export function registerRevision(db: Command): void {
         if (options.lineage !== 'app' && options.lineage !== 'framework')
           throw new UsageError(`--lineage must be app or framework, got "${options.lineage}".`);
         const lineage = options.lineage as Lineage;
+        if (options.against !== 'shadow' && options.against !== 'database')
+          throw new UsageError(`--against must be shadow or database, got "${options.against}".`);
         const renames = [...options.rename.map(parseRename), ...options.renameTable.map(parseTableRename)];
         await withApp(globals, reporter, async (app) => {
           const database = await app.database();
@@ -94,6 +102,7 @@ export function registerRevision(db: Command): void {
             renames,
             allowDestructive: options.allowDestructive,
             empty: options.empty,
+            against: options.against as 'shadow' | 'database',
             confirmRename: interactive ? askOnTerminal : undefined,
             format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
           });

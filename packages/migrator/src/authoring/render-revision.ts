@@ -3,7 +3,7 @@
  * `up`, and an exact `down` in reverse order. TypeScript for app folders; CommonJS JavaScript for
  * the framework lineage, which ships its folder as is inside the published package.
  */
-import { HAND_FILL_MARKER } from '../revision/load-revision';
+import { HAND_FILL_MARKER } from '../revision/hand-fill-marker';
 import type { RevisionHeader } from '../revision/revision';
 
 export type RevisionFormat = 'ts' | 'js';

@@ -12,6 +12,7 @@ import { openDataSource } from '../database/connect';
 import { MigratorError } from '../errors';
 import { singleHead } from '../graph/plan';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
+import { Migrator } from '../migrator';
 import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { loadSqlParser } from '../sql/statement-facts';
@@ -42,6 +43,11 @@ export interface GenerateRevisionOptions {
   confirmRename?: (candidate: RenameCandidate) => Promise<boolean>;
   /** Write a revision with no statements, to fill in by hand. */
   empty?: boolean;
+  /**
+   * What to diff against: a shadow database replaying every revision (default), or a copy of the
+   * target database itself, which must be at its heads (no replay, so faster on long histories).
+   */
+  against?: 'shadow' | 'database';
   format?: RevisionFormat;
   now?: Date;
 }
@@ -170,6 +176,24 @@ async function planOnShadow(
   }
 }
 
+/** Diffing against the target itself only makes sense when it is exactly at the committed heads. */
+async function assertAtHeads(options: GenerateRevisionOptions): Promise<void> {
+  const migrator = await Migrator.connect({ databaseUrl: options.serverUrl, sources: options.sources });
+  try {
+    const state = await migrator.current();
+    if (!state.atHeads || state.checksumMismatches.length > 0) {
+      const pending = state.pending.map((r) => r.id);
+      throw new MigratorError(
+        'NOT_AT_HEADS',
+        `--against database needs the database at its heads, and it is not (${pending.length > 0 ? `pending: ${pending.join(', ')}` : 'its ledger differs from the code'}): run \`dazzle db upgrade\` first, or diff against a shadow replay (the default).`,
+        { pending, unknown: state.unknown.map((r) => r.id) },
+      );
+    }
+  } finally {
+    await migrator.close();
+  }
+}
+
 /**
  * Generates (and writes) the next revision of a lineage.
  *
@@ -197,8 +221,15 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
       dependsOn: [],
     };
   } else {
-    const outcome = await withShadowDatabase(options.serverUrl, (shadowUrl) =>
-      planOnShadow(options, shadowUrl),
+    if (options.against === 'database') await assertAtHeads(options);
+    const cloneOf =
+      options.against === 'database'
+        ? decodeURIComponent(new URL(options.serverUrl).pathname.slice(1))
+        : undefined;
+    const outcome = await withShadowDatabase(
+      options.serverUrl,
+      (shadowUrl) => planOnShadow(options, shadowUrl),
+      { cloneOf },
     );
     if ('from' in outcome) {
       const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };

@@ -9,6 +9,7 @@ import { maskUrl } from '../database/connect';
 import { MigratorError } from '../errors';
 import { Migrator } from '../migrator';
 import type { MigrationSource } from '../revision/revision-set';
+import { quoteIdent } from '../sql/quote';
 
 async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
@@ -29,11 +30,25 @@ async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promi
 export async function withShadowDatabase<T>(
   serverUrl: string,
   work: (shadowUrl: string) => Promise<T>,
+  options: { cloneOf?: string } = {},
 ): Promise<T> {
   const name = `dazzle_shadow_${randomBytes(6).toString('hex')}`;
+  // Copying a database needs a connection to another one: PostgreSQL refuses while any session
+  // (ours included) is connected to the source.
+  const adminUrl = options.cloneOf ? maintenanceUrl(serverUrl) : serverUrl;
   try {
-    await onServer(serverUrl, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE template0`));
+    await onServer(adminUrl, (c) =>
+      c.query(`CREATE DATABASE "${name}" TEMPLATE ${quoteIdent(options.cloneOf ?? 'template0')}`),
+    );
   } catch (error) {
+    if ((error as { code?: string }).code === '55006') {
+      throw new MigratorError(
+        'SHADOW_CLONE_FAILED',
+        `Could not copy database "${options.cloneOf}" to diff against it: other sessions are connected to it (a running \`dazzle serve\`?). Stop them, or diff against a shadow replay (the default, without --against database).`,
+        { database: options.cloneOf },
+        error,
+      );
+    }
     throw new MigratorError(
       'DATABASE_UNREACHABLE',
       `Could not create the shadow database on ${maskUrl(serverUrl)}: ${(error as Error).message}. The user needs the CREATEDB privilege (ALTER ROLE … CREATEDB), or point --database-url at a development server.`,
@@ -46,8 +61,14 @@ export async function withShadowDatabase<T>(
   try {
     return await work(shadowUrl.toString());
   } finally {
-    await onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    await onServer(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   }
+}
+
+function maintenanceUrl(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = '/postgres';
+  return url.toString();
 }
 
 /** Replays every committed revision of every source into the (empty) shadow database. */

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { registerTypeScriptLoader } from '../config/typescript-loader';
 import { MigratorError } from '../errors';
+import { handFillLinesOf } from './manifest';
 import type { RevisionInfo, RevisionModule } from './revision';
 
-/** A line in a generated revision that a person must replace before it may run. */
-export const HAND_FILL_MARKER = 'dazzle:hand-fill';
+export { HAND_FILL_MARKER } from './hand-fill-marker';
 
 export async function loadRevisionModule(info: RevisionInfo): Promise<RevisionModule> {
   let loaded: unknown;
@@ -33,8 +33,6 @@ export async function loadRevisionModule(info: RevisionInfo): Promise<RevisionMo
 }
 
 /** Line numbers of hand-fill markers still in a revision file. */
-export function unfilledSteps(info: RevisionInfo): number[] {
-  return readFileSync(info.file, 'utf8')
-    .split('\n')
-    .flatMap((line, index) => (line.includes(HAND_FILL_MARKER) ? [index + 1] : []));
+export function unfilledSteps(info: RevisionInfo): readonly number[] {
+  return info.handFillLines ?? handFillLinesOf(readFileSync(info.file, 'utf8'));
 }

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigratorError } from '../errors';
 import { checksumOf } from './checksum';
+import { HAND_FILL_MARKER } from './hand-fill-marker';
 import type { Lineage, RevisionInfo } from './revision';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -64,6 +65,12 @@ export function writeManifest(dir: string, manifest: Manifest): void {
   );
 }
 
+/** Line numbers (1-based) that still carry the hand-fill marker. */
+export function handFillLinesOf(content: string): number[] {
+  if (!content.includes(HAND_FILL_MARKER)) return [];
+  return content.split('\n').flatMap((line, index) => (line.includes(HAND_FILL_MARKER) ? [index + 1] : []));
+}
+
 /** Revision file names present in a folder (not the manifest, not declaration files). */
 export function listRevisionFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -87,7 +94,8 @@ export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[
     }
     files.delete(entry.file);
     const file = join(dir, entry.file);
-    const actual = checksumOf(readFileSync(file, 'utf8'));
+    const content = readFileSync(file, 'utf8');
+    const actual = checksumOf(content);
     if (actual !== entry.checksum) problems.push(`${entry.file} was edited after the manifest was written`);
     infos.push(
       Object.freeze({
@@ -99,6 +107,7 @@ export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[
         transactional: entry.transactional !== false,
         checksum: entry.checksum,
         file,
+        handFillLines: Object.freeze(handFillLinesOf(content)),
       }),
     );
   }

@@ -37,4 +37,6 @@ export interface RevisionInfo {
   readonly checksum: string;
   /** Absolute path of the revision file. */
   readonly file: string;
+  /** Lines still carrying a hand-fill marker (read with the checksum, so running needs no second read). */
+  readonly handFillLines?: readonly number[];
 }
