@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type LoadedConfig, Migrator, readRevisionGraph, writeRevision } from '@app/migrator';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { createTestDatabase, findFreePort, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer } from '../src';
@@ -181,4 +181,41 @@ describe('dazzle serve startup', () => {
     for (const replica of replicas) replica.child.kill('SIGTERM');
     for (const replica of replicas) expect((await replica.exited).code).toBe(0);
   }, 60_000);
+
+  it('waits, with backoff, for a database that is not up yet, and fails clearly once the bound is spent', async () => {
+    const port = await findFreePort();
+    const url = new URL(db.url);
+    url.host = `127.0.0.1:${port}`;
+    let proxy: Awaited<ReturnType<typeof recordStatements>> | undefined;
+    const late = setTimeout(() => {
+      void recordStatements(db.url, port).then((p) => {
+        proxy = p;
+      });
+    }, 1_500);
+    const started = Date.now();
+    const server = await startServer({
+      config,
+      databaseUrl: url.toString(),
+      port: 0,
+      connectRetryMs: 20_000,
+    });
+    try {
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    } finally {
+      clearTimeout(late);
+      await server.close();
+      await proxy?.close();
+    }
+    const unused = new URL(db.url);
+    unused.host = `127.0.0.1:${await findFreePort()}`;
+    await expect(
+      startServer({ config, databaseUrl: unused.toString(), port: 0, connectRetryMs: 1_000 }),
+    ).rejects.toMatchObject({
+      code: 'DATABASE_UNREACHABLE',
+      message: expect.stringMatching(
+        /Could not connect to postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/.* after retrying for 1 s/,
+      ),
+    });
+  });
 });

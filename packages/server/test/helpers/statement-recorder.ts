@@ -10,7 +10,7 @@ export interface StatementRecorder {
   close(): Promise<void>;
 }
 
-export async function recordStatements(targetUrl: string): Promise<StatementRecorder> {
+export async function recordStatements(targetUrl: string, port = 0): Promise<StatementRecorder> {
   const target = new URL(targetUrl);
   const statements: string[] = [];
   const server: Server = createServer((client) => {
@@ -47,7 +47,7 @@ export async function recordStatements(targetUrl: string): Promise<StatementReco
     });
     client.on('close', () => upstream.end());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const address = server.address() as { port: number };
   const url = new URL(targetUrl);
   url.host = `127.0.0.1:${address.port}`;
