@@ -10,13 +10,7 @@ import { openDataSource } from './database/connect';
 import { MigratorError } from './errors';
 import { planDowngrade, planUpgrade, resolveRevision } from './graph/plan';
 import type { RevisionGraph } from './graph/revision-graph';
-import {
-  APPLIED_BY,
-  bootstrapInfrastructure,
-  insertLedgerRow,
-  type LedgerRow,
-  updateLedgerChecksum,
-} from './ledger/ledger';
+import { APPLIED_BY, bootstrapInfrastructure, type LedgerRow, updateLedgerChecksum } from './ledger/ledger';
 import {
   acquireMigrationLock,
   type LockHolder,
@@ -26,7 +20,7 @@ import {
 import { loadRevisionModule, unfilledSteps } from './revision/load-revision';
 import { LINEAGES, type Lineage, type RevisionInfo } from './revision/revision';
 import { type MigrationSource, readRevisionGraph } from './revision/revision-set';
-import { isEmptyDatabase, missingTableStatements } from './run/create-all';
+import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
 import { assertConsistent, type DatabaseState, readDatabaseState } from './run/database-state';
 import { type Direction, executeRevision, type RevisionOutcome } from './run/execute-revision';
 import { renderRevisionSql } from './run/offline-sql';
@@ -153,7 +147,13 @@ export class Migrator {
         plan.length > 0 &&
         (await isEmptyDatabase(db))
       ) {
-        const revisions = await this.#createAllAndStamp(db, options.createAllFrom, plan);
+        const revisions = await createAllAndStamp(
+          db,
+          this.#options.databaseUrl,
+          options.createAllFrom,
+          this.#graph,
+          plan,
+        );
         return { revisions, method: 'create-all', noop: false, durationMs: performance.now() - started };
       }
       this.#assertFilled(plan);
@@ -248,21 +248,7 @@ export class Migrator {
   async createAll(entities: readonly EntityClass[]): Promise<string[]> {
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);
-      const source = await openDataSource(this.#options.databaseUrl, { entities, poolSize: 1 });
-      try {
-        const statements = await missingTableStatements(source, db);
-        await db.startTransaction();
-        try {
-          for (const sql of statements) await db.query(sql);
-          await db.commitTransaction();
-        } catch (error) {
-          await db.rollbackTransaction();
-          throw error;
-        }
-        return statements;
-      } finally {
-        await source.destroy();
-      }
+      return createMissingTables(db, this.#options.databaseUrl, entities);
     });
   }
 
@@ -292,40 +278,6 @@ export class Migrator {
     return parts.length === 0
       ? '-- Nothing to do: the database is already at the target.\n'
       : `${parts.join('\n\n')}\n`;
-  }
-
-  async #createAllAndStamp(
-    db: QueryRunner,
-    entities: readonly EntityClass[],
-    plan: readonly string[],
-  ): Promise<RevisionOutcome[]> {
-    const source = await openDataSource(this.#options.databaseUrl, { entities, poolSize: 1 });
-    try {
-      const statements = await missingTableStatements(source, db);
-      const started = performance.now();
-      await db.startTransaction();
-      try {
-        for (const sql of statements) await db.query(sql);
-        for (const id of plan) await insertLedgerRow(db, this.#graph.get(id)!, 0, 'create-all');
-        await db.commitTransaction();
-      } catch (error) {
-        await db.rollbackTransaction();
-        throw error;
-      }
-      const durationMs = performance.now() - started;
-      return plan.map((id) => {
-        const info = this.#graph.get(id)!;
-        return {
-          id,
-          lineage: info.lineage,
-          message: info.message,
-          direction: 'up' as const,
-          durationMs: durationMs / plan.length,
-        };
-      });
-    } finally {
-      await source.destroy();
-    }
   }
 
   async #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {

@@ -4,9 +4,15 @@
  * is never run. With `stamp`, the ledger records every revision as applied in the same transaction.
  */
 import { INFRASTRUCTURE_TABLES } from '@app/entities-framework';
+import type { EntityClass } from '@app/metadata-builder';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { openDataSource } from '../database/connect';
 import { diffSchema } from '../generate/schema-diff';
+import type { RevisionGraph } from '../graph/revision-graph';
+import { insertLedgerRow } from '../ledger/ledger';
 import { describeStatement, loadSqlParser } from '../sql/statement-facts';
+import type { RevisionOutcome } from './execute-revision';
+import { inTransaction } from './transaction';
 
 const CREATING_KINDS = new Set([
   'CreateStmt',
@@ -56,4 +62,48 @@ export async function missingTableStatements(entities: DataSource, db: QueryRunn
 export async function isEmptyDatabase(db: QueryRunner): Promise<boolean> {
   const tables = [...(await existingTables(db))].filter((t) => !INFRASTRUCTURE_TABLES.includes(t));
   return tables.length === 0;
+}
+
+/** Creates the entities' missing tables in one transaction; returns the statements it ran. */
+export async function createMissingTables(
+  db: QueryRunner,
+  databaseUrl: string,
+  entities: readonly EntityClass[],
+): Promise<string[]> {
+  const source = await openDataSource(databaseUrl, { entities, poolSize: 1 });
+  try {
+    const statements = await missingTableStatements(source, db);
+    await inTransaction(db, async () => {
+      for (const sql of statements) await db.query(sql);
+    });
+    return statements;
+  } finally {
+    await source.destroy();
+  }
+}
+
+/** On an empty database: every table from the entities, and every planned revision stamped, in one transaction. */
+export async function createAllAndStamp(
+  db: QueryRunner,
+  databaseUrl: string,
+  entities: readonly EntityClass[],
+  graph: RevisionGraph,
+  plan: readonly string[],
+): Promise<RevisionOutcome[]> {
+  const source = await openDataSource(databaseUrl, { entities, poolSize: 1 });
+  try {
+    const statements = await missingTableStatements(source, db);
+    const started = performance.now();
+    await inTransaction(db, async () => {
+      for (const sql of statements) await db.query(sql);
+      for (const id of plan) await insertLedgerRow(db, graph.get(id)!, 0, 'create-all');
+    });
+    const durationMs = (performance.now() - started) / Math.max(1, plan.length);
+    return plan.map((id) => {
+      const info = graph.get(id)!;
+      return { id, lineage: info.lineage, message: info.message, direction: 'up' as const, durationMs };
+    });
+  } finally {
+    await source.destroy();
+  }
 }

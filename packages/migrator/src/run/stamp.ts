@@ -8,6 +8,7 @@ import type { RevisionGraph } from '../graph/revision-graph';
 import { deleteLedgerRow, insertLedgerRow } from '../ledger/ledger';
 import { LINEAGES, type Lineage } from '../revision/revision';
 import type { DatabaseState } from './database-state';
+import { inTransaction } from './transaction';
 
 const SCOPED = /^(framework|app)@(head|base)$/;
 
@@ -42,14 +43,9 @@ export async function stampRevisions(
     return info !== undefined && lineages.includes(info.lineage) && !keep.has(id);
   });
 
-  await db.startTransaction();
-  try {
+  await inTransaction(db, async () => {
     for (const id of removed) await deleteLedgerRow(db, id);
     for (const id of added) await insertLedgerRow(db, graph.get(id)!, 0, 'stamp');
-    await db.commitTransaction();
-  } catch (error) {
-    await db.rollbackTransaction();
-    throw error;
-  }
+  });
   return { added, removed: removed.sort() };
 }
