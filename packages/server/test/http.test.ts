@@ -72,6 +72,31 @@ describe('what dazzle serve serves', () => {
     expect((await call('/api/maker/not-a-number')).status).toBe(400);
   });
 
+  it('writes and reads foreign keys as the referenced id', async () => {
+    const maker = (await (
+      await call('/api/maker', { method: 'POST', json: { name: 'Initech' } })
+    ).json()) as { id: number };
+    const created = await call('/api/widget', { method: 'POST', json: { name: 'stapler', maker: maker.id } });
+    expect(created.status).toBe(201);
+    const widget = (await created.json()) as { id: string };
+    expect(await (await call(`/api/widget/${widget.id}`)).json()).toMatchObject({
+      name: 'stapler',
+      maker: maker.id,
+    });
+    const byMaker = (await (await call(`/api/widget?maker=${maker.id}`)).json()) as {
+      items: Array<{ name: string }>;
+    };
+    expect(byMaker.items.map((w) => w.name)).toEqual(['stapler']);
+    expect(
+      (await call('/api/widget', { method: 'POST', json: { name: 'orphan', maker: 999999 } })).status,
+    ).toBe(409);
+    expect((await call(`/api/widget/${widget.id}`, { method: 'PATCH', json: { maker: null } })).status).toBe(
+      200,
+    );
+    expect(await (await call(`/api/widget/${widget.id}`)).json()).toMatchObject({ maker: null });
+    await call(`/api/widget/${widget.id}`, { method: 'DELETE' });
+  });
+
   it('answers bad input with 400, the field and the reason, and writes nothing', async () => {
     const before = await count(db.url, 'widget');
     const cases: Array<[unknown, RegExp]> = [

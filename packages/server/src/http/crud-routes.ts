@@ -7,7 +7,7 @@ import { FeedbackReport } from '@app/entities-framework';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EntityMetadata, FindOptionsOrder, FindOptionsWhere, ObjectLiteral } from 'typeorm';
 import { sendDatabaseError } from './database-errors';
-import { bodySchema, columnSchema } from './entity-schema';
+import { bodySchema, columnSchema, toEntityInput } from './entity-schema';
 import { basePath, type RouteContext, servedEntities } from './route-context';
 
 const MAX_LIMIT = 200;
@@ -60,10 +60,11 @@ function registerEntity(app: FastifyInstance, context: RouteContext, entity: Ent
       : {};
     if (!sort && primary) order[primary.propertyName] = 'ASC';
     const [items, total] = await repository.findAndCount({
-      where: filters as FindOptionsWhere<ObjectLiteral>,
+      where: toEntityInput(entity, filters) as FindOptionsWhere<ObjectLiteral>,
       order,
       take: limit,
       skip: offset,
+      loadRelationIds: true,
     });
     return { items, total, limit, offset };
   });
@@ -72,7 +73,9 @@ function registerEntity(app: FastifyInstance, context: RouteContext, entity: Ent
   if (entity.target !== FeedbackReport)
     app.post(path, { schema: { tags, body: bodySchema(entity, 'create') } }, async (request, reply) =>
       write(reply, async () => {
-        const saved = await repository.save(repository.create(request.body as ObjectLiteral));
+        const saved = await repository.save(
+          repository.create(toEntityInput(entity, request.body as Record<string, unknown>)),
+        );
         return reply.code(201).send(saved);
       }),
     );
@@ -85,7 +88,10 @@ function registerEntity(app: FastifyInstance, context: RouteContext, entity: Ent
     required: ['id'],
   };
   const find = (id: unknown) =>
-    repository.findOneBy({ [primary.propertyName]: id } as FindOptionsWhere<ObjectLiteral>);
+    repository.findOne({
+      where: { [primary.propertyName]: id } as FindOptionsWhere<ObjectLiteral>,
+      loadRelationIds: true,
+    });
 
   app.get(`${path}/:id`, { schema: { tags, params } }, async (request, reply) =>
     write(reply, async () => {
@@ -101,7 +107,9 @@ function registerEntity(app: FastifyInstance, context: RouteContext, entity: Ent
       write(reply, async () => {
         const row = await find((request.params as { id: unknown }).id);
         if (!row) return reply.code(404).send({ error: `no ${entity.name} with that id` });
-        return repository.save(repository.merge(row, request.body as ObjectLiteral));
+        return repository.save(
+          repository.merge(row, toEntityInput(entity, request.body as Record<string, unknown>)),
+        );
       }),
   );
 

@@ -60,6 +60,11 @@ export function columnSchema(column: ColumnMetadata): JsonSchema {
   return { ...base, type: [...(Array.isArray(base.type) ? base.type : [base.type]), 'null'] };
 }
 
+/** A foreign-key column the entity owns (many-to-one, owning one-to-one): written as the referenced id. */
+export function isForeignKey(column: ColumnMetadata): boolean {
+  return Boolean(column.relationMetadata?.isOwning && column.referencedColumn);
+}
+
 /** Columns a client may write: not generated, not managed dates, not the version counter. */
 export function writableColumns(entity: EntityMetadata): ColumnMetadata[] {
   return entity.columns.filter(
@@ -70,8 +75,22 @@ export function writableColumns(entity: EntityMetadata): ColumnMetadata[] {
       !c.isDeleteDate &&
       !c.isVersion &&
       !c.generatedType &&
-      !c.relationMetadata,
+      (!c.relationMetadata || isForeignKey(c)),
   );
+}
+
+/** Turns `{ tenant: "<id>" }` in a request body into the `{ tenant: { id } }` TypeORM saves. */
+export function toEntityInput(
+  entity: EntityMetadata,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...body };
+  for (const column of entity.columns) {
+    if (!isForeignKey(column) || !(column.propertyName in body)) continue;
+    const value = body[column.propertyName];
+    input[column.propertyName] = value === null ? null : { [column.referencedColumn!.propertyName]: value };
+  }
+  return input;
 }
 
 /** The body schema for create (required = NOT NULL without a default) or update (all optional). */
