@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { RenamedFrom } from '@app/entities-framework';
 import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   findSchemaDrift,
@@ -226,5 +226,80 @@ describe('evolving a table that holds rows', () => {
     await withMigrator((m) => m.upgrade());
     expect(await sql(db.url, `SELECT score FROM account ORDER BY id`)).toEqual([{ score: 42 }, { score: 7 }]);
     await expectDownRestores();
+  });
+});
+
+@Entity('account')
+class AccountAlone {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'varchar', length: 50 }) handle: string;
+}
+@Entity('ledger_entry')
+class LedgerEntry {
+  @PrimaryGeneratedColumn() id: number;
+  @Column('integer') amount: number;
+  @ManyToOne(() => AccountAlone, { onDelete: 'CASCADE' }) account: AccountAlone;
+}
+
+describe('removing an entity', () => {
+  let db: TestDatabase;
+  let dir: string;
+  const sources = () => [{ lineage: 'app' as const, dir }];
+  const generate = (entities: EntityClass[], allowDestructive = false) =>
+    generateRevision({
+      serverUrl: db.url,
+      sources: sources(),
+      metadata: buildMetadata({ entities, framework: { enabled: false } }),
+      lineage: 'app',
+      message: `with ${entities.length} entities`,
+      allowDestructive,
+    });
+
+  beforeEach(async () => {
+    db = await createTestDatabase('orphans');
+    dir = tempDir('dazzle-orphans-');
+  });
+  afterEach(() => db.drop());
+
+  it('proposes DROP TABLE only with --allow-destructive, check reports it meanwhile, and down recreates the table', async () => {
+    await generate([AccountAlone, LedgerEntry]);
+    const migrator = await Migrator.connect({ databaseUrl: db.url, sources: sources() });
+    try {
+      await migrator.upgrade();
+      await sql(db.url, `INSERT INTO account (handle) VALUES ('ada')`);
+      const before = await schemaSnapshot(db.url);
+
+      const refused = await refusal(generate([AccountAlone]));
+      expect(refused.code).toBe('DESTRUCTIVE_CHANGE');
+      expect(refused.message).toContain('DROP TABLE "ledger_entry"');
+      expect(
+        await findSchemaDrift({
+          serverUrl: db.url,
+          sources: sources(),
+          metadata: buildMetadata({ entities: [AccountAlone], framework: { enabled: false } }),
+        }),
+      ).toEqual([
+        { lineage: 'app', table: 'ledger_entry', entity: undefined, sql: 'DROP TABLE "ledger_entry"' },
+      ]);
+
+      const { up } = await generate([AccountAlone], true);
+      expect(up.map((s) => s.sql)).toContain('DROP TABLE "ledger_entry"');
+      await migrator.close();
+      const next = await Migrator.connect({ databaseUrl: db.url, sources: sources() });
+      await next.upgrade();
+      expect(await sql(db.url, `SELECT to_regclass('ledger_entry') AS t`)).toEqual([{ t: null }]);
+      expect(
+        await findSchemaDrift({
+          serverUrl: db.url,
+          sources: sources(),
+          metadata: buildMetadata({ entities: [AccountAlone], framework: { enabled: false } }),
+        }),
+      ).toEqual([]);
+      await next.downgrade('-1');
+      await next.close();
+      expect(await schemaSnapshot(db.url)).toEqual(before);
+    } finally {
+      await migrator.close();
+    }
   });
 });

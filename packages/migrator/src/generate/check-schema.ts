@@ -7,6 +7,7 @@ import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
 import { openDataSource } from '../database/connect';
 import type { MigrationSource } from '../revision/revision-set';
 import { describeStatement, loadSqlParser } from '../sql/statement-facts';
+import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { diffSchema } from './schema-diff';
 import { replayRevisions, withShadowDatabase } from './shadow-database';
 import { buildTableLineage } from './table-lineage';
@@ -31,7 +32,13 @@ export async function findSchemaDrift(options: {
       await loadSqlParser();
       const tables = await buildTableLineage(options.metadata, dataSource);
       const diff = await diffSchema(dataSource);
-      return diff.up.map((sql) => {
+      const orphans = (await findOrphanTables(dataSource, options.sources)).map((o) => ({
+        lineage: o.lineage,
+        table: o.table,
+        entity: undefined,
+        sql: dropStatementOf(o),
+      }));
+      const changes = diff.up.map((sql) => {
         const facts = describeStatement(sql);
         const table = tables.tablesOf(facts)[0];
         return {
@@ -41,6 +48,7 @@ export async function findSchemaDrift(options: {
           sql,
         };
       });
+      return [...changes, ...orphans];
     } finally {
       await dataSource.destroy();
     }

@@ -16,6 +16,7 @@ import { Migrator } from '../migrator';
 import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { loadSqlParser } from '../sql/statement-facts';
+import { dropOrphanTables, dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
   applyRenames,
@@ -104,7 +105,7 @@ async function planOnShadow(
   options: GenerateRevisionOptions,
   shadowUrl: string,
 ): Promise<PlannedRevision | RenameCandidate> {
-  await replayRevisions(shadowUrl, options.sources);
+  if (options.against !== 'database') await replayRevisions(shadowUrl, options.sources);
   const dataSource = await openDataSource(shadowUrl, { entities: options.metadata.entities });
   let runner: QueryRunner | undefined;
   try {
@@ -132,6 +133,18 @@ async function planOnShadow(
       existingTables: catalog.tables,
       existingSchemas: catalog.schemas,
     });
+    const orphans = await findOrphanTables(dataSource, options.sources);
+    for (const orphan of orphans.filter((o) => o.lineage !== options.lineage)) {
+      processed.drift.push({
+        lineage: orphan.lineage,
+        table: orphan.table,
+        entity: undefined,
+        column: undefined,
+        sql: dropStatementOf(orphan),
+      });
+    }
+    const ownOrphans = orphans.filter((o) => o.lineage === options.lineage);
+    processed.destructive.push(...ownOrphans.map(dropStatementOf));
     const candidate = processed.renameCandidates[0];
     if (candidate && !options.allowDestructive && processed.drift.length === 0) {
       if (options.confirmRename && (await options.confirmRename(candidate))) return candidate;
@@ -145,6 +158,10 @@ async function planOnShadow(
 
     // One round trip for the whole script: the shadow is scratch, and this can be hundreds of statements.
     if (processed.up.length > 0) await runner.query(processed.up.map((s) => s.sql).join(';\n'));
+    // After the main script, so foreign keys into an orphaned table are already gone.
+    const dropped = await dropOrphanTables(runner, ownOrphans);
+    processed.up.push(...dropped.up);
+    processed.down.unshift(...dropped.down);
     const residue = await diffSchema(dataSource);
     if (residue.up.length > 0) {
       throw new MigratorError(
