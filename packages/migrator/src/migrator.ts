@@ -10,7 +10,13 @@ import { openDataSource } from './database/connect';
 import { MigratorError } from './errors';
 import { planDowngrade, planUpgrade, resolveRevision } from './graph/plan';
 import type { RevisionGraph } from './graph/revision-graph';
-import { APPLIED_BY, bootstrapInfrastructure, type LedgerRow, updateLedgerChecksum } from './ledger/ledger';
+import {
+  APPLIED_BY,
+  bootstrapInfrastructure,
+  type LedgerRow,
+  readAppliedChecksums,
+  updateLedgerChecksum,
+} from './ledger/ledger';
 import {
   acquireMigrationLock,
   type LockHolder,
@@ -126,11 +132,11 @@ export class Migrator {
    */
   async upgrade(options: UpgradeOptions = {}): Promise<RunResult> {
     const started = performance.now();
-    const quick = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
-    if (quick.bootstrapped && quick.checksumMismatches.length === 0 && quick.unknown.length === 0) {
-      if (planUpgrade(this.#graph, quick.applied, options.target).length === 0) {
-        return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
-      }
+    const applied = await this.#withRunner(readAppliedChecksums);
+    const consistent =
+      applied && [...applied].every(([id, checksum]) => this.#graph.get(id)?.checksum === checksum);
+    if (consistent && planUpgrade(this.#graph, new Set(applied.keys()), options.target).length === 0) {
+      return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
     }
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);

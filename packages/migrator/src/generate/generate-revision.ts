@@ -172,17 +172,16 @@ async function planOnShadow(
     }
     const up = [...steps.up, ...processed.up];
     const down = [...processed.down, ...steps.down];
-    const acknowledged = options.allowDestructive
-      ? new Set(['drop-table', 'drop-column'])
-      : new Set<string>();
-    const findings = await lintStatements(
-      up.map((s) => s.sql),
-      acknowledged,
+    // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
+    const linted = await lintStatements(up.map((s) => s.sql));
+    const acknowledged = new Set(
+      options.allowDestructive ? linted.filter((f) => f.severity === 'error').map((f) => f.rule) : [],
     );
-    const notes = [...steps.notes];
-    if (options.allowDestructive && (steps.destructive.length > 0 || processed.destructive.length > 0)) {
-      notes.push(`${ACKNOWLEDGED_MARKER} drop-table`, `${ACKNOWLEDGED_MARKER} drop-column`);
-    }
+    const findings = linted.map((f) => (acknowledged.has(f.rule) ? { ...f, severity: 'info' as const } : f));
+    const notes = [
+      ...steps.notes,
+      ...[...acknowledged].sort().map((rule) => `${ACKNOWLEDGED_MARKER} ${rule}`),
+    ];
     const dependsOn = [...processed.referencedLineages].flatMap(
       (l) => singleHead(readRevisionGraph(options.sources), l) ?? [],
     );

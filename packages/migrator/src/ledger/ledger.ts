@@ -54,9 +54,27 @@ export async function infrastructureExists(db: QueryRunner): Promise<boolean> {
 
 /** Creates the ledger, `_dazzle_params` and TypeORM's side table if missing: the only DDL outside revisions, by design. */
 export async function bootstrapInfrastructure(db: QueryRunner): Promise<void> {
-  await db.query(CREATE_LEDGER_SQL);
-  await db.query(CREATE_PARAMS_TABLE_SQL);
-  await db.query(CREATE_TYPEORM_METADATA_TABLE_SQL);
+  // One transaction, ledger last: a ledger that exists means the whole bootstrap happened, which
+  // is what lets the no-op check read the ledger alone.
+  await db.query(
+    `BEGIN;\n${CREATE_PARAMS_TABLE_SQL};\n${CREATE_TYPEORM_METADATA_TABLE_SQL};\n${CREATE_LEDGER_SQL};\nCOMMIT`,
+  );
+}
+
+/**
+ * The applied ids and checksums, or undefined before the first bootstrap: the single query the
+ * no-op startup check costs.
+ */
+export async function readAppliedChecksums(db: QueryRunner): Promise<Map<string, string> | undefined> {
+  try {
+    const rows: Array<{ id: string; checksum: string }> = await db.query(
+      `SELECT "id", "checksum" FROM "${LEDGER_TABLE}"`,
+    );
+    return new Map(rows.map((r) => [r.id, r.checksum.trim()]));
+  } catch (error) {
+    if ((error as { driverError?: { code?: string } }).driverError?.code === '42P01') return undefined;
+    throw error;
+  }
 }
 
 export async function readLedger(db: QueryRunner): Promise<LedgerRow[]> {
