@@ -80,27 +80,21 @@ async function noopStartup(server) {
       child('typeorm-noop', { url, dir: typeormDir }),
     ),
   };
+  // Cold: the whole process, from spawn to exit, on a database already at its heads.
+  const coldNoop = (tool, label, dir) =>
+    measure(server, `no-op check, cold process, ${label}`, async (url) => {
+      child(`${tool}-upgrade`, { url, dir });
+      return {
+        ms: wallClock(process.execPath, [
+          join(HERE, 'child.mjs'),
+          `${tool}-noop-cold`,
+          JSON.stringify({ url, dir }),
+        ]),
+      };
+    });
   const cold = {
-    dazzle: await measure(server, `no-op check, cold process, dazzle`, async (url) => {
-      child('dazzle-upgrade', { url, dir: dazzleDir });
-      return {
-        ms: wallClock(process.execPath, [
-          join(HERE, 'child.mjs'),
-          'dazzle-noop-cold',
-          JSON.stringify({ url, dir: dazzleDir }),
-        ]),
-      };
-    }),
-    typeorm: await measure(server, `no-op check, cold process, TypeORM`, async (url) => {
-      child('typeorm-upgrade', { url, dir: typeormDir });
-      return {
-        ms: wallClock(process.execPath, [
-          join(HERE, 'child.mjs'),
-          'typeorm-noop-cold',
-          JSON.stringify({ url, dir: typeormDir }),
-        ]),
-      };
-    }),
+    dazzle: await coldNoop('dazzle', 'dazzle', dazzleDir),
+    typeorm: await coldNoop('typeorm', 'TypeORM', typeormDir),
   };
   return [
     { workload: 'noop-startup-in-process', size, ...warm },

@@ -132,10 +132,19 @@ describe('the migration lock', () => {
         holder: { applicationName: 'release-step on build-7' },
       });
 
-      const waiting = migrator.upgrade();
-      setTimeout(() => void holder.query('SELECT pg_advisory_unlock_all()'), 100);
-      // the timeout is 300 ms; releasing at 100 ms lets the waiter through
-      expect((await waiting).revisions).toHaveLength(1);
+      // A patient runner waits as long as it takes and goes through the moment the lock is freed.
+      const patient = await Migrator.connect({
+        databaseUrl: db.url,
+        sources: [{ lineage: 'app', dir }],
+        lockTimeoutMs: 60_000,
+      });
+      try {
+        const waiting = patient.upgrade();
+        setTimeout(() => void holder.query('SELECT pg_advisory_unlock_all()'), 200);
+        expect((await waiting).revisions).toHaveLength(1);
+      } finally {
+        await patient.close();
+      }
     } finally {
       await migrator.close();
       await holder.end();
