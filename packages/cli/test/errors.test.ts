@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
@@ -113,5 +113,41 @@ describe('dazzle errors: one line, a code, and a non-zero exit', () => {
       expect(help.code, command.join(' ')).toBe(0);
       expect(help.stdout, command.join(' ')).toMatch(/Example/);
     }
+  });
+
+  it('lint exits 1 on an error-level finding and names the rule, why, and the safer way', async () => {
+    const linted = createTempApp();
+    expect((await dazzle(linted, ['init'])).code).toBe(0);
+    const env = { DATABASE_URL: db.url };
+    expect((await dazzle(linted, ['db', 'revision', '-m', 'init'], env)).code).toBe(0);
+    expect((await dazzle(linted, ['db', 'revision', '--empty', '-m', 'drop body by hand'], env)).code).toBe(
+      0,
+    );
+    const file = join(
+      linted,
+      'migrations',
+      readdirSync(join(linted, 'migrations')).find((f) => f.endsWith('_drop_body_by_hand.ts'))!,
+    );
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'export async function up(db: QueryRunner): Promise<void> {\n  // Nothing to do.',
+        'export async function up(db: QueryRunner): Promise<void> {\n  await db.query(`ALTER TABLE "note" DROP COLUMN "body"`);',
+      ),
+    );
+    expect((await dazzle(linted, ['db', 'rehash'])).code).toBe(0);
+    const lint = await dazzle(linted, ['db', 'lint', '--json']);
+    expect(lint.code).toBe(1);
+    const [, second] = JSON.parse(lint.stdout) as Array<{
+      findings: Array<{ rule: string; severity: string; why: string; saferWay: string }>;
+    }>;
+    expect(second!.findings).toEqual([
+      expect.objectContaining({
+        rule: 'drop-column',
+        severity: 'error',
+        why: expect.stringMatching(/drops the column/),
+        saferWay: expect.any(String),
+      }),
+    ]);
   });
 });
