@@ -261,6 +261,8 @@ function markdown(report) {
   }
   lines.push(
     '',
+    'On this 2-core machine, medians of runs under 500 ms move by about ±15% between whole benchmark runs; compare ratios within one run, not across runs.',
+    '',
     "dazzle's autogenerate includes creating a shadow database, replaying every revision into it, the safety analysis, linting and the convergence check (the statements are applied to the shadow and diffed again); raw TypeORM only diffs.",
     '',
   );
