@@ -103,4 +103,22 @@ describe('dazzle, run as a subprocess through a whole workflow', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('No changes');
   });
+
+  it('loads a compiled JavaScript config and entities as well', async () => {
+    const jsApp = createTempApp();
+    writeFileSync(
+      join(jsApp, 'dazzle.config.js'),
+      `const { Column, Entity, PrimaryGeneratedColumn } = require('typeorm');
+class Pet {}
+PrimaryGeneratedColumn()(Pet.prototype, 'id');
+Column({ type: 'varchar', length: 60 })(Pet.prototype, 'name');
+Entity('pet')(Pet);
+module.exports = { entities: [Pet], migrations: { dir: 'migrations', format: 'js' } };
+`,
+    );
+    const result = await dazzle(jsApp, ['db', 'revision', '-m', 'pets'], env);
+    expect(result.code, result.stderr).toBe(0);
+    const file = readdirSync(join(jsApp, 'migrations')).find((f) => f.endsWith('_pets.js'))!;
+    expect(readFileSync(join(jsApp, 'migrations', file), 'utf8')).toContain('CREATE TABLE "pet"');
+  });
 });
