@@ -1,0 +1,61 @@
+/** The Migrator's public option and result types, kept apart so the class reads in one sitting. */
+import type { EntityClass } from '@app/metadata-builder';
+import type { LedgerRow } from './ledger/ledger';
+import type { LockHolder } from './lock/migration-lock';
+import type { Lineage, RevisionInfo } from './revision/revision';
+import type { MigrationSource } from './revision/revision-set';
+import type { DatabaseState } from './run/database-state';
+import type { Direction, RevisionOutcome } from './run/execute-revision';
+
+export type MigratorEvent =
+  | { type: 'lock-wait'; holder: LockHolder | undefined }
+  | { type: 'lock-acquired'; waitedMs: number }
+  | { type: 'revision-start'; revision: RevisionInfo; direction: Direction }
+  | { type: 'revision-done'; outcome: RevisionOutcome }
+  | { type: 'checksum-accepted'; revision: string };
+
+export interface MigratorOptions {
+  databaseUrl: string;
+  sources: readonly MigrationSource[];
+  /** How long to wait for another runner's lock. Default 60 s. */
+  lockTimeoutMs?: number;
+  /** Retry a server that is not up yet for this long. Default 0. */
+  connectRetryMs?: number;
+  onEvent?: (event: MigratorEvent) => void;
+}
+
+export interface UpgradeOptions {
+  /** `heads` (default), `<lineage>@head`, `+N`, `<lineage>@+N`, or a revision id. */
+  target?: string;
+  /**
+   * On a database with no tables and an empty ledger, create every table from these entities and
+   * stamp the heads in one transaction, instead of replaying every revision.
+   */
+  createAllFrom?: readonly EntityClass[];
+  /** Applied revisions whose changed files are accepted (their ledger checksum is updated). */
+  acceptChecksums?: readonly string[] | 'all';
+}
+
+export interface RunResult {
+  readonly revisions: readonly RevisionOutcome[];
+  /** How pending revisions were brought in: run one by one, or created from entities and stamped. */
+  readonly method: 'replay' | 'create-all';
+  /** True when the database was already where the target asked. */
+  readonly noop: boolean;
+  readonly durationMs: number;
+}
+
+export interface HistoryEntry {
+  readonly revision: RevisionInfo;
+  readonly applied: LedgerRow | undefined;
+  readonly isHead: boolean;
+}
+
+export interface CurrentState {
+  /** Applied heads per lineage (empty at base). */
+  readonly current: Readonly<Record<Lineage, readonly string[]>>;
+  readonly pending: readonly RevisionInfo[];
+  readonly unknown: readonly LedgerRow[];
+  readonly checksumMismatches: DatabaseState['checksumMismatches'];
+  readonly atHeads: boolean;
+}
