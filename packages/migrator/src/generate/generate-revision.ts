@@ -162,7 +162,9 @@ async function planOnShadow(
     const dropped = await dropOrphanTables(runner, ownOrphans);
     processed.up.push(...dropped.up);
     processed.down.unshift(...dropped.down);
-    const residue = await diffSchema(dataSource);
+    // Nothing applied means the diff above was already empty: no need to prove convergence again.
+    const applied = steps.up.length + processed.up.length > 0;
+    const residue = applied ? await diffSchema(dataSource) : { up: [] };
     if (residue.up.length > 0) {
       throw new MigratorError(
         'GENERATION_DID_NOT_CONVERGE',
