@@ -26,8 +26,9 @@ export interface MigrateOnStartResult {
 
 export async function migrateOnStart(options: MigrateOnStartOptions): Promise<MigrateOnStartResult> {
   const run = options.runs.start(options.migrate ? 'startup-migration' : 'startup-schema-check');
+  let migrator: Migrator | undefined;
   try {
-    const migrator = await Migrator.connect({
+    migrator = await Migrator.connect({
       databaseUrl: options.databaseUrl,
       sources: options.config.sources,
       lockTimeoutMs: options.lockTimeoutMs,
@@ -46,7 +47,6 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
     if (!options.migrate) {
       const state = await migrator.current();
       if (!state.atHeads || state.checksumMismatches.length > 0) {
-        await migrator.close();
         const pending = state.pending.map((r) => r.id);
         const problems = [
           pending.length > 0 ? `pending: ${pending.join(', ')}` : '',
@@ -72,6 +72,7 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
     return { result, migrator };
   } catch (error) {
     run.fail(error);
+    await migrator?.close(); // a refused start must not leave a pool open behind it
     throw error;
   }
 }
