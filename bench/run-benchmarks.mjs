@@ -2,7 +2,7 @@
 // raw TypeORM on the same server in the same run, and write bench/results/<date>.json and
 // docs/benchmarks.md with the medians and ratios. Timings live here, never in tests.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseServer } from '@app/testing';
 import { dazzleChain, typeormChain, withFreshDatabase } from './workloads/fixtures.mjs';
@@ -213,6 +213,7 @@ async function cliColdStart(server) {
       }),
     };
   });
+  rmSync(app, { recursive: true, force: true });
   return [{ workload: 'cli-cold-start', size: revisions, entities, dazzle, typeorm }];
 }
 

@@ -62,15 +62,15 @@ export {
 } from './lint/lint-revision';
 export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
 export { LOCK_CLASS_ID, LOCK_OBJECT_ID, type LockHolder } from './lock/migration-lock';
-export {
-  type CurrentState,
-  type HistoryEntry,
-  Migrator,
-  type MigratorEvent,
-  type MigratorOptions,
-  type RunResult,
-  type UpgradeOptions,
-} from './migrator';
+export { Migrator } from './migrator';
+export type {
+  CurrentState,
+  HistoryEntry,
+  MigratorEvent,
+  MigratorOptions,
+  RunResult,
+  UpgradeOptions,
+} from './migrator-types';
 export { checksumOf } from './revision/checksum';
 export { HAND_FILL_MARKER } from './revision/load-revision';
 export {

@@ -34,15 +34,6 @@ import { type Direction, executeRevision, type RevisionOutcome } from './run/exe
 import { renderRevisionSql } from './run/offline-sql';
 import { stampRevisions } from './run/stamp';
 
-export type {
-  CurrentState,
-  HistoryEntry,
-  MigratorEvent,
-  MigratorOptions,
-  RunResult,
-  UpgradeOptions,
-} from './migrator-types';
-
 export class Migrator {
   readonly #options: Readonly<MigratorOptions>;
   readonly #graph: RevisionGraph;
