@@ -36,7 +36,8 @@ export type MigratorErrorCode =
   | 'DESTRUCTIVE_CHANGE'
   | 'GENERATION_DID_NOT_CONVERGE'
   | 'NOT_AT_HEADS'
-  | 'SHADOW_CLONE_FAILED';
+  | 'SHADOW_CLONE_FAILED'
+  | 'SHADOW_BUSY';
 
 export class MigratorError extends DazzleError {
   declare readonly code: MigratorErrorCode;

@@ -77,7 +77,7 @@ export async function openDataSource(url: string, options: OpenDataSourceOptions
   }
 }
 
-function connectionFailure(url: string, error: unknown, retriedMs: number): MigratorError {
+export function connectionFailure(url: string, error: unknown, retriedMs = 0): MigratorError {
   const failure = error as { code?: string; message?: string };
   const where = maskUrl(url);
   const waited = retriedMs > 0 ? ` after retrying for ${Math.round(retriedMs / 1000)} s` : '';

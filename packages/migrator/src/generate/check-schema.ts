@@ -4,12 +4,11 @@
  * history and the entities agree.
  */
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
-import { openDataSource } from '../database/connect';
 import type { MigrationSource } from '../revision/revision-set';
 import { describeStatement, loadSqlParser } from '../sql/statement-facts';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { diffSchema } from './schema-diff';
-import { replayRevisions, withShadowDatabase } from './shadow-database';
+import { withShadowSession } from './shadow-session';
 import { buildTableLineage } from './table-lineage';
 
 export interface MissingStatement {
@@ -25,32 +24,27 @@ export async function findSchemaDrift(options: {
   sources: readonly MigrationSource[];
   metadata: BuiltMetadata;
 }): Promise<MissingStatement[]> {
-  return withShadowDatabase(options.serverUrl, async (shadowUrl) => {
-    await replayRevisions(shadowUrl, options.sources);
-    const dataSource = await openDataSource(shadowUrl, { entities: options.metadata.entities });
-    try {
-      await loadSqlParser();
-      const tables = await buildTableLineage(options.metadata, dataSource);
-      const diff = await diffSchema(dataSource);
-      const orphans = (await findOrphanTables(dataSource, options.sources)).map((o) => ({
-        lineage: o.lineage,
-        table: o.table,
-        entity: undefined,
-        sql: dropStatementOf(o),
-      }));
-      const changes = diff.up.map((sql) => {
-        const facts = describeStatement(sql);
-        const table = tables.tablesOf(facts)[0];
-        return {
-          lineage: [...tables.lineagesOf(facts)][0],
-          table,
-          entity: table ? tables.entityOf(table) : undefined,
-          sql,
-        };
-      });
-      return [...changes, ...orphans];
-    } finally {
-      await dataSource.destroy();
-    }
+  const session = { ...options, entities: options.metadata.entities };
+  return withShadowSession(session, async (dataSource) => {
+    await loadSqlParser();
+    const tables = await buildTableLineage(options.metadata, dataSource);
+    const diff = await diffSchema(dataSource);
+    const orphans = (await findOrphanTables(dataSource, options.sources)).map((o) => ({
+      lineage: o.lineage,
+      table: o.table,
+      entity: undefined,
+      sql: dropStatementOf(o),
+    }));
+    const changes = diff.up.map((sql) => {
+      const facts = describeStatement(sql);
+      const table = tables.tablesOf(facts)[0];
+      return {
+        lineage: [...tables.lineagesOf(facts)][0],
+        table,
+        entity: table ? tables.entityOf(table) : undefined,
+        sql,
+      };
+    });
+    return [...changes, ...orphans];
   });
 }

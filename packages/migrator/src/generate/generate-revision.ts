@@ -8,7 +8,6 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement, RevisionFormat } from '../authoring/render-revision';
 import { slugForMessage } from '../authoring/revision-id';
 import { writeRevision } from '../authoring/write-revision';
-import { openDataSource } from '../database/connect';
 import { MigratorError } from '../errors';
 import { singleHead } from '../graph/plan';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
@@ -26,8 +25,8 @@ import {
   type RenameHint,
   type StepResult,
 } from './pre-steps';
-import { diffSchema } from './schema-diff';
-import { replayRevisions, withShadowDatabase } from './shadow-database';
+import { diffSchema, tablesChangingColumns, touchedTables } from './schema-diff';
+import { withShadowSession } from './shadow-session';
 import { buildTableLineage } from './table-lineage';
 
 export interface GenerateRevisionOptions {
@@ -103,13 +102,13 @@ function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRe
 
 async function planOnShadow(
   options: GenerateRevisionOptions,
-  shadowUrl: string,
+  dataSource: DataSource,
 ): Promise<PlannedRevision | RenameCandidate> {
-  if (options.against !== 'database') await replayRevisions(shadowUrl, options.sources);
-  const dataSource = await openDataSource(shadowUrl, { entities: options.metadata.entities });
   let runner: QueryRunner | undefined;
+  // Compiling the parser (WebAssembly) overlaps with the catalog reads below.
+  const parserReady = loadSqlParser();
+  parserReady.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   try {
-    await loadSqlParser();
     const tables = await buildTableLineage(options.metadata, dataSource);
     const catalog = await shadowCatalog(dataSource);
     runner = dataSource.createQueryRunner();
@@ -126,8 +125,18 @@ async function planOnShadow(
         tables.lineageOfTable(pathOfTable(m.tableName, m.schema)) === options.lineage,
     );
     await applyRequiredExtensions(runner, lineageEntities, steps);
-    await applyTypeChanges(runner, dataSource, lineageEntities, steps);
-    const processed = postProcess(await diffSchema(dataSource), {
+    let diff = await diffSchema(dataSource);
+    await parserReady;
+    // TypeORM writes a type change as DROP + ADD COLUMN (or ALTER … TYPE for numeric precision); only
+    // those tables need the catalog read that turns it into a data-keeping ALTER … TYPE … USING.
+    const retyped = tablesChangingColumns(diff.up, tables);
+    if (retyped.size > 0) {
+      const before = steps.up.length;
+      const candidates = lineageEntities.filter((m) => retyped.has(pathOfTable(m.tableName, m.schema)));
+      await applyTypeChanges(runner, dataSource, candidates, steps);
+      if (steps.up.length > before) diff = await diffSchema(dataSource);
+    }
+    const processed = postProcess(diff, {
       lineage: options.lineage,
       tables,
       existingTables: catalog.tables,
@@ -162,9 +171,8 @@ async function planOnShadow(
     const dropped = await dropOrphanTables(runner, ownOrphans);
     processed.up.push(...dropped.up);
     processed.down.unshift(...dropped.down);
-    // Nothing applied means the diff above was already empty: no need to prove convergence again.
-    const applied = steps.up.length + processed.up.length > 0;
-    const residue = applied ? await diffSchema(dataSource) : { up: [] };
+    // The diff above already saw the pre-steps; only tables the script touched can still differ.
+    const residue = await diffSchema(dataSource, { only: touchedTables(processed.up, tables) });
     if (residue.up.length > 0) {
       throw new MigratorError(
         'GENERATION_DID_NOT_CONVERGE',
@@ -190,7 +198,6 @@ async function planOnShadow(
     return { up, down, notes, findings, dependsOn };
   } finally {
     await runner?.release();
-    await dataSource.destroy();
   }
 }
 
@@ -244,10 +251,14 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
       options.against === 'database'
         ? decodeURIComponent(new URL(options.serverUrl).pathname.slice(1))
         : undefined;
-    const outcome = await withShadowDatabase(
-      options.serverUrl,
-      (shadowUrl) => planOnShadow(options, shadowUrl),
-      { cloneOf },
+    const outcome = await withShadowSession(
+      {
+        serverUrl: options.serverUrl,
+        sources: options.sources,
+        entities: options.metadata.entities,
+        cloneOf,
+      },
+      (dataSource) => planOnShadow(options, dataSource),
     );
     if ('from' in outcome) {
       const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };

@@ -5,19 +5,60 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { maskUrl } from '../database/connect';
+import { connectionFailure, maskUrl } from '../database/connect';
 import { MigratorError } from '../errors';
 import { Migrator } from '../migrator';
 import type { MigrationSource } from '../revision/revision-set';
 import { quoteIdent } from '../sql/quote';
 
-async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on one plain connection to `serverUrl` (for statements about databases, not in them). */
+export async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw connectionFailure(serverUrl, error);
+  }
   try {
     return await work(client);
   } finally {
     await client.end();
+  }
+}
+
+/** CREATE DATABASE, with the two failures a user can act on told apart. */
+export async function createDatabase(
+  client: pg.Client,
+  serverUrl: string,
+  name: string,
+  template = 'template0',
+): Promise<void> {
+  try {
+    await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+  } catch (error) {
+    if ((error as { code?: string }).code === '55006') {
+      throw new MigratorError(
+        'SHADOW_CLONE_FAILED',
+        `Could not copy database "${template}" to diff against it: other sessions are connected to it (a running \`dazzle serve\`?). Stop them, or diff against a shadow replay (the default, without --against database).`,
+        { database: template },
+        error,
+      );
+    }
+    if ((error as { code?: string }).code === '42P04') {
+      throw new MigratorError(
+        'SHADOW_BUSY',
+        `The shadow database "${name}" is being created by another process on ${maskUrl(serverUrl)}: run the command again in a moment.`,
+        { database: name },
+        error,
+      );
+    }
+    throw new MigratorError(
+      'DATABASE_UNREACHABLE',
+      `Could not create the shadow database on ${maskUrl(serverUrl)}: ${(error as Error).message}. The user needs the CREATEDB privilege (ALTER ROLE … CREATEDB), or point --database-url at a development server.`,
+      { url: maskUrl(serverUrl) },
+      error,
+    );
   }
 }
 
@@ -36,26 +77,7 @@ export async function withShadowDatabase<T>(
   // Copying a database needs a connection to another one: PostgreSQL refuses while any session
   // (ours included) is connected to the source.
   const adminUrl = options.cloneOf ? maintenanceUrl(serverUrl) : serverUrl;
-  try {
-    await onServer(adminUrl, (c) =>
-      c.query(`CREATE DATABASE "${name}" TEMPLATE ${quoteIdent(options.cloneOf ?? 'template0')}`),
-    );
-  } catch (error) {
-    if ((error as { code?: string }).code === '55006') {
-      throw new MigratorError(
-        'SHADOW_CLONE_FAILED',
-        `Could not copy database "${options.cloneOf}" to diff against it: other sessions are connected to it (a running \`dazzle serve\`?). Stop them, or diff against a shadow replay (the default, without --against database).`,
-        { database: options.cloneOf },
-        error,
-      );
-    }
-    throw new MigratorError(
-      'DATABASE_UNREACHABLE',
-      `Could not create the shadow database on ${maskUrl(serverUrl)}: ${(error as Error).message}. The user needs the CREATEDB privilege (ALTER ROLE … CREATEDB), or point --database-url at a development server.`,
-      { url: maskUrl(serverUrl) },
-      error,
-    );
-  }
+  await onServer(adminUrl, (c) => createDatabase(c, serverUrl, name, options.cloneOf));
   const shadowUrl = new URL(serverUrl);
   shadowUrl.pathname = `/${name}`;
   try {

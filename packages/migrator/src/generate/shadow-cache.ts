@@ -1,0 +1,205 @@
+/**
+ * The kept shadow: a database on the development server already replayed to one exact set of
+ * revisions, so `revision` and `check` skip creating a database and replaying history. It is named
+ * after that set (ids and checksums): a new revision means another name, reached by renaming the
+ * previous one and running just the new revision; an edited or removed one means a fresh replay.
+ * Work on it always rolls back, so between builds it holds exactly the replayed history.
+ */
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { TYPEORM_METADATA_TABLE } from '@app/entities-framework';
+import type pg from 'pg';
+import { LOCK_CLASS_ID } from '../lock/migration-lock';
+import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
+import { quoteIdent } from '../sql/quote';
+import { createDatabase, onServer, replayRevisions } from './shadow-database';
+
+/** Bump when what a kept shadow holds changes meaning (e.g. the bootstrap tables change). */
+const CACHE_FORMAT = 1;
+export const SHADOW_CACHE_PREFIX = 'dazzle_cache_';
+/** Complete kept shadows allowed on one server; older ones are dropped when a new one is built. */
+const KEEP_ON_SERVER = 4;
+
+function digest(parts: readonly string[], length: number): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, length);
+}
+
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/**
+ * `dazzle_cache_<project>_<revision set>`: the project part lets a new kept shadow replace the
+ * project's previous one without touching other projects' on a shared server.
+ */
+export function shadowCacheName(sources: readonly MigrationSource[]): string {
+  const project = digest(
+    sources.map((s) => `${s.lineage}:${realDir(s.dir)}`),
+    8,
+  );
+  const revisions = readRevisionGraph(sources)
+    .all()
+    .map((r) => `${r.lineage}:${r.id}:${r.checksum}`)
+    .sort();
+  return `${SHADOW_CACHE_PREFIX}${project}_${digest([`format ${CACHE_FORMAT}`, ...revisions], 16)}`;
+}
+
+function projectPrefixOf(name: string): string {
+  return name.slice(0, name.lastIndexOf('_') + 1);
+}
+
+/** A LIKE pattern matching `text` literally (names here contain underscores). */
+function like(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
+function urlOf(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Set as the database's comment once the replay finished: a kept shadow without it is half built. */
+const COMPLETE = 'dazzle kept shadow: replayed';
+/** Second key of the advisory lock held while building a kept shadow (the first is 'DAZZ'). */
+const BUILD_LOCK_ID = 3;
+
+async function stateOf(c: pg.Client, name: string): Promise<'complete' | 'partial' | 'missing'> {
+  const { rows } = await c.query<{ note: string | null }>(
+    `SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname = $1`,
+    [name],
+  );
+  if (rows.length === 0) return 'missing';
+  return rows[0]!.note === COMPLETE ? 'complete' : 'partial';
+}
+
+/** The project's newest complete kept shadow for another revision set: a head start for this one. */
+async function previousOf(c: pg.Client, name: string): Promise<string | undefined> {
+  const { rows } = await c.query<{ datname: string }>(
+    `SELECT datname FROM pg_database
+     WHERE datname LIKE $1 AND datname <> $2 AND shobj_description(oid, 'pg_database') = $3
+     ORDER BY oid DESC LIMIT 1`,
+    [`${like(projectPrefixOf(name))}%`, name, COMPLETE],
+  );
+  return rows[0]?.datname;
+}
+
+/**
+ * Renames the previous kept shadow to this set's name and upgrades it: after a new revision is
+ * written, only that revision runs, not the whole history. False (and nothing kept) when it is in
+ * use or its ledger is not a prefix of this set (a revision was edited or removed).
+ */
+async function advance(
+  c: pg.Client,
+  serverUrl: string,
+  previous: string,
+  name: string,
+  sources: readonly MigrationSource[],
+): Promise<boolean> {
+  // Unmarked first: a reader must never find a complete-looking kept shadow at the wrong heads.
+  await c.query(`COMMENT ON DATABASE ${quoteIdent(previous)} IS NULL`);
+  try {
+    await c.query(`ALTER DATABASE ${quoteIdent(previous)} RENAME TO ${quoteIdent(name)}`);
+  } catch {
+    await c.query(`COMMENT ON DATABASE ${quoteIdent(previous)} IS '${COMPLETE}'`);
+    return false;
+  }
+  const url = urlOf(serverUrl, name);
+  try {
+    // TypeORM finds generated-column rows by database name; they must name the database they are in.
+    await onServer(url, (shadow) =>
+      shadow.query(
+        `UPDATE ${quoteIdent(TYPEORM_METADATA_TABLE)} SET "database" = current_database() WHERE "database" IS DISTINCT FROM current_database()`,
+      ),
+    );
+    await replayRevisions(url, sources);
+    return true;
+  } catch {
+    await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    return false;
+  }
+}
+
+async function replayFromEmpty(
+  c: pg.Client,
+  serverUrl: string,
+  name: string,
+  sources: readonly MigrationSource[],
+): Promise<void> {
+  await createDatabase(c, serverUrl, name);
+  try {
+    await replayRevisions(urlOf(serverUrl, name), sources);
+  } catch (error) {
+    await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    throw error;
+  }
+}
+
+/**
+ * The URL of the kept shadow for these sources, bringing one to the heads first when there is none:
+ * the project's previous kept shadow moved forward, or else a full replay. Builders queue on an
+ * advisory lock, and a kept shadow counts only once its comment says it is complete, so one left
+ * half-built by a killed run is rebuilt rather than used.
+ */
+export async function ensureShadowCache(
+  serverUrl: string,
+  sources: readonly MigrationSource[],
+): Promise<string> {
+  const name = shadowCacheName(sources);
+  const built = await onServer(serverUrl, async (c) => {
+    if ((await stateOf(c, name)) === 'complete') return false;
+    await c.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS_ID, BUILD_LOCK_ID]);
+    try {
+      const state = await stateOf(c, name);
+      if (state === 'complete') return false;
+      if (state === 'partial') await c.query(`DROP DATABASE ${quoteIdent(name)} WITH (FORCE)`);
+      const previous = await previousOf(c, name);
+      if (!previous || !(await advance(c, serverUrl, previous, name, sources))) {
+        await replayFromEmpty(c, serverUrl, name, sources);
+      }
+      await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS '${COMPLETE}'`);
+      return true;
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS_ID, BUILD_LOCK_ID]);
+    }
+  });
+  if (built) await evictStaleCaches(serverUrl, name);
+  return urlOf(serverUrl, name);
+}
+
+/**
+ * Drops this project's other kept shadows and all but the newest few on the server. Without FORCE:
+ * one in use by another process stays, and is dropped by a later run.
+ */
+async function evictStaleCaches(serverUrl: string, keep: string): Promise<void> {
+  const project = projectPrefixOf(keep);
+  await onServer(serverUrl, async (c) => {
+    const { rows } = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database
+       WHERE datname LIKE $1 AND shobj_description(oid, 'pg_database') = $2 ORDER BY oid DESC`,
+      [`${like(SHADOW_CACHE_PREFIX)}%`, COMPLETE],
+    );
+    const stale = rows
+      .map((r) => r.datname)
+      .filter((n, i) => n !== keep && (n.startsWith(project) || i >= KEEP_ON_SERVER));
+    for (const database of stale) {
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`).catch(() => undefined);
+    }
+  });
+}
+
+/** Drops every kept shadow on the server, in use or not (for a clean slate; they rebuild on demand). */
+export async function dropShadowCaches(serverUrl: string): Promise<number> {
+  return onServer(serverUrl, async (c) => {
+    const { rows } = await c.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+      [`${like(SHADOW_CACHE_PREFIX)}%`],
+    );
+    for (const r of rows) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(r.datname)} WITH (FORCE)`);
+    return rows.length;
+  });
+}
