@@ -18,8 +18,12 @@ export function registerCheck(db: Command): void {
       'fail when the database has pending revisions or the entities differ from what the revisions produce',
     )
     .option('--json', 'machine-readable output')
+    .option(
+      '--fresh-shadow',
+      'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
+    )
     .addHelpText('after', '\nExample (CI):\n  dazzle db check || exit 1')
-    .action(async (_options: unknown, command: Command) => {
+    .action(async (options: { freshShadow?: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
@@ -29,6 +33,7 @@ export function registerCheck(db: Command): void {
           serverUrl: database.url,
           sources: app.config.sources,
           metadata: app.metadata(),
+          freshShadow: options.freshShadow,
         });
         const ok = state.pending.length === 0 && state.unknown.length === 0 && missing.length === 0;
         reporter.document({

@@ -65,6 +65,10 @@ export function registerRevision(db: Command): void {
       'diff against a shadow replay of every revision (shadow, default) or a copy of the database at its heads (database)',
       'shadow',
     )
+    .option(
+      '--fresh-shadow',
+      'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  dazzle db revision -m "add po_number to invoice"\n  dazzle db revision -m "rename bank ref" --rename supplier.bank_reference=bank_account_ref',
@@ -79,6 +83,7 @@ export function registerRevision(db: Command): void {
           renameTable: string[];
           allowDestructive?: boolean;
           against: string;
+          freshShadow?: boolean;
         },
         command: Command,
       ) => {
@@ -103,6 +108,7 @@ export function registerRevision(db: Command): void {
             allowDestructive: options.allowDestructive,
             empty: options.empty,
             against: options.against as 'shadow' | 'database',
+            freshShadow: options.freshShadow,
             confirmRename: interactive ? askOnTerminal : undefined,
             format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
           });

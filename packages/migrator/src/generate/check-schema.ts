@@ -23,8 +23,10 @@ export async function findSchemaDrift(options: {
   serverUrl: string;
   sources: readonly MigrationSource[];
   metadata: BuiltMetadata;
+  /** Replay into a throwaway shadow database instead of the kept one (dazzle_cache_…). */
+  freshShadow?: boolean;
 }): Promise<MissingStatement[]> {
-  const session = { ...options, entities: options.metadata.entities };
+  const session = { ...options, entities: options.metadata.entities, throwaway: options.freshShadow };
   return withShadowSession(session, async (dataSource) => {
     await loadSqlParser();
     const tables = await buildTableLineage(options.metadata, dataSource);

@@ -14,7 +14,7 @@ import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } 
 import { Migrator } from '../migrator';
 import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
-import { loadSqlParser } from '../sql/statement-facts';
+import { describeStatement, loadSqlParser } from '../sql/statement-facts';
 import { dropOrphanTables, dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
@@ -48,11 +48,15 @@ export interface GenerateRevisionOptions {
    * target database itself, which must be at its heads (no replay, so faster on long histories).
    */
   against?: 'shadow' | 'database';
+  /** Replay into a throwaway shadow database instead of the kept one (dazzle_cache_…). */
+  freshShadow?: boolean;
   format?: RevisionFormat;
   now?: Date;
 }
 
 export interface PlannedRevision {
+  /** False when a statement cannot run in a transaction block (CREATE INDEX CONCURRENTLY). */
+  transactional: boolean;
   up: RenderedStatement[];
   down: RenderedStatement[];
   notes: string[];
@@ -166,7 +170,9 @@ async function planOnShadow(
     refuse(processed, steps, options);
 
     // One round trip for the whole script: the shadow is scratch, and this can be hundreds of statements.
-    if (processed.up.length > 0) await runner.query(processed.up.map((s) => s.sql).join(';\n'));
+    const concurrent = processed.up.some((s) => describeStatement(s.sql).concurrent);
+    if (concurrent) for (const s of processed.up) await runner.query(s.sql);
+    else if (processed.up.length > 0) await runner.query(processed.up.map((s) => s.sql).join(';\n'));
     // After the main script, so foreign keys into an orphaned table are already gone.
     const dropped = await dropOrphanTables(runner, ownOrphans);
     processed.up.push(...dropped.up);
@@ -195,7 +201,12 @@ async function planOnShadow(
     const dependsOn = [...processed.referencedLineages].flatMap(
       (l) => singleHead(readRevisionGraph(options.sources), l) ?? [],
     );
-    return { up, down, notes, findings, dependsOn };
+    if (concurrent) {
+      notes.push(
+        'Runs outside a transaction: PostgreSQL builds indexes CONCURRENTLY only there, so a failure part-way leaves the statements before it applied.',
+      );
+    }
+    return { up, down, notes, findings, dependsOn, transactional: !concurrent };
   } finally {
     await runner?.release();
   }
@@ -244,6 +255,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
       notes: ['Written by hand: put the statements in up() and their exact reverse in down().'],
       findings: [],
       dependsOn: [],
+      transactional: true,
     };
   } else {
     if (options.against === 'database') await assertAtHeads(options);
@@ -273,6 +285,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
     message: options.message,
     parents: head ? [head] : [],
     dependsOn: planned.dependsOn,
+    transactional: planned.transactional,
     up: planned.up,
     down: planned.down,
     notes: [

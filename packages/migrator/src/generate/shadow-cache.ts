@@ -63,8 +63,12 @@ function urlOf(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-/** Set as the database's comment once the replay finished: a kept shadow without it is half built. */
-const COMPLETE = 'dazzle kept shadow: replayed';
+/**
+ * The database's comment once it is at its heads, with the time: a kept shadow without it is half
+ * built; the time lets eviction spare other projects' recent ones.
+ */
+const COMPLETE = 'dazzle kept shadow, complete at ';
+const completeNow = () => `${COMPLETE}${new Date().toISOString()}`;
 /** Second key of the advisory lock held while building a kept shadow (the first is 'DAZZ'). */
 const BUILD_LOCK_ID = 3;
 
@@ -74,16 +78,16 @@ async function stateOf(c: pg.Client, name: string): Promise<'complete' | 'partia
     [name],
   );
   if (rows.length === 0) return 'missing';
-  return rows[0]!.note === COMPLETE ? 'complete' : 'partial';
+  return rows[0]!.note?.startsWith(COMPLETE) ? 'complete' : 'partial';
 }
 
 /** The project's newest complete kept shadow for another revision set: a head start for this one. */
 async function previousOf(c: pg.Client, name: string): Promise<string | undefined> {
   const { rows } = await c.query<{ datname: string }>(
     `SELECT datname FROM pg_database
-     WHERE datname LIKE $1 AND datname <> $2 AND shobj_description(oid, 'pg_database') = $3
-     ORDER BY oid DESC LIMIT 1`,
-    [`${like(projectPrefixOf(name))}%`, name, COMPLETE],
+     WHERE datname LIKE $1 AND datname <> $2 AND shobj_description(oid, 'pg_database') LIKE $3
+     ORDER BY shobj_description(oid, 'pg_database') DESC LIMIT 1`,
+    [`${like(projectPrefixOf(name))}%`, name, `${like(COMPLETE)}%`],
   );
   return rows[0]?.datname;
 }
@@ -105,7 +109,7 @@ async function advance(
   try {
     await c.query(`ALTER DATABASE ${quoteIdent(previous)} RENAME TO ${quoteIdent(name)}`);
   } catch {
-    await c.query(`COMMENT ON DATABASE ${quoteIdent(previous)} IS '${COMPLETE}'`);
+    await c.query(`COMMENT ON DATABASE ${quoteIdent(previous)} IS '${completeNow()}'`);
     return false;
   }
   const url = urlOf(serverUrl, name);
@@ -161,7 +165,7 @@ export async function ensureShadowCache(
       if (!previous || !(await advance(c, serverUrl, previous, name, sources))) {
         await replayFromEmpty(c, serverUrl, name, sources);
       }
-      await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS '${COMPLETE}'`);
+      await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS '${completeNow()}'`);
       return true;
     } finally {
       await c.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS_ID, BUILD_LOCK_ID]);
@@ -172,22 +176,26 @@ export async function ensureShadowCache(
 }
 
 /**
- * Drops this project's other kept shadows and all but the newest few on the server. Without FORCE:
- * one in use by another process stays, and is dropped by a later run.
+ * Drops this project's other kept shadows, and other projects' beyond the newest few once they are
+ * an hour old (so parallel work on one server does not evict each other's). Without FORCE: one in
+ * use stays, for a later run to drop.
  */
 async function evictStaleCaches(serverUrl: string, keep: string): Promise<void> {
   const project = projectPrefixOf(keep);
+  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
   await onServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database
-       WHERE datname LIKE $1 AND shobj_description(oid, 'pg_database') = $2 ORDER BY oid DESC`,
-      [`${like(SHADOW_CACHE_PREFIX)}%`, COMPLETE],
+    const { rows } = await c.query<{ datname: string; note: string }>(
+      `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database
+       WHERE datname LIKE $1 AND shobj_description(oid, 'pg_database') LIKE $2 ORDER BY 2 DESC`,
+      [`${like(SHADOW_CACHE_PREFIX)}%`, `${like(COMPLETE)}%`],
     );
-    const stale = rows
-      .map((r) => r.datname)
-      .filter((n, i) => n !== keep && (n.startsWith(project) || i >= KEEP_ON_SERVER));
-    for (const database of stale) {
-      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)}`).catch(() => undefined);
+    const stale = rows.filter(
+      (r, i) =>
+        r.datname !== keep &&
+        (r.datname.startsWith(project) || (i >= KEEP_ON_SERVER && r.note.slice(COMPLETE.length) < hourAgo)),
+    );
+    for (const { datname } of stale) {
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)}`).catch(() => undefined);
     }
   });
 }

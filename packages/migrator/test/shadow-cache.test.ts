@@ -1,0 +1,148 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import { buildMetadata } from '@app/metadata-builder';
+import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findSchemaDrift, generateRevision, rehashFolder, shadowCacheName } from '../src';
+import { sql } from './helpers/catalog';
+import { tempDir } from './helpers/revision-folders';
+
+@Entity('shelf')
+class ShelfV1 {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() label: string;
+}
+
+@Entity('shelf')
+class ShelfV2 {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() label: string;
+  @Column({ nullable: true }) width: number;
+}
+
+@Entity('shelf')
+@Index('shelf_label_concurrently', ['label'], { concurrent: true })
+class ShelfV3 {
+  @PrimaryGeneratedColumn() id: number;
+  @Column() label: string;
+  @Column({ nullable: true }) width: number;
+}
+
+type Shelf = typeof ShelfV1 | typeof ShelfV2 | typeof ShelfV3;
+
+interface KeptShadow {
+  name: string;
+  oid: number;
+  note: string | null;
+}
+
+describe('the kept shadow', () => {
+  let db: TestDatabase;
+  let dir: string;
+  const sources = () => [{ lineage: 'app' as const, dir }];
+  const metadata = (entity: Shelf) => buildMetadata({ entities: [entity], framework: { enabled: false } });
+  const generate = (entity: Shelf, message: string) =>
+    generateRevision({
+      serverUrl: db.url,
+      sources: sources(),
+      metadata: metadata(entity),
+      lineage: 'app',
+      message,
+    });
+  const check = (entity: Shelf) =>
+    findSchemaDrift({ serverUrl: db.url, sources: sources(), metadata: metadata(entity) });
+  const urlOf = (name: string) => db.url.replace(/\/[^/]+$/, `/${name}`);
+  /** This project's kept shadows (they share the name up to the last underscore). */
+  const keptShadows = async (): Promise<KeptShadow[]> => {
+    const name = shadowCacheName(sources());
+    return sql<KeptShadow>(
+      db.url,
+      `SELECT datname AS name, oid::int AS oid, shobj_description(oid, 'pg_database') AS note
+       FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
+      [name.slice(0, name.lastIndexOf('_') + 1)],
+    );
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('kept_shadow');
+    dir = tempDir('dazzle-kept-shadow-');
+  });
+  afterAll(() => db.drop());
+
+  it('is reused for the same revisions, left as replayed, and advanced by just the new revision', async () => {
+    expect((await generate(ShelfV1, 'shelves')).revision).toBeDefined();
+    expect(await check(ShelfV1)).toEqual([]);
+    const [atFirst] = await keptShadows();
+    expect(atFirst!.name).toBe(shadowCacheName(sources()));
+    expect(atFirst!.note).toMatch(/^dazzle kept shadow, complete at /);
+
+    // Generating runs in the kept shadow and rolls back: no width column stays behind, nothing is rebuilt.
+    const second = await generate(ShelfV2, 'shelf width');
+    expect(second.up.map((s) => s.sql)).toEqual(['ALTER TABLE "shelf" ADD "width" integer']);
+    expect(await keptShadows()).toEqual([atFirst]);
+    const columns = await sql<{ c: string }>(
+      urlOf(atFirst!.name),
+      `SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'shelf' ORDER BY 1`,
+    );
+    expect(columns.map((r) => r.c)).toEqual(['id', 'label']);
+
+    // The new revision moves the same database forward (same oid, new name), running only that revision.
+    expect(await check(ShelfV2)).toEqual([]);
+    const [advanced] = await keptShadows();
+    expect(advanced!.name).toBe(shadowCacheName(sources()));
+    expect(advanced!.name).not.toBe(atFirst!.name);
+    expect(advanced!.oid).toBe(atFirst!.oid);
+    const ledger = await sql(urlOf(advanced!.name), 'SELECT id FROM _dazzle_migrations');
+    expect(ledger).toHaveLength(2);
+  });
+
+  it('is replayed from empty when a revision it ran was edited', async () => {
+    const edited = (await generate(ShelfV3, 'label index')).revision;
+    // CONCURRENTLY cannot run in the kept shadow's transaction: planned on a throwaway shadow instead.
+    expect(readFileSync(edited!.file, 'utf8')).toContain('transactional: false');
+    expect(await check(ShelfV3)).toEqual([]);
+    const [before] = await keptShadows();
+    // An edit to a committed revision (re-hashed, as `dazzle db rehash` would) invalidates what ran.
+    appendFileSync(edited!.file, '\n// reviewed\n');
+    await rehashFolder(dir, 'app');
+    expect(await check(ShelfV3)).toEqual([]);
+    const after = await keptShadows();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.oid).not.toBe(before!.oid);
+  });
+
+  it('rebuilds a half-built kept shadow instead of trusting it', async () => {
+    const name = shadowCacheName(sources());
+    await sql(db.url, `DROP DATABASE "${name}"`);
+    await sql(db.url, `CREATE DATABASE "${name}"`);
+    await sql(urlOf(name), 'CREATE TABLE leftover (id int)');
+    expect(await check(ShelfV3)).toEqual([]);
+    const tables = await sql<{ t: string }>(
+      urlOf(name),
+      `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`,
+    );
+    expect(tables.map((r) => r.t)).not.toContain('leftover');
+    expect(tables.map((r) => r.t)).toContain('shelf');
+  });
+
+  it('serves two runs at once with the same answer', async () => {
+    const runs = await Promise.all([check(ShelfV1), check(ShelfV1)]);
+    expect(runs[0]!.map((c) => c.sql)).toEqual([
+      'DROP INDEX "public"."shelf_label_concurrently"',
+      'ALTER TABLE "shelf" DROP COLUMN "width"',
+    ]);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
+  it('is left alone when a run asks for a fresh shadow', async () => {
+    const before = await keptShadows();
+    const fresh = await findSchemaDrift({
+      serverUrl: db.url,
+      sources: sources(),
+      metadata: metadata(ShelfV2),
+      freshShadow: true,
+    });
+    expect(fresh.map((c) => c.sql)).toEqual(['DROP INDEX "public"."shelf_label_concurrently"']);
+    expect(await keptShadows()).toEqual(before);
+  });
+});
