@@ -76,44 +76,48 @@ const tasks = {
     await source.destroy();
     return { ms: now() - t0, noop: applied.length === 0 };
   },
-  async 'dazzle-generate'({ url, count, unchanged }) {
-    const { buildMetadata, generateRevision, Migrator } = await import('@app/migrator');
+  // mode: fresh (no kept shadow on the server), next (kept shadow one revision behind: the loop
+  // after writing a revision), warm (kept shadow at the heads: no replay at all).
+  async 'dazzle-generate'({ url, count, unchanged, mode }) {
+    const { buildMetadata, dropShadowCaches, findSchemaDrift, generateRevision, Migrator } = await import(
+      '@app/migrator'
+    );
     const metadata = buildMetadata({ entities: entityClasses(count), framework: { enabled: false } });
     const sources = [{ lineage: 'app', dir: tempDir('bench-gen-') }];
+    const generate = (message) =>
+      generateRevision({ serverUrl: url, sources, metadata, lineage: 'app', message, format: 'js' });
+    await dropShadowCaches(url);
     if (unchanged) {
-      await generateRevision({
-        serverUrl: url,
-        sources,
-        metadata,
-        lineage: 'app',
-        message: 'baseline',
-        format: 'js',
-      });
+      await generate('baseline');
       const migrator = await Migrator.connect({ databaseUrl: url, sources });
       await migrator.upgrade();
       await migrator.close();
     }
+    if (mode === 'fresh') await dropShadowCaches(url);
+    if (mode === 'warm') await findSchemaDrift({ serverUrl: url, sources, metadata });
     const t0 = now();
-    const result = await generateRevision({
-      serverUrl: url,
-      sources,
-      metadata,
-      lineage: 'app',
-      message: 'measured',
-      format: 'js',
-    });
-    return { ms: now() - t0, statements: result.up.length };
-  },
-  async 'typeorm-generate'({ url, count, unchanged }) {
-    const source = await typeormSource(url, { entities: entityClasses(count) }).initialize();
-    if (unchanged)
-      for (const q of (await source.driver.createSchemaBuilder().log()).upQueries)
-        await source.query(q.query, q.parameters);
-    const t0 = now();
-    const log = await source.driver.createSchemaBuilder().log();
+    const result = await generate('measured');
     const ms = now() - t0;
+    await dropShadowCaches(url);
+    return { ms, statements: result.up.length };
+  },
+  // What `typeorm migration:generate` does in-process: initialize the DataSource, diff, close.
+  // logMs is the diff alone on an open DataSource.
+  async 'typeorm-generate'({ url, count, unchanged }) {
+    const options = { entities: entityClasses(count) };
+    if (unchanged) {
+      const setup = await typeormSource(url, options).initialize();
+      for (const q of (await setup.driver.createSchemaBuilder().log()).upQueries)
+        await setup.query(q.query, q.parameters);
+      await setup.destroy();
+    }
+    const t0 = now();
+    const source = await typeormSource(url, options).initialize();
+    const t1 = now();
+    const log = await source.driver.createSchemaBuilder().log();
+    const t2 = now();
     await source.destroy();
-    return { ms, statements: log.upQueries.length };
+    return { ms: now() - t0, logMs: t2 - t1, statements: log.upQueries.length };
   },
   async 'dazzle-replica'({ url, dir }) {
     const { Migrator } = await import('@app/migrator');

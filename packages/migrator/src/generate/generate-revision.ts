@@ -15,7 +15,8 @@ import { Migrator } from '../migrator';
 import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { describeStatement, loadSqlParser } from '../sql/statement-facts';
-import { dropOrphanTables, dropStatementOf, findOrphanTables } from './orphan-tables';
+import { entityTablePath, tablePath } from '../sql/table-path';
+import { dropOrphanTables, dropStatementOf, findOrphanTables, type OrphanTable } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
   applyRenames,
@@ -27,7 +28,7 @@ import {
 } from './pre-steps';
 import { diffSchema, tablesChangingColumns, touchedTables } from './schema-diff';
 import { withShadowSession } from './shadow-session';
-import { buildTableLineage } from './table-lineage';
+import { buildTableLineage, type TableLineage } from './table-lineage';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -69,17 +70,13 @@ export interface GenerateRevisionResult extends PlannedRevision {
   revision: RevisionInfo | undefined;
 }
 
-function pathOfTable(name: string, schema: string | undefined): string {
-  return schema && schema !== 'public' ? `${schema}.${name}` : name;
-}
-
 async function shadowCatalog(dataSource: DataSource): Promise<{ tables: Set<string>; schemas: Set<string> }> {
   const tables: Array<{ s: string; t: string }> = await dataSource.query(
     `SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`,
   );
   const schemas: Array<{ n: string }> = await dataSource.query('SELECT nspname AS n FROM pg_namespace');
   return {
-    tables: new Set(tables.map((r) => pathOfTable(r.t, r.s))),
+    tables: new Set(tables.map((r) => tablePath(r.s, r.t))),
     schemas: new Set(schemas.map((r) => r.n)),
   };
 }
@@ -104,6 +101,38 @@ function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRe
   }
 }
 
+/**
+ * Applies the script (and the orphan drops) to the shadow and proves it converges: TypeORM must
+ * find nothing left to change. The diff before it already covered the pre-steps, so only tables
+ * the script touched are compared again.
+ */
+async function applyAndProve(
+  runner: QueryRunner,
+  dataSource: DataSource,
+  processed: ProcessedDiff,
+  ownOrphans: readonly OrphanTable[],
+  tables: TableLineage,
+): Promise<{ transactional: boolean }> {
+  const concurrent = processed.up.some((s) => describeStatement(s.sql).concurrent);
+  // One round trip for the whole script (it can be hundreds of statements), unless a statement
+  // must run on its own outside any transaction block.
+  if (concurrent) for (const s of processed.up) await runner.query(s.sql);
+  else if (processed.up.length > 0) await runner.query(processed.up.map((s) => s.sql).join(';\n'));
+  // After the main script, so foreign keys into an orphaned table are already gone.
+  const dropped = await dropOrphanTables(runner, ownOrphans);
+  processed.up.push(...dropped.up);
+  processed.down.unshift(...dropped.down);
+  const residue = await diffSchema(dataSource, { only: touchedTables(processed.up, tables) });
+  if (residue.up.length > 0) {
+    throw new MigratorError(
+      'GENERATION_DID_NOT_CONVERGE',
+      `After applying the generated statements to the shadow database, TypeORM still finds differences: ${residue.up.join('; ')}. Please report this shape; write this change with --empty meanwhile.`,
+      { residue: residue.up },
+    );
+  }
+  return { transactional: !concurrent };
+}
+
 async function planOnShadow(
   options: GenerateRevisionOptions,
   dataSource: DataSource,
@@ -124,9 +153,7 @@ async function planOnShadow(
       steps,
     );
     const lineageEntities = dataSource.entityMetadatas.filter(
-      (m) =>
-        m.tableType !== 'junction' &&
-        tables.lineageOfTable(pathOfTable(m.tableName, m.schema)) === options.lineage,
+      (m) => m.tableType !== 'junction' && tables.lineageOfTable(entityTablePath(m)) === options.lineage,
     );
     await applyRequiredExtensions(runner, lineageEntities, steps);
     let diff = await diffSchema(dataSource);
@@ -136,7 +163,7 @@ async function planOnShadow(
     const retyped = tablesChangingColumns(diff.up, tables);
     if (retyped.size > 0) {
       const before = steps.up.length;
-      const candidates = lineageEntities.filter((m) => retyped.has(pathOfTable(m.tableName, m.schema)));
+      const candidates = lineageEntities.filter((m) => retyped.has(entityTablePath(m)));
       await applyTypeChanges(runner, dataSource, candidates, steps);
       if (steps.up.length > before) diff = await diffSchema(dataSource);
     }
@@ -169,23 +196,7 @@ async function planOnShadow(
     }
     refuse(processed, steps, options);
 
-    // One round trip for the whole script: the shadow is scratch, and this can be hundreds of statements.
-    const concurrent = processed.up.some((s) => describeStatement(s.sql).concurrent);
-    if (concurrent) for (const s of processed.up) await runner.query(s.sql);
-    else if (processed.up.length > 0) await runner.query(processed.up.map((s) => s.sql).join(';\n'));
-    // After the main script, so foreign keys into an orphaned table are already gone.
-    const dropped = await dropOrphanTables(runner, ownOrphans);
-    processed.up.push(...dropped.up);
-    processed.down.unshift(...dropped.down);
-    // The diff above already saw the pre-steps; only tables the script touched can still differ.
-    const residue = await diffSchema(dataSource, { only: touchedTables(processed.up, tables) });
-    if (residue.up.length > 0) {
-      throw new MigratorError(
-        'GENERATION_DID_NOT_CONVERGE',
-        `After applying the generated statements to the shadow database, TypeORM still finds differences: ${residue.up.join('; ')}. Please report this shape; write this change with --empty meanwhile.`,
-        { residue: residue.up },
-      );
-    }
+    const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const up = [...steps.up, ...processed.up];
     const down = [...processed.down, ...steps.down];
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
@@ -201,12 +212,12 @@ async function planOnShadow(
     const dependsOn = [...processed.referencedLineages].flatMap(
       (l) => singleHead(readRevisionGraph(options.sources), l) ?? [],
     );
-    if (concurrent) {
+    if (!transactional) {
       notes.push(
         'Runs outside a transaction: PostgreSQL builds indexes CONCURRENTLY only there, so a failure part-way leaves the statements before it applied.',
       );
     }
-    return { up, down, notes, findings, dependsOn, transactional: !concurrent };
+    return { up, down, notes, findings, dependsOn, transactional };
   } finally {
     await runner?.release();
   }

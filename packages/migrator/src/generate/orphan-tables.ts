@@ -10,6 +10,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { quoteTable } from '../sql/quote';
+import { entityTablePath, tablePath } from '../sql/table-path';
 
 export interface OrphanTable {
   /** `table`, or `schema.table` outside public. */
@@ -17,22 +18,18 @@ export interface OrphanTable {
   lineage: Lineage;
 }
 
-function qualified(schema: string, table: string): string {
-  return schema === 'public' ? table : `${schema}.${table}`;
-}
-
 /** Orphaned tables and the lineage that created them; tables no revision created are not ours to drop. */
 export async function findOrphanTables(
   dataSource: DataSource,
   sources: readonly MigrationSource[],
 ): Promise<OrphanTable[]> {
-  const mapped = new Set(dataSource.entityMetadatas.map((m) => qualified(m.schema ?? 'public', m.tableName)));
+  const mapped = new Set(dataSource.entityMetadatas.map((m) => entityTablePath(m)));
   const rows: Array<{ s: string; t: string }> = await dataSource.query(
     `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
      WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
   );
   const candidates = rows
-    .map((r) => qualified(r.s, r.t))
+    .map((r) => tablePath(r.s, r.t))
     .filter((t) => !mapped.has(t) && !INFRASTRUCTURE_TABLES.includes(t));
   if (candidates.length === 0) return [];
   const revisions = readRevisionGraph(sources)

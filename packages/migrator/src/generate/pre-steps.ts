@@ -15,6 +15,7 @@ import { type DataSource, type EntityMetadata, type QueryRunner, type Table, Tab
 import { TableUtils } from 'typeorm/schema-builder/util/TableUtils.js';
 import type { RenderedStatement } from '../authoring/render-revision';
 import { quoteIdent, quoteTable } from '../sql/quote';
+import { entityTablePath } from '../sql/table-path';
 import { type CastSafety, classifyCast } from './cast-safety';
 import type { TableLineage } from './table-lineage';
 
@@ -36,10 +37,6 @@ export interface StepResult {
   destructive: string[];
 }
 
-function pathOf(m: EntityMetadata): string {
-  return m.schema && m.schema !== 'public' ? `${m.schema}.${m.tableName}` : m.tableName;
-}
-
 /** Rename hints declared on the lineage's entities, plus the ones passed as flags. */
 export function collectRenameHints(
   dataSource: DataSource,
@@ -49,14 +46,15 @@ export function collectRenameHints(
 ): RenameHint[] {
   const hints = [...flags];
   for (const m of dataSource.entityMetadatas) {
-    if (m.tableType === 'junction' || lineage.lineageOfTable(pathOf(m)) !== want) continue;
+    if (m.tableType === 'junction' || lineage.lineageOfTable(entityTablePath(m)) !== want) continue;
     const target = m.target as abstract new () => unknown;
     if (typeof target !== 'function') continue;
     const oldTable = tableRenameHint(target);
-    if (oldTable) hints.push({ kind: 'table', table: pathOf(m), from: oldTable, to: m.tableName });
+    if (oldTable) hints.push({ kind: 'table', table: entityTablePath(m), from: oldTable, to: m.tableName });
     for (const [property, oldName] of columnRenameHints(target)) {
       const column = m.columns.find((c) => c.propertyName === property);
-      if (column) hints.push({ kind: 'column', table: pathOf(m), from: oldName, to: column.databaseName });
+      if (column)
+        hints.push({ kind: 'column', table: entityTablePath(m), from: oldName, to: column.databaseName });
     }
   }
   return hints;
@@ -143,9 +141,10 @@ export async function applyTypeChanges(
 ): Promise<void> {
   const driver = dataSource.driver;
   // One catalog read for every table: TypeORM's getTable costs several queries per call.
-  const tables = new Map((await runner.getTables(entities.map(pathOf))).map((t) => [t.name, t]));
+  const tables = new Map((await runner.getTables(entities.map(entityTablePath))).map((t) => [t.name, t]));
   for (const m of entities) {
-    const table: Table | undefined = tables.get(pathOf(m)) ?? tables.get(`public.${pathOf(m)}`);
+    const table: Table | undefined =
+      tables.get(entityTablePath(m)) ?? tables.get(`public.${entityTablePath(m)}`);
     if (!table) continue;
     for (const column of m.columns) {
       if (column.type === 'enum' || column.type === 'simple-enum' || column.generatedType) continue;
@@ -156,7 +155,7 @@ export async function applyTypeChanges(
       const fromType = driver.createFullType(old);
       const toType = driver.createFullType(next);
       const safety = classifyCast(old, next);
-      const target = `${quoteTable(pathOf(m))}`;
+      const target = `${quoteTable(entityTablePath(m))}`;
       const col = quoteIdent(column.databaseName);
       const up = `ALTER TABLE ${target} ALTER COLUMN ${col} TYPE ${toType} USING ${col}::${toType}`;
       const down = `ALTER TABLE ${target} ALTER COLUMN ${col} TYPE ${fromType} USING ${col}::${fromType}`;
@@ -166,12 +165,12 @@ export async function applyTypeChanges(
         note: `type change ${fromType} → ${toType}: ${ADVICE[safety]}`,
         handFill:
           safety === 'fallible'
-            ? `check that every ${pathOf(m)}.${column.databaseName} value converts to ${toType}, or write the USING expression that converts it.`
+            ? `check that every ${entityTablePath(m)}.${column.databaseName} value converts to ${toType}, or write the USING expression that converts it.`
             : undefined,
       });
       result.down.unshift({ sql: down });
       result.notes.push(
-        `Changes ${pathOf(m)}.${column.databaseName} from ${fromType} to ${toType} (${safety}).`,
+        `Changes ${entityTablePath(m)}.${column.databaseName} from ${fromType} to ${toType} (${safety}).`,
       );
       if (safety === 'narrowing') result.destructive.push(up);
     }

@@ -2,10 +2,11 @@
  * TypeORM's own generator (`driver.createSchemaBuilder().log()`): the statements that would make
  * the database match the entity metadata, with parameters inlined and `down` in reverse order.
  */
-import type { DataSource, EntityMetadata } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
 import { inlineParameters } from '../sql/quote';
 import { describeStatement } from '../sql/statement-facts';
+import { entityTablePath, withoutPublic } from '../sql/table-path';
 import type { TableLineage } from './table-lineage';
 
 export interface SchemaDiff {
@@ -27,20 +28,12 @@ function portable(sql: string, database: string): string {
   return sql.includes('"typeorm_metadata"') ? sql.split(`'${database}'`).join('current_database()') : sql;
 }
 
-function withoutPublic(table: string): string {
-  return table.startsWith('public.') ? table.slice('public.'.length) : table;
-}
-
-function tablePathOf(m: EntityMetadata): string {
-  return m.schema && m.schema !== 'public' ? `${m.schema}.${m.tableName}` : m.tableName;
-}
-
 export async function diffSchema(dataSource: DataSource, scope: DiffScope = {}): Promise<SchemaDiff> {
   const { only } = scope;
   if (only?.size === 0) return { up: [], down: [] };
   // TypeORM's builder compares every entity with `synchronize` set; narrowing is done through it.
   const narrowed = only
-    ? dataSource.entityMetadatas.filter((m) => m.synchronize && !only.has(tablePathOf(m)))
+    ? dataSource.entityMetadatas.filter((m) => m.synchronize && !only.has(entityTablePath(m)))
     : [];
   for (const m of narrowed) m.synchronize = false;
   try {
@@ -69,8 +62,7 @@ export function touchedTables(
   for (const statement of statements) {
     const found = tables.tablesOf(describeStatement(statement.sql));
     if (found.length === 0) return undefined;
-    for (const table of found)
-      touched.add(table.startsWith('public.') ? table.slice('public.'.length) : table);
+    for (const table of found) touched.add(withoutPublic(table));
   }
   return touched;
 }

@@ -1,7 +1,8 @@
 /**
- * The shadow database: a scratch database on the same server where every committed revision is
- * replayed to the heads before diffing. Generation and `check` therefore never depend on the
- * state of someone's local database. It is dropped afterwards, also on failure.
+ * Shadow databases: scratch databases on the same server where the committed revisions are
+ * replayed, so generation and `check` never depend on the state of someone's local database. The
+ * throwaway kind here (for `--against database`, `--fresh-shadow` and work that cannot run in a
+ * transaction) is dropped afterwards, also on failure; the kept kind is in shadow-cache.ts.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';

@@ -4,8 +4,9 @@
  * types through their column, indexes through the shadow database's catalog.
  */
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
-import type { DataSource, EntityMetadata } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { StatementFacts } from '../sql/statement-facts';
+import { entityTablePath, withoutPublic } from '../sql/table-path';
 
 export interface TableLineage {
   lineageOfTable(table: string): Lineage | undefined;
@@ -13,10 +14,6 @@ export interface TableLineage {
   /** Tables a statement touches, resolving indexes and enum types to their tables. */
   tablesOf(facts: StatementFacts): string[];
   entityOf(table: string): string | undefined;
-}
-
-function pathOf(m: EntityMetadata): string {
-  return m.schema && m.schema !== 'public' ? `${m.schema}.${m.tableName}` : m.tableName;
 }
 
 export async function buildTableLineage(
@@ -31,9 +28,11 @@ export async function buildTableLineage(
   }
   const typeTable = new Map<string, string>();
   for (const m of dataSource.entityMetadatas) {
-    const path = pathOf(m);
+    const path = entityTablePath(m);
     if (m.tableType === 'junction') {
-      const ownerPath = m.foreignKeys[0] ? pathOf(m.foreignKeys[0].referencedEntityMetadata) : undefined;
+      const ownerPath = m.foreignKeys[0]
+        ? entityTablePath(m.foreignKeys[0].referencedEntityMetadata)
+        : undefined;
       const ownerLineage = ownerPath ? lineage.get(ownerPath) : undefined;
       if (ownerLineage) lineage.set(path, ownerLineage);
       entities.set(path, m.name);
@@ -51,7 +50,7 @@ export async function buildTableLineage(
   for (const r of rows)
     indexTable.set(r.indexname, r.schemaname === 'public' ? r.tablename : `${r.schemaname}.${r.tablename}`);
   for (const m of dataSource.entityMetadatas)
-    for (const index of m.indices) if (index.name) indexTable.set(index.name, pathOf(m));
+    for (const index of m.indices) if (index.name) indexTable.set(index.name, entityTablePath(m));
 
   const typeToTable = (type: string): string | undefined => {
     const bare = type.includes('.') ? type.slice(type.indexOf('.') + 1) : type;
@@ -62,7 +61,7 @@ export async function buildTableLineage(
     ...facts.indexes.flatMap((i) => indexTable.get(i) ?? []),
     ...facts.types.flatMap((t) => typeToTable(t) ?? []),
   ];
-  const lineageOfTable = (table: string) => lineage.get(table.startsWith('public.') ? table.slice(7) : table);
+  const lineageOfTable = (table: string) => lineage.get(withoutPublic(table));
   return {
     lineageOfTable,
     tablesOf,
