@@ -204,9 +204,21 @@ export function describeSql(sql: string): StatementFacts[] {
   });
 }
 
+/**
+ * Generation asks about the same statements several times (lineage, scope, lint); parsing is the
+ * cost, and facts are read-only, so one process keeps the last few thousand.
+ */
+const described = new Map<string, StatementFacts>();
+const DESCRIBED_LIMIT = 5_000;
+
 /** Describes one statement (a script of exactly one). */
 export function describeStatement(sql: string): StatementFacts {
+  const known = described.get(sql);
+  if (known) return known;
   const [facts] = describeSql(sql);
   if (!facts) throw new Error(`not a SQL statement: ${sql.slice(0, 80)}`);
-  return { ...facts, sql };
+  if (described.size >= DESCRIBED_LIMIT) described.clear();
+  const result = { ...facts, sql };
+  described.set(sql, result);
+  return result;
 }
