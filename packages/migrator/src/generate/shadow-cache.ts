@@ -94,8 +94,9 @@ async function previousOf(c: pg.Client, name: string): Promise<string | undefine
 
 /**
  * Renames the previous kept shadow to this set's name and upgrades it: after a new revision is
- * written, only that revision runs, not the whole history. False (and nothing kept) when it is in
- * use or its ledger is not a prefix of this set (a revision was edited or removed).
+ * written, only that revision runs, not the whole history. False when it is in use or owned by
+ * another role (left as it was), or when its ledger is not a prefix of this set because a revision
+ * was edited or removed (dropped).
  */
 async function advance(
   c: pg.Client,
@@ -105,7 +106,12 @@ async function advance(
   sources: readonly MigrationSource[],
 ): Promise<boolean> {
   // Unmarked first: a reader must never find a complete-looking kept shadow at the wrong heads.
-  await c.query(`COMMENT ON DATABASE ${quoteIdent(previous)} IS NULL`);
+  // Either statement fails when another role owns it; then it is theirs to keep.
+  try {
+    await c.query(`COMMENT ON DATABASE ${quoteIdent(previous)} IS NULL`);
+  } catch {
+    return false;
+  }
   try {
     await c.query(`ALTER DATABASE ${quoteIdent(previous)} RENAME TO ${quoteIdent(name)}`);
   } catch {
