@@ -24,6 +24,17 @@ export function maskUrl(url: string): string {
   }
 }
 
+/** The same server and credentials, another database. */
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${encodeURIComponent(database)}`;
+  return url.toString();
+}
+
+export function databaseNameOf(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
+}
+
 export function assertPostgresUrl(url: string): void {
   let parsed: URL;
   try {

@@ -8,6 +8,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement, RevisionFormat } from '../authoring/render-revision';
 import { slugForMessage } from '../authoring/revision-id';
 import { writeRevision } from '../authoring/write-revision';
+import { databaseNameOf } from '../database/connect';
 import { MigratorError } from '../errors';
 import { singleHead } from '../graph/plan';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
@@ -270,10 +271,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
     };
   } else {
     if (options.against === 'database') await assertAtHeads(options);
-    const cloneOf =
-      options.against === 'database'
-        ? decodeURIComponent(new URL(options.serverUrl).pathname.slice(1))
-        : undefined;
+    const cloneOf = options.against === 'database' ? databaseNameOf(options.serverUrl) : undefined;
     const outcome = await withShadowSession(
       {
         serverUrl: options.serverUrl,

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { TYPEORM_METADATA_TABLE } from '@app/entities-framework';
 import type pg from 'pg';
+import { databaseUrl } from '../database/connect';
 import { LOCK_CLASS_ID } from '../lock/migration-lock';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { quoteIdent } from '../sql/quote';
@@ -55,12 +56,6 @@ function projectPrefixOf(name: string): string {
 /** A LIKE pattern matching `text` literally (names here contain underscores). */
 function like(text: string): string {
   return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
-function urlOf(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 /**
@@ -118,7 +113,7 @@ async function advance(
     await c.query(`COMMENT ON DATABASE ${quoteIdent(previous)} IS '${completeNow()}'`);
     return false;
   }
-  const url = urlOf(serverUrl, name);
+  const url = databaseUrl(serverUrl, name);
   try {
     // TypeORM finds generated-column rows by database name; they must name the database they are in.
     await onServer(url, (shadow) =>
@@ -142,7 +137,7 @@ async function replayFromEmpty(
 ): Promise<void> {
   await createDatabase(c, serverUrl, name);
   try {
-    await replayRevisions(urlOf(serverUrl, name), sources);
+    await replayRevisions(databaseUrl(serverUrl, name), sources);
   } catch (error) {
     await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
     throw error;
@@ -178,7 +173,7 @@ export async function ensureShadowCache(
     }
   });
   if (built) await evictStaleCaches(serverUrl, name);
-  return urlOf(serverUrl, name);
+  return databaseUrl(serverUrl, name);
 }
 
 /**

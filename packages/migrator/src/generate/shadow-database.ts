@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { connectionFailure, maskUrl } from '../database/connect';
+import { connectionFailure, databaseUrl, maskUrl } from '../database/connect';
 import { MigratorError } from '../errors';
 import { Migrator } from '../migrator';
 import type { MigrationSource } from '../revision/revision-set';
@@ -77,21 +77,13 @@ export async function withShadowDatabase<T>(
   const name = `dazzle_shadow_${randomBytes(6).toString('hex')}`;
   // Copying a database needs a connection to another one: PostgreSQL refuses while any session
   // (ours included) is connected to the source.
-  const adminUrl = options.cloneOf ? maintenanceUrl(serverUrl) : serverUrl;
+  const adminUrl = options.cloneOf ? databaseUrl(serverUrl, 'postgres') : serverUrl;
   await onServer(adminUrl, (c) => createDatabase(c, serverUrl, name, options.cloneOf));
-  const shadowUrl = new URL(serverUrl);
-  shadowUrl.pathname = `/${name}`;
   try {
-    return await work(shadowUrl.toString());
+    return await work(databaseUrl(serverUrl, name));
   } finally {
     await onServer(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
   }
-}
-
-function maintenanceUrl(serverUrl: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = '/postgres';
-  return url.toString();
 }
 
 /** Replays every committed revision of every source into the (empty) shadow database. */
