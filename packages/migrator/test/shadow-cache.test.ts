@@ -144,5 +144,28 @@ describe('the kept shadow', () => {
     });
     expect(fresh.map((c) => c.sql)).toEqual(['DROP INDEX "public"."shelf_label_concurrently"']);
     expect(await keptShadows()).toEqual(before);
+
+    // Without any kept shadow, neither command builds one when asked for a fresh shadow.
+    for (const kept of before) await sql(db.url, `DROP DATABASE "${kept.name}"`);
+    const generated = await generateRevision({
+      serverUrl: db.url,
+      sources: sources(),
+      metadata: metadata(ShelfV3),
+      lineage: 'app',
+      message: 'nothing to do',
+      freshShadow: true,
+    });
+    expect(generated.revision).toBeUndefined();
+    expect(await keptShadows()).toEqual([]);
+    expect(await check(ShelfV3)).toEqual([]);
+    expect(await keptShadows()).toHaveLength(1);
+    await sql(db.url, `DROP DATABASE "${shadowCacheName(sources())}"`);
+    await findSchemaDrift({
+      serverUrl: db.url,
+      sources: sources(),
+      metadata: metadata(ShelfV3),
+      freshShadow: true,
+    });
+    expect(await keptShadows()).toEqual([]);
   });
 });

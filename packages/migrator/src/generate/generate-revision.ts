@@ -11,6 +11,7 @@ import { writeRevision } from '../authoring/write-revision';
 import { databaseNameOf } from '../database/connect';
 import { MigratorError } from '../errors';
 import { singleHead } from '../graph/plan';
+import type { RevisionGraph } from '../graph/revision-graph';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
 import { Migrator } from '../migrator';
 import type { RevisionInfo } from '../revision/revision';
@@ -136,6 +137,7 @@ async function applyAndProve(
 
 async function planOnShadow(
   options: GenerateRevisionOptions,
+  graph: RevisionGraph,
   dataSource: DataSource,
 ): Promise<PlannedRevision | RenameCandidate> {
   let runner: QueryRunner | undefined;
@@ -210,9 +212,7 @@ async function planOnShadow(
       ...steps.notes,
       ...[...acknowledged].sort().map((rule) => `${ACKNOWLEDGED_MARKER} ${rule}`),
     ];
-    const dependsOn = [...processed.referencedLineages].flatMap(
-      (l) => singleHead(readRevisionGraph(options.sources), l) ?? [],
-    );
+    const dependsOn = [...processed.referencedLineages].flatMap((l) => singleHead(graph, l) ?? []);
     if (!transactional) {
       notes.push(
         'Runs outside a transaction: PostgreSQL builds indexes CONCURRENTLY only there, so a failure part-way leaves the statements before it applied.',
@@ -278,8 +278,10 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
         sources: options.sources,
         entities: options.metadata.entities,
         cloneOf,
+        throwaway: options.freshShadow,
+        graph,
       },
-      (dataSource) => planOnShadow(options, dataSource),
+      (dataSource) => planOnShadow(options, graph, dataSource),
     );
     if ('from' in outcome) {
       const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };

@@ -10,6 +10,7 @@ import { realpathSync } from 'node:fs';
 import { TYPEORM_METADATA_TABLE } from '@app/entities-framework';
 import type pg from 'pg';
 import { databaseUrl } from '../database/connect';
+import type { RevisionGraph } from '../graph/revision-graph';
 import { LOCK_CLASS_ID } from '../lock/migration-lock';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { quoteIdent } from '../sql/quote';
@@ -37,12 +38,15 @@ function realDir(dir: string): string {
  * `dazzle_cache_<project>_<revision set>`: the project part lets a new kept shadow replace the
  * project's previous one without touching other projects' on a shared server.
  */
-export function shadowCacheName(sources: readonly MigrationSource[]): string {
+export function shadowCacheName(
+  sources: readonly MigrationSource[],
+  graph: RevisionGraph = readRevisionGraph(sources),
+): string {
   const project = digest(
     sources.map((s) => `${s.lineage}:${realDir(s.dir)}`),
     8,
   );
-  const revisions = readRevisionGraph(sources)
+  const revisions = graph
     .all()
     .map((r) => `${r.lineage}:${r.id}:${r.checksum}`)
     .sort();
@@ -51,11 +55,6 @@ export function shadowCacheName(sources: readonly MigrationSource[]): string {
 
 function projectPrefixOf(name: string): string {
   return name.slice(0, name.lastIndexOf('_') + 1);
-}
-
-/** A LIKE pattern matching `text` literally (names here contain underscores). */
-function like(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 }
 
 /**
@@ -76,15 +75,32 @@ async function stateOf(c: pg.Client, name: string): Promise<'complete' | 'partia
   return rows[0]!.note?.startsWith(COMPLETE) ? 'complete' : 'partial';
 }
 
+interface KeptShadow {
+  name: string;
+  /** When it was completed (ISO), or undefined while half built. */
+  completedAt: string | undefined;
+}
+
+/** Every kept shadow on the server, the most recently completed first (half-built ones last). */
+async function keptShadows(c: pg.Client): Promise<KeptShadow[]> {
+  const { rows } = await c.query<{ name: string; note: string | null }>(
+    `SELECT datname AS name, shobj_description(oid, 'pg_database') AS note FROM pg_database
+     WHERE starts_with(datname, $1)`,
+    [SHADOW_CACHE_PREFIX],
+  );
+  return rows
+    .map((r) => ({
+      name: r.name,
+      completedAt: r.note?.startsWith(COMPLETE) ? r.note.slice(COMPLETE.length) : undefined,
+    }))
+    .sort((a, b) => (b.completedAt ?? '').localeCompare(a.completedAt ?? ''));
+}
+
 /** The project's newest complete kept shadow for another revision set: a head start for this one. */
 async function previousOf(c: pg.Client, name: string): Promise<string | undefined> {
-  const { rows } = await c.query<{ datname: string }>(
-    `SELECT datname FROM pg_database
-     WHERE datname LIKE $1 AND datname <> $2 AND shobj_description(oid, 'pg_database') LIKE $3
-     ORDER BY shobj_description(oid, 'pg_database') DESC LIMIT 1`,
-    [`${like(projectPrefixOf(name))}%`, name, `${like(COMPLETE)}%`],
-  );
-  return rows[0]?.datname;
+  const project = projectPrefixOf(name);
+  return (await keptShadows(c)).find((k) => k.completedAt && k.name !== name && k.name.startsWith(project))
+    ?.name;
 }
 
 /**
@@ -153,8 +169,9 @@ async function replayFromEmpty(
 export async function ensureShadowCache(
   serverUrl: string,
   sources: readonly MigrationSource[],
+  graph?: RevisionGraph,
 ): Promise<string> {
-  const name = shadowCacheName(sources);
+  const name = shadowCacheName(sources, graph);
   const built = await onServer(serverUrl, async (c) => {
     if ((await stateOf(c, name)) === 'complete') return false;
     await c.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS_ID, BUILD_LOCK_ID]);
@@ -185,18 +202,13 @@ async function evictStaleCaches(serverUrl: string, keep: string): Promise<void> 
   const project = projectPrefixOf(keep);
   const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
   await onServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ datname: string; note: string }>(
-      `SELECT datname, shobj_description(oid, 'pg_database') AS note FROM pg_database
-       WHERE datname LIKE $1 AND shobj_description(oid, 'pg_database') LIKE $2 ORDER BY 2 DESC`,
-      [`${like(SHADOW_CACHE_PREFIX)}%`, `${like(COMPLETE)}%`],
+    const complete = (await keptShadows(c)).filter((k) => k.completedAt !== undefined);
+    const stale = complete.filter(
+      (k, i) =>
+        k.name !== keep && (k.name.startsWith(project) || (i >= KEEP_ON_SERVER && k.completedAt! < hourAgo)),
     );
-    const stale = rows.filter(
-      (r, i) =>
-        r.datname !== keep &&
-        (r.datname.startsWith(project) || (i >= KEEP_ON_SERVER && r.note.slice(COMPLETE.length) < hourAgo)),
-    );
-    for (const { datname } of stale) {
-      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)}`).catch(() => undefined);
+    for (const { name } of stale) {
+      await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
     }
   });
 }
@@ -204,11 +216,8 @@ async function evictStaleCaches(serverUrl: string, keep: string): Promise<void> 
 /** Drops every kept shadow on the server, in use or not (for a clean slate; they rebuild on demand). */
 export async function dropShadowCaches(serverUrl: string): Promise<number> {
   return onServer(serverUrl, async (c) => {
-    const { rows } = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1`,
-      [`${like(SHADOW_CACHE_PREFIX)}%`],
-    );
-    for (const r of rows) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(r.datname)} WITH (FORCE)`);
-    return rows.length;
+    const all = await keptShadows(c);
+    for (const { name } of all) await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+    return all.length;
   });
 }

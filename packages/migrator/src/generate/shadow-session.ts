@@ -6,6 +6,7 @@
 import type { EntityClass } from '@app/metadata-builder';
 import type { DataSource } from 'typeorm';
 import { openDataSource } from '../database/connect';
+import type { RevisionGraph } from '../graph/revision-graph';
 import type { MigrationSource } from '../revision/revision-set';
 import { inRolledBackSession } from './rolled-back-session';
 import { ensureShadowCache } from './shadow-cache';
@@ -19,6 +20,8 @@ export interface ShadowSessionOptions {
   cloneOf?: string;
   /** Skip the kept shadow: create, replay and drop a database for this run only. */
   throwaway?: boolean;
+  /** The sources' revisions when the caller has already read them (they name the kept shadow). */
+  graph?: RevisionGraph;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function withShadowSession<T>(
   work: (dataSource: DataSource) => Promise<T>,
 ): Promise<T> {
   if (options.cloneOf || options.throwaway) return onThrowawayShadow(options, work);
-  const cacheUrl = await ensureShadowCache(options.serverUrl, options.sources);
+  const cacheUrl = await ensureShadowCache(options.serverUrl, options.sources, options.graph);
   const dataSource = await openDataSource(cacheUrl, { entities: options.entities, poolSize: 1 });
   try {
     return await inRolledBackSession(dataSource, () => work(dataSource));
