@@ -1,6 +1,6 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { buildMetadata } from '@app/metadata-builder';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { adminUrl, createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSchemaDrift, generateRevision, rehashFolder, shadowCacheName } from '../src';
@@ -94,6 +94,21 @@ describe('the kept shadow', () => {
     expect(advanced!.oid).toBe(atFirst!.oid);
     const ledger = await sql(urlOf(advanced!.name), 'SELECT id FROM _dazzle_migrations');
     expect(ledger).toHaveLength(2);
+  });
+
+  it('needs no connection to the configured database while the kept shadow is at the heads', async () => {
+    expect(await check(ShelfV2)).toEqual([]);
+    await sql(adminUrl(), `ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS false`);
+    try {
+      // The usual run checks the kept shadow on its own connection: the configured database is not touched.
+      expect(await check(ShelfV2)).toEqual([]);
+      // Without a kept shadow, building one starts from the configured server, which now refuses.
+      await sql(adminUrl(), `DROP DATABASE "${shadowCacheName(sources())}"`);
+      await expect(check(ShelfV2)).rejects.toMatchObject({ code: 'DATABASE_UNREACHABLE' });
+    } finally {
+      await sql(adminUrl(), `ALTER DATABASE "${db.name}" ALLOW_CONNECTIONS true`);
+    }
+    expect(await check(ShelfV2)).toEqual([]);
   });
 
   it('is replayed from empty when a revision it ran was edited', async () => {

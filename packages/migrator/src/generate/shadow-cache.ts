@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { TYPEORM_METADATA_TABLE } from '@app/entities-framework';
 import type pg from 'pg';
+import type { QueryRunner } from 'typeorm';
 import { databaseUrl } from '../database/connect';
 import type { RevisionGraph } from '../graph/revision-graph';
 import { LOCK_CLASS_ID } from '../lock/migration-lock';
@@ -66,13 +67,24 @@ const completeNow = () => `${COMPLETE}${new Date().toISOString()}`;
 /** Second key of the advisory lock held while building a kept shadow (the first is 'DAZZ'). */
 const BUILD_LOCK_ID = 3;
 
-async function stateOf(c: pg.Client, name: string): Promise<'complete' | 'partial' | 'missing'> {
-  const { rows } = await c.query<{ note: string | null }>(
-    `SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname = $1`,
-    [name],
-  );
+type KeptShadowState = 'complete' | 'partial' | 'missing';
+const STATE_QUERY = `SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname = $1`;
+
+function stateFrom(rows: ReadonlyArray<{ note: string | null }>): KeptShadowState {
   if (rows.length === 0) return 'missing';
   return rows[0]!.note?.startsWith(COMPLETE) ? 'complete' : 'partial';
+}
+
+async function stateOf(c: pg.Client, name: string): Promise<KeptShadowState> {
+  return stateFrom((await c.query<{ note: string | null }>(STATE_QUERY, [name])).rows);
+}
+
+/**
+ * Whether the database a session is already connected to is a complete kept shadow. Asked on the
+ * session's own connection, so the usual run (kept shadow at the heads) opens no second one.
+ */
+export async function isCompleteKeptShadow(runner: QueryRunner, name: string): Promise<boolean> {
+  return stateFrom(await runner.query(STATE_QUERY, [name])) === 'complete';
 }
 
 interface KeptShadow {

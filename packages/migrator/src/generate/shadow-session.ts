@@ -5,11 +5,12 @@
  */
 import type { EntityClass } from '@app/metadata-builder';
 import type { DataSource } from 'typeorm';
-import { openDataSource } from '../database/connect';
+import { databaseNameOf, databaseUrl, openDataSource } from '../database/connect';
+import { MigratorError } from '../errors';
 import type { RevisionGraph } from '../graph/revision-graph';
 import type { MigrationSource } from '../revision/revision-set';
 import { inRolledBackSession } from './rolled-back-session';
-import { ensureShadowCache } from './shadow-cache';
+import { ensureShadowCache, isCompleteKeptShadow, shadowCacheName } from './shadow-cache';
 import { replayRevisions, withShadowDatabase } from './shadow-database';
 
 export interface ShadowSessionOptions {
@@ -54,6 +55,36 @@ async function onThrowawayShadow<T>(
   );
 }
 
+/** The kept shadow is missing, half built or unreachable by its own name: bring it up to date first. */
+const NOT_READY = Symbol('kept shadow not ready');
+
+/**
+ * `work` in a rolled-back session on the kept shadow, if it is complete. The check runs on the
+ * session's own connection, so the usual run opens one connection, not two.
+ */
+async function onKeptShadow<T>(
+  url: string,
+  entities: readonly EntityClass[],
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T | typeof NOT_READY> {
+  let dataSource: DataSource;
+  try {
+    dataSource = await openDataSource(url, { entities, poolSize: 1 });
+  } catch (error) {
+    // Usually 3D000 (no such database yet). Any other failure is reported by ensureShadowCache,
+    // which names the server the user configured rather than the kept shadow.
+    if (error instanceof MigratorError && error.code === 'DATABASE_UNREACHABLE') return NOT_READY;
+    throw error;
+  }
+  try {
+    return await inRolledBackSession(dataSource, async (runner) =>
+      (await isCompleteKeptShadow(runner, databaseNameOf(url))) ? work(dataSource) : NOT_READY,
+    );
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 /**
  * Runs `work` against a database at the heads and discards whatever it changed. `work` may run
  * twice (once in the kept shadow, then in a throwaway one), so it must not have other side effects.
@@ -63,14 +94,17 @@ export async function withShadowSession<T>(
   work: (dataSource: DataSource) => Promise<T>,
 ): Promise<T> {
   if (options.cloneOf || options.throwaway) return onThrowawayShadow(options, work);
-  const cacheUrl = await ensureShadowCache(options.serverUrl, options.sources, options.graph);
-  const dataSource = await openDataSource(cacheUrl, { entities: options.entities, poolSize: 1 });
+  const url = databaseUrl(options.serverUrl, shadowCacheName(options.sources, options.graph));
   try {
-    return await inRolledBackSession(dataSource, () => work(dataSource));
+    let outcome = await onKeptShadow(url, options.entities, work);
+    if (outcome === NOT_READY) {
+      await ensureShadowCache(options.serverUrl, options.sources, options.graph);
+      outcome = await onKeptShadow(url, options.entities, work);
+    }
+    // Still not ready: another run evicted it in between. A throwaway shadow gives the same answer.
+    if (outcome !== NOT_READY) return outcome;
   } catch (error) {
     if (!needsOwnDatabase(error)) throw error;
-  } finally {
-    await dataSource.destroy();
   }
   return onThrowawayShadow(options, work);
 }
