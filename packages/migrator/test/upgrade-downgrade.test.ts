@@ -65,6 +65,37 @@ describe('upgrade and downgrade', () => {
     }
   });
 
+  it('runs the text whose checksum it verified, even if the file changes before it runs', async () => {
+    let parent: string | undefined;
+    for (const format of ['ts', 'js'] as const) {
+      const [revision] = writeChain(
+        dir,
+        'app',
+        [
+          {
+            message: `create ${format} table`,
+            up: [`CREATE TABLE verified_${format} (id int)`],
+            parents: parent ? [parent] : [],
+          },
+        ],
+        format,
+      );
+      parent = revision!.id;
+      const text = readFileSync(revision!.file, 'utf8');
+      const migrator = await open();
+      try {
+        // Swapped on disk after the folder was read and checked: the swap must not run.
+        writeFileSync(revision!.file, text.replace(`verified_${format}`, `swapped_${format}`));
+        await migrator.upgrade();
+      } finally {
+        await migrator.close();
+        writeFileSync(revision!.file, text);
+      }
+      expect(await tables(db.url)).toContain(`verified_${format}`);
+      expect(await tables(db.url)).not.toContain(`swapped_${format}`);
+    }
+  });
+
   it('rolls back the whole revision when a statement fails, keeping earlier ones applied', async () => {
     const [good, bad] = writeChain(dir, 'app', [
       { message: 'create a', up: ['CREATE TABLE a (id int PRIMARY KEY)'] },

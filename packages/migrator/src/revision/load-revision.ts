@@ -1,17 +1,55 @@
 /** Imports a revision module on demand: only revisions that are about to run are ever loaded. */
-import { readFileSync } from 'node:fs';
-import { registerTypeScriptLoader } from '../config/typescript-loader';
+import Module from 'node:module';
+import { dirname } from 'node:path';
+import { compileTypeScript, registerTypeScriptLoader } from '../config/typescript-loader';
 import { MigratorError } from '../errors';
 import { handFillLinesOf } from './manifest';
 import type { RevisionInfo, RevisionModule } from './revision';
+import { sourceOf } from './verified-source';
 
 export { HAND_FILL_MARKER } from './hand-fill-marker';
+
+/** The two long-standing CommonJS loader internals that source-transforming loaders rely on. */
+interface CompilableModule {
+  filename: string;
+  paths: string[];
+  loaded: boolean;
+  exports: unknown;
+  _compile(code: string, filename: string): void;
+}
+const ModuleInternals = Module as unknown as {
+  new (id: string): CompilableModule;
+  _nodeModulePaths(dir: string): string[];
+};
+
+/**
+ * Evaluates CommonJS text as the module at `file` (its own `require` resolves from there), without
+ * reading the file again: the text is the one whose checksum was verified.
+ */
+function compileCommonJs(text: string, file: string): unknown {
+  const module = new ModuleInternals(file);
+  module.filename = file;
+  module.paths = ModuleInternals._nodeModulePaths(dirname(file));
+  module._compile(text, file);
+  module.loaded = true;
+  return module.exports;
+}
+
+async function evaluate(info: RevisionInfo): Promise<unknown> {
+  // ES modules have no loader hook for text; they are imported from the file.
+  if (info.file.endsWith('.mjs')) return import(info.file);
+  if (/\.(ts|cts|mts)$/.test(info.file)) {
+    // For anything the revision itself requires; revisions normally require nothing.
+    registerTypeScriptLoader();
+    return compileCommonJs(compileTypeScript(sourceOf(info), info.file), info.file);
+  }
+  return compileCommonJs(sourceOf(info), info.file);
+}
 
 export async function loadRevisionModule(info: RevisionInfo): Promise<RevisionModule> {
   let loaded: unknown;
   try {
-    if (/\.(ts|cts|mts)$/.test(info.file)) registerTypeScriptLoader();
-    loaded = info.file.endsWith('.mjs') ? await import(info.file) : require(info.file);
+    loaded = await evaluate(info);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new MigratorError(
@@ -34,5 +72,5 @@ export async function loadRevisionModule(info: RevisionInfo): Promise<RevisionMo
 
 /** Line numbers of hand-fill markers still in a revision file. */
 export function unfilledSteps(info: RevisionInfo): readonly number[] {
-  return info.handFillLines ?? handFillLinesOf(readFileSync(info.file, 'utf8'));
+  return info.handFillLines ?? handFillLinesOf(sourceOf(info));
 }

@@ -10,6 +10,7 @@ import { MigratorError } from '../errors';
 import { checksumOf } from './checksum';
 import { HAND_FILL_MARKER } from './hand-fill-marker';
 import type { Lineage, RevisionInfo } from './revision';
+import { rememberVerifiedSource } from './verified-source';
 
 export const MANIFEST_FILE = 'manifest.json';
 const REVISION_FILE = /^[0-9]{14}_[a-z0-9_]+\.(ts|js|cjs|mjs|cts|mts)$/;
@@ -97,19 +98,19 @@ export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[
     const content = readFileSync(file, 'utf8');
     const actual = checksumOf(content);
     if (actual !== entry.checksum) problems.push(`${entry.file} was edited after the manifest was written`);
-    infos.push(
-      Object.freeze({
-        id: entry.id,
-        lineage,
-        parents: Object.freeze([...(entry.parents ?? [])]),
-        dependsOn: Object.freeze([...(entry.dependsOn ?? [])]),
-        message: entry.message,
-        transactional: entry.transactional !== false,
-        checksum: entry.checksum,
-        file,
-        handFillLines: Object.freeze(handFillLinesOf(content)),
-      }),
-    );
+    const info: RevisionInfo = Object.freeze({
+      id: entry.id,
+      lineage,
+      parents: Object.freeze([...(entry.parents ?? [])]),
+      dependsOn: Object.freeze([...(entry.dependsOn ?? [])]),
+      message: entry.message,
+      transactional: entry.transactional !== false,
+      checksum: entry.checksum,
+      file,
+      handFillLines: Object.freeze(handFillLinesOf(content)),
+    });
+    rememberVerifiedSource(info, content);
+    infos.push(info);
   }
   for (const stray of files) problems.push(`${stray} is not in the manifest`);
   if (problems.length > 0) {
