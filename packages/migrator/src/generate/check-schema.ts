@@ -4,7 +4,7 @@
  * history and the entities agree.
  */
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
-import type { MigrationSource } from '../revision/revision-set';
+import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { describeStatement, loadSqlParser } from '../sql/statement-facts';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { diffSchema } from './schema-diff';
@@ -26,12 +26,13 @@ export async function findSchemaDrift(options: {
   /** Replay into a throwaway shadow database instead of the kept one (dazzle_cache_…). */
   freshShadow?: boolean;
 }): Promise<MissingStatement[]> {
-  const session = { ...options, entities: options.metadata.entities, throwaway: options.freshShadow };
+  const graph = readRevisionGraph(options.sources);
+  const session = { ...options, entities: options.metadata.entities, throwaway: options.freshShadow, graph };
   return withShadowSession(session, async (dataSource) => {
     await loadSqlParser();
     const tables = await buildTableLineage(options.metadata, dataSource);
     const diff = await diffSchema(dataSource);
-    const orphans = (await findOrphanTables(dataSource, options.sources)).map((o) => ({
+    const orphans = (await findOrphanTables(dataSource, graph)).map((o) => ({
       lineage: o.lineage,
       table: o.table,
       entity: undefined,

@@ -176,7 +176,7 @@ async function planOnShadow(
       existingTables: catalog.tables,
       existingSchemas: catalog.schemas,
     });
-    const orphans = await findOrphanTables(dataSource, options.sources);
+    const orphans = await findOrphanTables(dataSource, graph);
     for (const orphan of orphans.filter((o) => o.lineage !== options.lineage)) {
       processed.drift.push({
         lineage: orphan.lineage,

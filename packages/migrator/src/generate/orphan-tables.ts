@@ -3,12 +3,12 @@
  * never proposes dropping them; dazzle does, for the lineage whose revisions created the table, as
  * a destructive change that needs acknowledgement, with a `down` that recreates it.
  */
-import { readFileSync } from 'node:fs';
 import { INFRASTRUCTURE_TABLES } from '@app/entities-framework';
 import type { Lineage } from '@app/metadata-builder';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
-import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
+import type { RevisionGraph } from '../graph/revision-graph';
+import { sourceOf } from '../revision/verified-source';
 import { quoteTable } from '../sql/quote';
 import { entityTablePath, tablePath } from '../sql/table-path';
 
@@ -19,10 +19,7 @@ export interface OrphanTable {
 }
 
 /** Orphaned tables and the lineage that created them; tables no revision created are not ours to drop. */
-export async function findOrphanTables(
-  dataSource: DataSource,
-  sources: readonly MigrationSource[],
-): Promise<OrphanTable[]> {
+export async function findOrphanTables(dataSource: DataSource, graph: RevisionGraph): Promise<OrphanTable[]> {
   const mapped = new Set(dataSource.entityMetadatas.map((m) => entityTablePath(m)));
   const rows: Array<{ s: string; t: string }> = await dataSource.query(
     `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
@@ -32,9 +29,7 @@ export async function findOrphanTables(
     .map((r) => tablePath(r.s, r.t))
     .filter((t) => !mapped.has(t) && !INFRASTRUCTURE_TABLES.includes(t));
   if (candidates.length === 0) return [];
-  const revisions = readRevisionGraph(sources)
-    .all()
-    .map((r) => ({ lineage: r.lineage, text: readFileSync(r.file, 'utf8') }));
+  const revisions = graph.all().map((r) => ({ lineage: r.lineage, text: sourceOf(r) }));
   return candidates.flatMap((table) => {
     const creates = `CREATE TABLE ${quoteTable(table)}`;
     const creator = revisions.find((r) => r.text.includes(creates));
