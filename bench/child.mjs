@@ -2,6 +2,7 @@
 // Usage: node child.mjs <task> '<json args>'  → prints one JSON line: { ms, rssMb, ... }
 import 'reflect-metadata';
 import { join } from 'node:path';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { entityClasses, tempDir } from './workloads/fixtures.mjs';
 
@@ -118,6 +119,23 @@ const tasks = {
     const t2 = now();
     await source.destroy();
     return { ms: now() - t0, logMs: t2 - t1, statements: log.upQueries.length };
+  },
+  // The floor under any proof that applies the script: PostgreSQL running TypeORM's generated
+  // statements in one transaction (rolled back), sent by a raw pg client in one round trip.
+  async 'apply-floor'({ url, count }) {
+    const source = await typeormSource(url, { entities: entityClasses(count) }).initialize();
+    const log = await source.driver.createSchemaBuilder().log();
+    await source.destroy();
+    const script = log.upQueries.map((q) => q.query).join(';\n');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('BEGIN');
+    const t0 = now();
+    await client.query(script);
+    const ms = now() - t0;
+    await client.query('ROLLBACK');
+    await client.end();
+    return { ms, statements: log.upQueries.length };
   },
   async 'dazzle-replica'({ url, dir }) {
     const { Migrator } = await import('@app/migrator');
