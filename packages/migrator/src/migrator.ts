@@ -30,8 +30,9 @@ import { LINEAGES, type Lineage } from './revision/revision';
 import { readRevisionGraph } from './revision/revision-set';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
 import { assertConsistent, readDatabaseState } from './run/database-state';
-import { type Direction, executeRevision, type RevisionOutcome } from './run/execute-revision';
+import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { renderRevisionSql } from './run/offline-sql';
+import { runPlan } from './run/run-plan';
 import { stampRevisions } from './run/stamp';
 
 export class Migrator {
@@ -235,17 +236,8 @@ export class Migrator {
       : `${parts.join('\n\n')}\n`;
   }
 
-  async #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
-    const outcomes: RevisionOutcome[] = [];
-    for (const id of plan) {
-      const info = this.#graph.get(id)!;
-      const module = await loadRevisionModule(info);
-      this.#emit({ type: 'revision-start', revision: info, direction });
-      const outcome = await executeRevision(db, info, module, direction);
-      outcomes.push(outcome);
-      this.#emit({ type: 'revision-done', outcome });
-    }
-    return outcomes;
+  #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
+    return runPlan(db, this.#graph, plan, direction, (event) => this.#emit(event));
   }
 
   #assertFilled(plan: readonly string[]): void {

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Migrator, type MigratorError, rehashFolder } from '../src';
+import { checksumOf, Migrator, type MigratorError, rehashFolder } from '../src';
 import { ledgerIds, sql, tables } from './helpers/catalog';
 import { tempDir, writeChain } from './helpers/revision-folders';
 
@@ -117,6 +118,42 @@ describe('upgrade and downgrade', () => {
       expect(error.details.statement).toBe('ALTER TABLE missing ADD COLUMN x int');
       expect(await ledgerIds(db.url)).toEqual([good!.id]);
       expect(await tables(db.url)).not.toContain('b');
+    } finally {
+      await migrator.close();
+    }
+  });
+
+  it('keeps the revisions before one that cannot be loaded, and leaves no transaction open', async () => {
+    const [first, broken] = writeChain(
+      dir,
+      'app',
+      [
+        { message: 'create loaded', up: ['CREATE TABLE loaded (id int)'] },
+        { message: 'never loads', up: ['CREATE TABLE never (id int)'] },
+      ],
+      'js',
+    );
+    // Checksummed as it is, so the folder reads cleanly and the failure comes only when it loads.
+    const text = `${readFileSync(broken!.file, 'utf8')}\nthrow new Error('broken on load');\n`;
+    writeFileSync(broken!.file, text);
+    const manifestFile = join(dir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+      revisions: Array<{ id: string; checksum: string }>;
+    };
+    manifest.revisions.find((r) => r.id === broken!.id)!.checksum = checksumOf(text);
+    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+
+    const migrator = await open();
+    try {
+      await expectCode(migrator.upgrade(), 'REVISION_LOAD_FAILED', /broken on load/);
+      expect(await ledgerIds(db.url)).toEqual([first!.id]);
+      expect(await tables(db.url)).toContain('loaded');
+      // The first revision's last round trip opened a transaction for the second: it must be closed.
+      const open = await sql(
+        db.url,
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      );
+      expect(open).toEqual([]);
     } finally {
       await migrator.close();
     }

@@ -19,17 +19,26 @@ export interface RevisionOutcome {
   readonly durationMs: number;
 }
 
+export interface ExecuteRevisionOptions {
+  /** This revision's transaction is already open: the previous revision's last round trip began it. */
+  begun?: boolean;
+  /** Begin the next revision's transaction in this one's last round trip. */
+  beginNext?: boolean;
+}
+
 export async function executeRevision(
   db: QueryRunner,
   info: RevisionInfo,
   module: RevisionModule,
   direction: Direction,
+  options: ExecuteRevisionOptions = {},
 ): Promise<RevisionOutcome> {
   const started = performance.now();
   const transactional = info.transactional;
-  // BEGIN/COMMIT are sent as SQL, and the ledger row travels with the COMMIT in one round trip:
-  // a revision costs its own statements plus two round trips, where TypeORM's runner needs three.
-  if (transactional) await db.query('BEGIN');
+  // BEGIN/COMMIT are sent as SQL, and the ledger row travels with the COMMIT (and the next
+  // revision's BEGIN) in one round trip: in a run, a revision costs its own statements plus one
+  // round trip, where TypeORM's runner needs three.
+  if (transactional && !options.begun) await db.query('BEGIN');
   try {
     await module[direction](db);
     const durationMs = performance.now() - started;
@@ -37,7 +46,9 @@ export async function executeRevision(
       direction === 'up'
         ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, durationMs, 'run'))
         : inlineParameters(deleteLedgerRowSql(), [info.id]);
-    await db.query(transactional ? `${ledger};\nCOMMIT` : ledger);
+    const commit = transactional ? ';\nCOMMIT' : '';
+    // A failure anywhere in the string stops it there: the BEGIN only runs once the COMMIT succeeded.
+    await db.query(`${ledger}${commit}${options.beginNext ? ';\nBEGIN' : ''}`);
     return Object.freeze({
       id: info.id,
       lineage: info.lineage,
