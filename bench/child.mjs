@@ -77,19 +77,30 @@ const tasks = {
     await source.destroy();
     return { ms: now() - t0, noop: applied.length === 0 };
   },
-  // mode: fresh (no kept shadow on the server), next (kept shadow one revision behind: the loop
-  // after writing a revision), warm (kept shadow at the heads: no replay at all).
+  // mode: warm (kept shadow at the heads), next (right after `revision` wrote the baseline, which
+  // it keeps in the kept shadow), pulled (the baseline arrived another way, e.g. from git: the kept
+  // shadow is one revision behind and runs it), fresh (no kept shadow on the server).
   async 'dazzle-generate'({ url, count, unchanged, mode }) {
     const { buildMetadata, dropShadowCaches, findSchemaDrift, generateRevision, Migrator } = await import(
       '@app/migrator'
     );
     const metadata = buildMetadata({ entities: entityClasses(count), framework: { enabled: false } });
     const sources = [{ lineage: 'app', dir: tempDir('bench-gen-') }];
-    const generate = (message) =>
-      generateRevision({ serverUrl: url, sources, metadata, lineage: 'app', message, format: 'js' });
+    const generate = (message, extra = {}) =>
+      generateRevision({
+        serverUrl: url,
+        sources,
+        metadata,
+        lineage: 'app',
+        message,
+        format: 'js',
+        ...extra,
+      });
     await dropShadowCaches(url);
     if (unchanged) {
-      await generate('baseline');
+      if (mode === 'pulled') await findSchemaDrift({ serverUrl: url, sources, metadata });
+      // A fresh-shadow run keeps nothing, as if the revision had been written elsewhere.
+      await generate('baseline', { freshShadow: mode === 'pulled' });
       const migrator = await Migrator.connect({ databaseUrl: url, sources });
       await migrator.upgrade();
       await migrator.close();

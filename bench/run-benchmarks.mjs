@@ -114,7 +114,7 @@ async function autogenerate(server) {
   for (const size of quick ? [10] : [50, 200]) {
     for (const unchanged of [false, true]) {
       const state = unchanged ? 'unchanged database' : 'empty database';
-      const modes = unchanged ? ['warm', 'next', 'fresh'] : ['warm', 'fresh'];
+      const modes = unchanged ? ['warm', 'next', 'pulled', 'fresh'] : ['warm', 'fresh'];
       const dazzle = {};
       for (const mode of modes) {
         dazzle[mode] = await measure(
@@ -278,14 +278,14 @@ function markdown(report) {
       '',
       '## Autogenerate in detail',
       '',
-      'dazzle (whole `generateRevision`: open the DataSource, diff, safety analysis, apply to the shadow and re-diff what changed, lint, write the file) with the kept shadow at the heads (warm), one revision behind (next: the usual run after writing a revision), or absent (fresh: create it and replay everything). TypeORM: initialize + diff + close, as `migration:generate` does in-process; the diff alone in brackets.',
+      'dazzle (whole `generateRevision`: open the DataSource, diff, safety analysis, apply to the shadow and re-diff what changed, lint, check the file runs what was proved, write it) with the kept shadow at the heads (warm); right after `revision` wrote the previous revision (next: the usual loop; that run kept what it proved, so nothing is replayed); one revision behind because the previous revision arrived another way, such as from git (pulled: it runs that revision first); or absent (fresh: create it and replay everything). TypeORM: initialize + diff + close, as `migration:generate` does in-process; the diff alone in brackets.',
       '',
-      '| Workload | Entities | dazzle warm | dazzle next | dazzle fresh | TypeORM (diff alone) | warm ÷ TypeORM |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Workload | Entities | dazzle warm | dazzle next | dazzle pulled | dazzle fresh | TypeORM (diff alone) | warm ÷ TypeORM | next ÷ TypeORM |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of generated)
       lines.push(
-        `| ${r.workload} | ${r.size} | ${r.dazzleModes.warm.medianMs} | ${r.dazzleModes.next?.medianMs ?? '—'} | ${r.dazzleModes.fresh.medianMs} | ${r.typeorm.medianMs} (${r.typeorm.logMs}) | ${(r.dazzleModes.warm.medianMs / r.typeorm.medianMs).toFixed(2)} |`,
+        `| ${r.workload} | ${r.size} | ${r.dazzleModes.warm.medianMs} | ${r.dazzleModes.next?.medianMs ?? '—'} | ${r.dazzleModes.pulled?.medianMs ?? '—'} | ${r.dazzleModes.fresh.medianMs} | ${r.typeorm.medianMs} (${r.typeorm.logMs}) | ${(r.dazzleModes.warm.medianMs / r.typeorm.medianMs).toFixed(2)} | ${r.dazzleModes.next ? (r.dazzleModes.next.medianMs / r.typeorm.medianMs).toFixed(2) : '—'} |`,
       );
   }
   const floors = generated.filter((r) => r.applyFloor);

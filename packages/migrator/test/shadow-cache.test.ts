@@ -69,31 +69,63 @@ describe('the kept shadow', () => {
   });
   afterAll(() => db.drop());
 
-  it('is reused for the same revisions, left as replayed, and advanced by just the new revision', async () => {
-    expect((await generate(ShelfV1, 'shelves')).revision).toBeDefined();
-    expect(await check(ShelfV1)).toEqual([]);
+  it('keeps what a revision run proved, and rolls back every run that writes nothing', async () => {
+    const first = await generate(ShelfV1, 'shelves');
+    expect(first.revision).toBeDefined();
+    // The run that wrote the revision kept what it proved: the kept shadow is already at the new heads.
     const [atFirst] = await keptShadows();
     expect(atFirst!.name).toBe(shadowCacheName(sources()));
     expect(atFirst!.note).toMatch(/^dazzle kept shadow, complete at /);
+    expect(await sql(urlOf(atFirst!.name), 'SELECT id, checksum FROM _dazzle_migrations')).toEqual([
+      { id: first.revision!.id, checksum: first.revision!.checksum },
+    ]);
+    expect(await check(ShelfV1)).toEqual([]);
+    expect(await keptShadows()).toEqual([atFirst]);
 
-    // Generating runs in the kept shadow and rolls back: no width column stays behind, nothing is rebuilt.
+    // Runs that write nothing roll back: no width column stays behind, nothing is renamed or rebuilt.
+    expect((await check(ShelfV2)).map((c) => c.sql)).toEqual(['ALTER TABLE "shelf" ADD "width" integer']);
+    await expect(generate(ShelfV2, '../../nowhere')).rejects.toMatchObject({ code: 'MESSAGE_INVALID' });
+    expect(await keptShadows()).toEqual([atFirst]);
+    const columns = () =>
+      sql<{ c: string }>(
+        urlOf(shadowCacheName(sources())),
+        `SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'shelf' ORDER BY 1`,
+      );
+    expect((await columns()).map((r) => r.c)).toEqual(['id', 'label']);
+
+    // Writing the next revision moves the same database forward (same oid, new name), replaying nothing.
     const second = await generate(ShelfV2, 'shelf width');
     expect(second.up.map((s) => s.sql)).toEqual(['ALTER TABLE "shelf" ADD "width" integer']);
-    expect(await keptShadows()).toEqual([atFirst]);
-    const columns = await sql<{ c: string }>(
-      urlOf(atFirst!.name),
-      `SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'shelf' ORDER BY 1`,
-    );
-    expect(columns.map((r) => r.c)).toEqual(['id', 'label']);
+    const [kept] = await keptShadows();
+    expect(kept!.name).toBe(shadowCacheName(sources()));
+    expect(kept!.oid).toBe(atFirst!.oid);
+    expect((await columns()).map((r) => r.c)).toEqual(['id', 'label', 'width']);
+    expect(await check(ShelfV2)).toEqual([]);
+    expect(await keptShadows()).toEqual([kept]);
+  });
 
-    // The new revision moves the same database forward (same oid, new name), running only that revision.
+  it('is advanced by just the new revision when one arrives another way', async () => {
+    const [before] = await keptShadows();
+    // A revision written by hand (or pulled from git) was never applied to the kept shadow.
+    const handWritten = await generateRevision({
+      serverUrl: db.url,
+      sources: sources(),
+      metadata: metadata(ShelfV2),
+      lineage: 'app',
+      message: 'by hand',
+      empty: true,
+    });
     expect(await check(ShelfV2)).toEqual([]);
     const [advanced] = await keptShadows();
     expect(advanced!.name).toBe(shadowCacheName(sources()));
-    expect(advanced!.name).not.toBe(atFirst!.name);
-    expect(advanced!.oid).toBe(atFirst!.oid);
-    const ledger = await sql(urlOf(advanced!.name), 'SELECT id FROM _dazzle_migrations');
-    expect(ledger).toHaveLength(2);
+    expect(advanced!.name).not.toBe(before!.name);
+    expect(advanced!.oid).toBe(before!.oid);
+    const ledger = await sql<{ id: string }>(
+      urlOf(advanced!.name),
+      'SELECT id FROM _dazzle_migrations ORDER BY id',
+    );
+    expect(ledger.map((r) => r.id)).toContain(handWritten.revision!.id);
+    expect(ledger).toHaveLength(3);
   });
 
   it('needs no connection to the configured database while the kept shadow is at the heads', async () => {

@@ -2,11 +2,11 @@
  * Writes a new revision file into a migrations folder and records it in the manifest. Refuses to
  * write into node_modules: framework revisions are written in the framework's own repository.
  */
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { MigratorError } from '../errors';
 import { checksumOf } from '../revision/checksum';
-import { readManifest, writeManifest } from '../revision/manifest';
+import { handFillLinesOf, readManifest, writeManifest } from '../revision/manifest';
 import type { Lineage, RevisionInfo } from '../revision/revision';
 import { type RenderedStatement, type RevisionFormat, renderRevision } from './render-revision';
 import { newRevisionId } from './revision-id';
@@ -36,9 +36,19 @@ export function assertWritableMigrationsDir(dir: string): void {
   }
 }
 
-export function writeRevision(options: WriteRevisionOptions): RevisionInfo {
+/** A revision rendered and named but not yet in its folder. */
+export interface PreparedRevision {
+  readonly info: RevisionInfo;
+  /** The file's text; `info.checksum` is its checksum. */
+  readonly content: string;
+}
+
+/**
+ * Names and renders a revision without writing anything, so it can be checked (and its checksum
+ * known) before the file exists. `saveRevision` writes it.
+ */
+export function prepareRevision(options: WriteRevisionOptions): PreparedRevision {
   assertWritableMigrationsDir(options.dir);
-  mkdirSync(options.dir, { recursive: true });
   const id = newRevisionId(options.message, options.now);
   const format = options.format ?? 'ts';
   const file = join(options.dir, `${id}.${format}`);
@@ -66,10 +76,37 @@ export function writeRevision(options: WriteRevisionOptions): RevisionInfo {
     },
     format,
   );
-  writeFileSync(file, content);
-  const checksum = checksumOf(readFileSync(file, 'utf8'));
-  const manifest = readManifest(options.dir, options.lineage);
-  manifest.revisions.push({ ...header, file: `${id}.${format}`, checksum });
-  writeManifest(options.dir, manifest);
-  return Object.freeze({ ...header, lineage: options.lineage, checksum, file });
+  const info: RevisionInfo = Object.freeze({
+    ...header,
+    lineage: options.lineage,
+    checksum: checksumOf(content),
+    file,
+    handFillLines: Object.freeze(handFillLinesOf(content)),
+  });
+  return { info, content };
+}
+
+/** Writes a prepared revision's file and adds it to its folder's manifest. */
+export function saveRevision({ info, content }: PreparedRevision): void {
+  const dir = dirname(info.file);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(info.file, content);
+  const manifest = readManifest(dir, info.lineage);
+  const { id, parents, dependsOn, message, transactional, checksum } = info;
+  manifest.revisions.push({
+    id,
+    parents: [...parents],
+    dependsOn: [...dependsOn],
+    message,
+    transactional,
+    file: basename(info.file),
+    checksum,
+  });
+  writeManifest(dir, manifest);
+}
+
+export function writeRevision(options: WriteRevisionOptions): RevisionInfo {
+  const prepared = prepareRevision(options);
+  saveRevision(prepared);
+  return prepared.info;
 }

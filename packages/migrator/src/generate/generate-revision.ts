@@ -1,13 +1,14 @@
 /**
  * `revision`: diff the entities against a shadow database replayed to the heads, make the result
  * safe (pre-steps, post-processing), prove on the shadow that applying it leaves nothing to diff,
- * lint it, and write it as a readable file with an exact `down`.
+ * lint it, check that the rendered file runs exactly what was proved, and write it as a readable
+ * file with an exact `down`. The kept shadow keeps what was proved as the new revision.
  */
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement, RevisionFormat } from '../authoring/render-revision';
 import { slugForMessage } from '../authoring/revision-id';
-import { writeRevision } from '../authoring/write-revision';
+import { prepareRevision, saveRevision } from '../authoring/write-revision';
 import { databaseNameOf } from '../database/connect';
 import { MigratorError } from '../errors';
 import { singleHead } from '../graph/plan';
@@ -16,9 +17,9 @@ import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } 
 import { Migrator } from '../migrator';
 import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
-import { describeStatement, loadSqlParser } from '../sql/statement-facts';
+import { loadSqlParser } from '../sql/statement-facts';
 import { entityTablePath, tablePath } from '../sql/table-path';
-import { dropOrphanTables, dropStatementOf, findOrphanTables, type OrphanTable } from './orphan-tables';
+import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
   applyRenames,
@@ -28,9 +29,11 @@ import {
   type RenameHint,
   type StepResult,
 } from './pre-steps';
-import { diffSchema, tablesChangingColumns, touchedTables } from './schema-diff';
+import { applyAndProve } from './prove-convergence';
+import { assertRunsWhatWasProved, keepable } from './proved-revision';
+import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { withShadowSession } from './shadow-session';
-import { buildTableLineage, type TableLineage } from './table-lineage';
+import { buildTableLineage } from './table-lineage';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -101,38 +104,6 @@ function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRe
       { statements: destructive },
     );
   }
-}
-
-/**
- * Applies the script (and the orphan drops) to the shadow and proves it converges: TypeORM must
- * find nothing left to change. The diff before it already covered the pre-steps, so only tables
- * the script touched are compared again.
- */
-async function applyAndProve(
-  runner: QueryRunner,
-  dataSource: DataSource,
-  processed: ProcessedDiff,
-  ownOrphans: readonly OrphanTable[],
-  tables: TableLineage,
-): Promise<{ transactional: boolean }> {
-  const concurrent = processed.up.some((s) => describeStatement(s.sql).concurrent);
-  // One round trip for the whole script (it can be hundreds of statements), unless a statement
-  // must run on its own outside any transaction block.
-  if (concurrent) for (const s of processed.up) await runner.query(s.sql);
-  else if (processed.up.length > 0) await runner.query(processed.up.map((s) => s.sql).join(';\n'));
-  // After the main script, so foreign keys into an orphaned table are already gone.
-  const dropped = await dropOrphanTables(runner, ownOrphans);
-  processed.up.push(...dropped.up);
-  processed.down.unshift(...dropped.down);
-  const residue = await diffSchema(dataSource, { only: touchedTables(processed.up, tables) });
-  if (residue.up.length > 0) {
-    throw new MigratorError(
-      'GENERATION_DID_NOT_CONVERGE',
-      `After applying the generated statements to the shadow database, TypeORM still finds differences: ${residue.up.join('; ')}. Please report this shape; write this change with --empty meanwhile.`,
-      { residue: residue.up },
-    );
-  }
-  return { transactional: !concurrent };
 }
 
 async function planOnShadow(
@@ -259,9 +230,26 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
       `No migrations folder is configured for the ${options.lineage} lineage.`,
     );
 
-  let planned: PlannedRevision;
+  const prepare = (planned: PlannedRevision) =>
+    prepareRevision({
+      dir: source.dir,
+      lineage: options.lineage,
+      message: options.message,
+      parents: head ? [head] : [],
+      dependsOn: planned.dependsOn,
+      transactional: planned.transactional,
+      up: planned.up,
+      down: planned.down,
+      notes: [
+        ...planned.notes,
+        ...(planned.findings.length > 0 ? ['Lint:', ...planned.findings.map(formatFinding)] : []),
+      ],
+      format: options.format,
+      now: options.now,
+    });
+
   if (options.empty) {
-    planned = {
+    const planned: PlannedRevision = {
       up: [],
       down: [],
       notes: ['Written by hand: put the statements in up() and their exact reverse in down().'],
@@ -269,42 +257,36 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
       dependsOn: [],
       transactional: true,
     };
-  } else {
-    if (options.against === 'database') await assertAtHeads(options);
-    const cloneOf = options.against === 'database' ? databaseNameOf(options.serverUrl) : undefined;
-    const outcome = await withShadowSession(
-      {
-        serverUrl: options.serverUrl,
-        sources: options.sources,
-        entities: options.metadata.entities,
-        cloneOf,
-        throwaway: options.freshShadow,
-        graph,
-      },
-      (dataSource) => planOnShadow(options, graph, dataSource),
-    );
-    if ('from' in outcome) {
-      const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };
-      return generateRevision({ ...options, renames: [...(options.renames ?? []), rename] });
-    }
-    planned = outcome;
-    if (planned.up.length === 0) return { ...planned, revision: undefined };
+    const prepared = prepare(planned);
+    saveRevision(prepared);
+    return { ...planned, revision: prepared.info };
   }
-  const revision = writeRevision({
-    dir: source.dir,
-    lineage: options.lineage,
-    message: options.message,
-    parents: head ? [head] : [],
-    dependsOn: planned.dependsOn,
-    transactional: planned.transactional,
-    up: planned.up,
-    down: planned.down,
-    notes: [
-      ...planned.notes,
-      ...(planned.findings.length > 0 ? ['Lint:', ...planned.findings.map(formatFinding)] : []),
-    ],
-    format: options.format,
-    now: options.now,
-  });
-  return { ...planned, revision };
+  if (options.against === 'database') await assertAtHeads(options);
+  const cloneOf = options.against === 'database' ? databaseNameOf(options.serverUrl) : undefined;
+  const outcome = await withShadowSession(
+    {
+      serverUrl: options.serverUrl,
+      sources: options.sources,
+      entities: options.metadata.entities,
+      cloneOf,
+      throwaway: options.freshShadow,
+      graph,
+    },
+    async (dataSource, session) => {
+      const planned = await planOnShadow(options, graph, dataSource);
+      if ('from' in planned || planned.up.length === 0) return planned;
+      const prepared = prepare(planned);
+      await assertRunsWhatWasProved(prepared, planned.up);
+      if (keepable(prepared)) session.keep(prepared.info);
+      return { ...planned, prepared };
+    },
+  );
+  if ('from' in outcome) {
+    const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };
+    return generateRevision({ ...options, renames: [...(options.renames ?? []), rename] });
+  }
+  if (!('prepared' in outcome)) return { ...outcome, revision: undefined };
+  const { prepared, ...planned } = outcome;
+  saveRevision(prepared);
+  return { ...planned, revision: prepared.info };
 }

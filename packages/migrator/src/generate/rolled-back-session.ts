@@ -1,7 +1,7 @@
 /**
- * Runs work on a DataSource inside one transaction that is always rolled back, so a kept shadow
- * database is left exactly as it was. PostgreSQL's DDL is transactional, which is what makes this
- * equivalent to working on a throwaway copy.
+ * Runs work on a DataSource inside one transaction that is rolled back unless the work commits it
+ * itself, so a kept shadow database is left exactly as it was. PostgreSQL's DDL is transactional,
+ * which is what makes this equivalent to working on a throwaway copy.
  */
 import type { DataSource, QueryRunner } from 'typeorm';
 import { BaseQueryRunner } from 'typeorm/query-runner/BaseQueryRunner.js';

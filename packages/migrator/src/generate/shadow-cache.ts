@@ -12,9 +12,11 @@ import type pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { databaseUrl } from '../database/connect';
 import type { RevisionGraph } from '../graph/revision-graph';
+import { insertLedgerRowSql, ledgerRowParameters } from '../ledger/ledger';
 import { LOCK_CLASS_ID } from '../lock/migration-lock';
+import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
-import { quoteIdent } from '../sql/quote';
+import { inlineParameters, quoteIdent } from '../sql/quote';
 import { createDatabase, onServer, replayRevisions } from './shadow-database';
 
 /** Bump when what a kept shadow holds changes meaning (e.g. the bootstrap tables change). */
@@ -42,15 +44,14 @@ function realDir(dir: string): string {
 export function shadowCacheName(
   sources: readonly MigrationSource[],
   graph: RevisionGraph = readRevisionGraph(sources),
+  /** Revisions about to join the folders (a revision being written). */
+  added: readonly RevisionInfo[] = [],
 ): string {
   const project = digest(
     sources.map((s) => `${s.lineage}:${realDir(s.dir)}`),
     8,
   );
-  const revisions = graph
-    .all()
-    .map((r) => `${r.lineage}:${r.id}:${r.checksum}`)
-    .sort();
+  const revisions = [...graph.all(), ...added].map((r) => `${r.lineage}:${r.id}:${r.checksum}`).sort();
   return `${SHADOW_CACHE_PREFIX}${project}_${digest([`format ${CACHE_FORMAT}`, ...revisions], 16)}`;
 }
 
@@ -203,6 +204,54 @@ export async function ensureShadowCache(
   });
   if (built) await evictStaleCaches(serverUrl, name);
   return databaseUrl(serverUrl, name);
+}
+
+/**
+ * Commits a session's changes into the kept shadow it runs on, as the revision that was proved
+ * there: its ledger row goes in, TypeORM's generated-column rows are made to name the database
+ * as it will be called, and the complete mark comes off until `promoteKeptShadow` renames it.
+ * False (and nothing committed) if any of that fails: keeping is only a head start, and without
+ * it the next run moves the kept shadow forward by running the revision, as before.
+ */
+export async function keepSessionAs(
+  runner: QueryRunner,
+  current: string,
+  revision: RevisionInfo,
+  next: string,
+): Promise<boolean> {
+  try {
+    await runner.query(
+      [
+        inlineParameters(insertLedgerRowSql(), ledgerRowParameters(revision, 0, 'run')),
+        inlineParameters(
+          `UPDATE ${quoteIdent(TYPEORM_METADATA_TABLE)} SET "database" = $1 WHERE "database" = current_database()`,
+          [next],
+        ),
+        `COMMENT ON DATABASE ${quoteIdent(current)} IS NULL`,
+      ].join(';\n'),
+    );
+    await runner.commitTransaction();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Gives a kept shadow that a `revision` run committed its new revision into (and unmarked) the
+ * name of the revision set it now holds, and marks it complete. False when that did not happen
+ * (someone else is connected to it): it then stays unmarked, and the next run rebuilds it.
+ */
+export async function promoteKeptShadow(serverUrl: string, from: string, to: string): Promise<boolean> {
+  return onServer(serverUrl, async (c) => {
+    try {
+      await c.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
+    } catch {
+      return false;
+    }
+    await c.query(`COMMENT ON DATABASE ${quoteIdent(to)} IS '${completeNow()}'`);
+    return true;
+  });
 }
 
 /**

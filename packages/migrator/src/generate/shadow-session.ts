@@ -1,16 +1,24 @@
 /**
  * Where `revision` and `check` do their work: a DataSource on a database at the committed heads,
- * whose changes are thrown away afterwards. Usually the kept shadow in a rolled-back transaction;
- * a throwaway database when the work cannot run in a transaction, or for `--against database`.
+ * whose changes are thrown away afterwards, except a new revision that `revision` proved there.
+ * Usually the kept shadow in a transaction; a throwaway database when the work cannot run in a
+ * transaction, or for `--against database` and `--fresh-shadow`.
  */
 import type { EntityClass } from '@app/metadata-builder';
 import type { DataSource } from 'typeorm';
-import { databaseNameOf, databaseUrl, openDataSource } from '../database/connect';
+import { databaseUrl, openDataSource } from '../database/connect';
 import { MigratorError } from '../errors';
 import type { RevisionGraph } from '../graph/revision-graph';
-import type { MigrationSource } from '../revision/revision-set';
+import type { RevisionInfo } from '../revision/revision';
+import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { inRolledBackSession } from './rolled-back-session';
-import { ensureShadowCache, isCompleteKeptShadow, shadowCacheName } from './shadow-cache';
+import {
+  ensureShadowCache,
+  isCompleteKeptShadow,
+  keepSessionAs,
+  promoteKeptShadow,
+  shadowCacheName,
+} from './shadow-cache';
 import { replayRevisions, withShadowDatabase } from './shadow-database';
 
 export interface ShadowSessionOptions {
@@ -25,6 +33,20 @@ export interface ShadowSessionOptions {
   graph?: RevisionGraph;
 }
 
+/** What `work` can ask of the session besides its DataSource. */
+export interface ShadowSession {
+  /**
+   * Keep what this session applied, as `revision`, instead of rolling it back: for a `revision`
+   * run whose statements were applied and proved here and are exactly what the new file runs.
+   * The kept shadow then already holds the new revision, so the next run replays nothing. Ignored
+   * on a throwaway shadow.
+   */
+  keep(revision: RevisionInfo): void;
+}
+
+type SessionWork<T> = (dataSource: DataSource, session: ShadowSession) => Promise<T>;
+const THROWAWAY: ShadowSession = { keep: () => {} };
+
 /**
  * 25001: a statement that refuses to run in a transaction block (CREATE INDEX CONCURRENTLY);
  * 55P04: an enum value added in the same transaction that uses it.
@@ -36,17 +58,14 @@ function needsOwnDatabase(error: unknown): boolean {
   return NEEDS_OWN_DATABASE.has(failure.code ?? failure.driverError?.code ?? '');
 }
 
-async function onThrowawayShadow<T>(
-  options: ShadowSessionOptions,
-  work: (dataSource: DataSource) => Promise<T>,
-): Promise<T> {
+async function onThrowawayShadow<T>(options: ShadowSessionOptions, work: SessionWork<T>): Promise<T> {
   return withShadowDatabase(
     options.serverUrl,
     async (shadowUrl) => {
       if (!options.cloneOf) await replayRevisions(shadowUrl, options.sources);
       const dataSource = await openDataSource(shadowUrl, { entities: options.entities });
       try {
-        return await work(dataSource);
+        return await work(dataSource, THROWAWAY);
       } finally {
         await dataSource.destroy();
       }
@@ -60,46 +79,57 @@ const NOT_READY = Symbol('kept shadow not ready');
 
 /**
  * `work` in a rolled-back session on the kept shadow, if it is complete. The check runs on the
- * session's own connection, so the usual run opens one connection, not two.
+ * session's own connection, so the usual run opens one connection, not two. A revision that
+ * `work` asks to keep is committed instead, and the kept shadow renamed after the new set.
  */
 async function onKeptShadow<T>(
-  url: string,
-  entities: readonly EntityClass[],
-  work: (dataSource: DataSource) => Promise<T>,
+  options: ShadowSessionOptions,
+  graph: RevisionGraph,
+  work: SessionWork<T>,
 ): Promise<T | typeof NOT_READY> {
+  const name = shadowCacheName(options.sources, graph);
+  const url = databaseUrl(options.serverUrl, name);
   let dataSource: DataSource;
   try {
-    dataSource = await openDataSource(url, { entities, poolSize: 1 });
+    dataSource = await openDataSource(url, { entities: options.entities, poolSize: 1 });
   } catch (error) {
     // Usually 3D000 (no such database yet). Any other failure is reported by ensureShadowCache,
     // which names the server the user configured rather than the kept shadow.
     if (error instanceof MigratorError && error.code === 'DATABASE_UNREACHABLE') return NOT_READY;
     throw error;
   }
+  let keptAs: string | undefined;
   try {
-    return await inRolledBackSession(dataSource, async (runner) =>
-      (await isCompleteKeptShadow(runner, databaseNameOf(url))) ? work(dataSource) : NOT_READY,
-    );
+    return await inRolledBackSession(dataSource, async (runner) => {
+      if (!(await isCompleteKeptShadow(runner, name))) return NOT_READY;
+      let kept: RevisionInfo | undefined;
+      const result = await work(dataSource, { keep: (revision) => (kept = revision) });
+      if (kept) {
+        const next = shadowCacheName(options.sources, graph, [kept]);
+        if (await keepSessionAs(runner, name, kept, next)) keptAs = next;
+      }
+      return result;
+    });
   } finally {
     await dataSource.destroy();
+    // After the DataSource is closed: a database with connections cannot be renamed.
+    if (keptAs) await promoteKeptShadow(options.serverUrl, name, keptAs);
   }
 }
 
 /**
- * Runs `work` against a database at the heads and discards whatever it changed. `work` may run
- * twice (once in the kept shadow, then in a throwaway one), so it must not have other side effects.
+ * Runs `work` against a database at the heads and discards whatever it changed, unless it asks
+ * to keep a revision it proved (see ShadowSession). `work` may run twice (once in the kept shadow,
+ * then in a throwaway one), so it must not have other side effects.
  */
-export async function withShadowSession<T>(
-  options: ShadowSessionOptions,
-  work: (dataSource: DataSource) => Promise<T>,
-): Promise<T> {
+export async function withShadowSession<T>(options: ShadowSessionOptions, work: SessionWork<T>): Promise<T> {
   if (options.cloneOf || options.throwaway) return onThrowawayShadow(options, work);
-  const url = databaseUrl(options.serverUrl, shadowCacheName(options.sources, options.graph));
+  const graph = options.graph ?? readRevisionGraph(options.sources);
   try {
-    let outcome = await onKeptShadow(url, options.entities, work);
+    let outcome = await onKeptShadow(options, graph, work);
     if (outcome === NOT_READY) {
-      await ensureShadowCache(options.serverUrl, options.sources, options.graph);
-      outcome = await onKeptShadow(url, options.entities, work);
+      await ensureShadowCache(options.serverUrl, options.sources, graph);
+      outcome = await onKeptShadow(options, graph, work);
     }
     // Still not ready: another run evicted it in between. A throwaway shadow gives the same answer.
     if (outcome !== NOT_READY) return outcome;

@@ -30,13 +30,23 @@ export function recordingQueryRunner(revision: RevisionInfo, sink: string[]): Qu
   }) as unknown as QueryRunner;
 }
 
+/** The statements a revision sends in one direction, each ending in `;`, without running them. */
+export async function recordStatements(
+  info: RevisionInfo,
+  module: RevisionModule,
+  direction: Direction,
+): Promise<string[]> {
+  const statements: string[] = [];
+  await module[direction](recordingQueryRunner(info, statements));
+  return statements;
+}
+
 export async function renderRevisionSql(
   info: RevisionInfo,
   module: RevisionModule,
   direction: Direction,
 ): Promise<string> {
-  const statements: string[] = [];
-  await module[direction](recordingQueryRunner(info, statements));
+  const statements = await recordStatements(info, module, direction);
   const ledger =
     direction === 'up'
       ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, 0, 'run'))
