@@ -33,11 +33,7 @@ const median = (values) => {
 };
 const round = (n) => Math.round(n * 100) / 100;
 
-async function measure(server, label, runOnce) {
-  const samples = [];
-  for (let i = 0; i < RUNS; i += 1) {
-    samples.push(await withFreshDatabase(server.adminUrl, `bench_${process.pid}_${i}`, runOnce));
-  }
+function summarize(label, samples) {
   const ms = median(samples.map((s) => s.ms));
   const withSetupMs =
     samples[0].setupMs === undefined ? undefined : round(median(samples.map((s) => s.ms + s.setupMs)));
@@ -53,17 +49,39 @@ async function measure(server, label, runOnce) {
   };
 }
 
+/**
+ * Measures the contenders of one workload side by side: round by round, each contender once per
+ * round, each sample in a fresh database. This machine's speed drifts over minutes; taking one
+ * contender's samples after the other's would put that drift into the ratio.
+ * `contenders` maps a key to [label, runOnce]; the result maps the same keys to summaries.
+ */
+async function measureSideBySide(server, contenders) {
+  const keys = Object.keys(contenders);
+  const samples = Object.fromEntries(keys.map((key) => [key, []]));
+  for (let i = 0; i < RUNS; i += 1) {
+    for (const key of keys) {
+      const runOnce = contenders[key][1];
+      samples[key].push(await withFreshDatabase(server.adminUrl, `bench_${process.pid}_${i}`, runOnce));
+    }
+  }
+  return Object.fromEntries(keys.map((key) => [key, summarize(contenders[key][0], samples[key])]));
+}
+
 async function upgradeFromEmpty(server) {
   const rows = [];
   for (const size of quick ? [50] : [200, 1000]) {
     const dazzleDir = await dazzleChain(size);
     const typeormDir = typeormChain(size);
-    const dazzle = await measure(server, `upgrade from empty, ${size} revisions, dazzle`, (url) =>
-      child('dazzle-upgrade', { url, dir: dazzleDir }),
-    );
-    const typeorm = await measure(server, `upgrade from empty, ${size} revisions, TypeORM`, (url) =>
-      child('typeorm-upgrade', { url, dir: typeormDir }),
-    );
+    const { dazzle, typeorm } = await measureSideBySide(server, {
+      dazzle: [
+        `upgrade from empty, ${size} revisions, dazzle`,
+        (url) => child('dazzle-upgrade', { url, dir: dazzleDir }),
+      ],
+      typeorm: [
+        `upgrade from empty, ${size} revisions, TypeORM`,
+        (url) => child('typeorm-upgrade', { url, dir: typeormDir }),
+      ],
+    });
     rows.push({
       workload: 'upgrade-from-empty',
       size,
@@ -79,30 +97,31 @@ async function noopStartup(server) {
   const size = quick ? 50 : 1000;
   const dazzleDir = await dazzleChain(size);
   const typeormDir = typeormChain(size);
-  const warm = {
-    dazzle: await measure(server, `no-op check in-process, ${size} applied, dazzle`, (url) =>
-      child('dazzle-noop', { url, dir: dazzleDir }),
-    ),
-    typeorm: await measure(server, `no-op check in-process, ${size} applied, TypeORM`, (url) =>
-      child('typeorm-noop', { url, dir: typeormDir }),
-    ),
-  };
+  const warm = await measureSideBySide(server, {
+    dazzle: [
+      `no-op check in-process, ${size} applied, dazzle`,
+      (url) => child('dazzle-noop', { url, dir: dazzleDir }),
+    ],
+    typeorm: [
+      `no-op check in-process, ${size} applied, TypeORM`,
+      (url) => child('typeorm-noop', { url, dir: typeormDir }),
+    ],
+  });
   // Cold: the whole process, from spawn to exit, on a database already at its heads.
-  const coldNoop = (tool, label, dir) =>
-    measure(server, `no-op check, cold process, ${label}`, async (url) => {
-      child(`${tool}-upgrade`, { url, dir });
-      return {
-        ms: wallClock(process.execPath, [
-          join(HERE, 'child.mjs'),
-          `${tool}-noop-cold`,
-          JSON.stringify({ url, dir }),
-        ]),
-      };
-    });
-  const cold = {
-    dazzle: await coldNoop('dazzle', 'dazzle', dazzleDir),
-    typeorm: await coldNoop('typeorm', 'TypeORM', typeormDir),
+  const coldNoop = (tool, dir) => async (url) => {
+    child(`${tool}-upgrade`, { url, dir });
+    return {
+      ms: wallClock(process.execPath, [
+        join(HERE, 'child.mjs'),
+        `${tool}-noop-cold`,
+        JSON.stringify({ url, dir }),
+      ]),
+    };
   };
+  const cold = await measureSideBySide(server, {
+    dazzle: ['no-op check, cold process, dazzle', coldNoop('dazzle', dazzleDir)],
+    typeorm: ['no-op check, cold process, TypeORM', coldNoop('typeorm', typeormDir)],
+  });
   return [
     { workload: 'noop-startup-in-process', size, ...warm },
     { workload: 'noop-startup-cold-process', size, ...cold },
@@ -115,23 +134,26 @@ async function autogenerate(server) {
     for (const unchanged of [false, true]) {
       const state = unchanged ? 'unchanged database' : 'empty database';
       const modes = unchanged ? ['warm', 'next', 'pulled', 'fresh'] : ['warm', 'fresh'];
-      const dazzle = {};
-      for (const mode of modes) {
-        dazzle[mode] = await measure(
-          server,
-          `autogenerate ${size} entities, ${state}, dazzle ${mode}`,
-          (url) => child('dazzle-generate', { url, count: size, unchanged, mode }),
-        );
-      }
-      const typeorm = await measure(server, `autogenerate ${size} entities, ${state}, TypeORM`, (url) =>
-        child('typeorm-generate', { url, count: size, unchanged }),
+      const contenders = Object.fromEntries(
+        modes.map((mode) => [
+          mode,
+          [
+            `autogenerate ${size} entities, ${state}, dazzle ${mode}`,
+            (url) => child('dazzle-generate', { url, count: size, unchanged, mode }),
+          ],
+        ]),
       );
+      contenders.typeorm = [
+        `autogenerate ${size} entities, ${state}, TypeORM`,
+        (url) => child('typeorm-generate', { url, count: size, unchanged }),
+      ];
       // Only an empty database has a script to prove: how long PostgreSQL alone takes to apply it.
-      const applyFloor = unchanged
-        ? undefined
-        : await measure(server, `autogenerate ${size} entities, PostgreSQL applying the script`, (url) =>
-            child('apply-floor', { url, count: size }),
-          );
+      if (!unchanged)
+        contenders.applyFloor = [
+          `autogenerate ${size} entities, PostgreSQL applying the script`,
+          (url) => child('apply-floor', { url, count: size }),
+        ];
+      const { typeorm, applyFloor, ...dazzle } = await measureSideBySide(server, contenders);
       rows.push({
         workload: `autogenerate-${unchanged ? 'unchanged' : 'empty'}`,
         size,
@@ -218,24 +240,28 @@ async function cliColdStart(server) {
   );
   const dazzleBin = join(REPO, 'packages', 'cli', 'dist', 'bin.js');
   const typeormCli = join(REPO, 'bench', 'node_modules', 'typeorm', 'cli.js');
-  const dazzle = await measure(
-    server,
-    `CLI cold start: dazzle db current (${entities} entities, ${revisions} revisions)`,
-    async (url) => {
-      child('dazzle-upgrade', { url, dir: dazzleDir });
-      return {
-        ms: wallClock(process.execPath, [dazzleBin, 'db', 'current', '--database-url', url], { cwd: app }),
-      };
-    },
-  );
-  const typeorm = await measure(server, `CLI cold start: typeorm migration:show`, async (url) => {
-    child('typeorm-upgrade', { url, dir: typeormDir });
-    return {
-      ms: wallClock(process.execPath, [typeormCli, 'migration:show', '-d', join(app, 'datasource.mjs')], {
-        cwd: app,
-        env: { ...process.env, DATABASE_URL: url },
-      }),
-    };
+  const { dazzle, typeorm } = await measureSideBySide(server, {
+    dazzle: [
+      `CLI cold start: dazzle db current (${entities} entities, ${revisions} revisions)`,
+      async (url) => {
+        child('dazzle-upgrade', { url, dir: dazzleDir });
+        return {
+          ms: wallClock(process.execPath, [dazzleBin, 'db', 'current', '--database-url', url], { cwd: app }),
+        };
+      },
+    ],
+    typeorm: [
+      'CLI cold start: typeorm migration:show',
+      async (url) => {
+        child('typeorm-upgrade', { url, dir: typeormDir });
+        return {
+          ms: wallClock(process.execPath, [typeormCli, 'migration:show', '-d', join(app, 'datasource.mjs')], {
+            cwd: app,
+            env: { ...process.env, DATABASE_URL: url },
+          }),
+        };
+      },
+    ],
   });
   rmSync(app, { recursive: true, force: true });
   return [{ workload: 'cli-cold-start', size: revisions, entities, dazzle, typeorm }];
@@ -245,7 +271,7 @@ function markdown(report) {
   const lines = [
     '# Benchmarks',
     '',
-    `Measured ${report.date} on ${report.machine}, PostgreSQL from the ${report.provider} provider, median of ${report.runs} runs, each in a fresh process and a fresh database. Regenerate with \`pnpm bench\`; raw samples are in \`bench/results/\`.`,
+    `Measured ${report.date} on ${report.machine}, PostgreSQL from the ${report.provider} provider, median of ${report.runs} runs, each in a fresh process and a fresh database, the contenders of a workload taking turns run by run. Regenerate with \`pnpm bench\`; raw samples are in \`bench/results/\`.`,
     '',
     '| Workload | Size | dazzle (ms) | TypeORM (ms) | dazzle ÷ TypeORM | Peak RSS dazzle / TypeORM (MB) |',
     '| --- | --- | ---: | ---: | ---: | --- |',
