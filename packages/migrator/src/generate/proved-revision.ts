@@ -10,9 +10,7 @@ import type { PreparedRevision } from '../authoring/write-revision';
 import { MigratorError } from '../errors';
 import { loadRevisionModule } from '../revision/load-revision';
 import { rememberVerifiedSource } from '../revision/verified-source';
-import { recordStatements } from '../run/offline-sql';
-
-const asSent = (sql: string) => `${sql.trim().replace(/;\s*$/, '')};`;
+import { recordStatements, scriptStatement } from '../run/offline-sql';
 
 /**
  * @throws MigratorError REVISION_RENDER_MISMATCH naming the first statement that differs.
@@ -25,7 +23,7 @@ export async function assertRunsWhatWasProved(
   // The file does not exist yet: it is compiled from the text that is about to be written.
   rememberVerifiedSource(info, content);
   const sent = await recordStatements(info, await loadRevisionModule(info), 'up');
-  const expected = proved.map((s) => asSent(s.sql));
+  const expected = proved.map((s) => scriptStatement(s.sql));
   const at = expected.findIndex((sql, i) => sent[i] !== sql);
   if (at < 0 && sent.length === expected.length) return;
   const index = at < 0 ? expected.length : at;

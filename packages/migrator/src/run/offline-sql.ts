@@ -9,11 +9,16 @@ import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
 import type { Direction } from './execute-revision';
 
+/** A statement as a script shows it: parameters inlined, one terminating semicolon. */
+export function scriptStatement(sql: string, parameters: readonly unknown[] = []): string {
+  return `${inlineParameters(sql.trim(), parameters).replace(/;\s*$/, '')};`;
+}
+
 /** A stand-in QueryRunner whose `query` records SQL; anything else fails with a clear message. */
 export function recordingQueryRunner(revision: RevisionInfo, sink: string[]): QueryRunner {
   const target = {
     query: async (sql: string, parameters?: unknown[]) => {
-      sink.push(`${inlineParameters(sql.trim(), parameters ?? []).replace(/;\s*$/, '')};`);
+      sink.push(scriptStatement(sql, parameters));
       return [];
     },
   };
