@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { checksumOf } from '../revision/checksum';
 import { loadRevisionModule } from '../revision/load-revision';
 import { listRevisionFiles, type ManifestEntry, readManifest, writeManifest } from '../revision/manifest';
-import type { Lineage } from '../revision/revision';
+import type { Lineage, RevisionInfo } from '../revision/revision';
+import { rememberVerifiedSource } from '../revision/verified-source';
 import { assertWritableMigrationsDir } from './write-revision';
 
 export interface RehashResult {
@@ -24,10 +25,11 @@ export async function rehashFolder(dir: string, lineage: Lineage): Promise<Rehas
   const result: RehashResult = { added: [], updated: [], removed: [] };
   for (const name of listRevisionFiles(dir)) {
     const file = join(dir, name);
-    const checksum = checksumOf(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    const checksum = checksumOf(text);
     const previous = before.get(name);
     before.delete(name);
-    const { revision } = await loadRevisionModule({
+    const info: RevisionInfo = {
       id: name,
       lineage,
       parents: [],
@@ -36,7 +38,10 @@ export async function rehashFolder(dir: string, lineage: Lineage): Promise<Rehas
       transactional: true,
       checksum,
       file,
-    });
+    };
+    // The header comes from the very text that was hashed, not from a second read of the file.
+    rememberVerifiedSource(info, text);
+    const { revision } = await loadRevisionModule(info);
     entries.push({
       id: revision.id,
       file: name,
