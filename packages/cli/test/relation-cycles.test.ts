@@ -41,6 +41,8 @@ async function foreignKeys(url: string, tables: string[]): Promise<string[]> {
   return rows.map((r) => r.fk);
 }
 
+const regexpOf = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
 const apps: string[] = [];
 const databases: TestDatabase[] = [];
 afterAll(async () => {
@@ -142,9 +144,7 @@ describe('user code that throws while the config loads', () => {
     expect(line).toContain('Error CONFIG_INVALID:');
     expect(line).toContain('task limit is not a number');
     expect(line).toContain(`${task}:20`);
-    expect(rest.join('\n')).toMatch(
-      new RegExp(`at .*${task.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:20:\\d+`),
-    );
+    expect(rest.join('\n')).toMatch(new RegExp(`at .*${regexpOf(task)}:20:\\d+`));
   }, 60_000);
 
   it('names the config file and line when the config itself throws', async () => {
@@ -158,5 +158,19 @@ describe('user code that throws while the config loads', () => {
     const result = await dazzle(app, ['db', 'heads']);
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n')[0]).toContain(`${config}:4`);
+  }, 60_000);
+
+  it('names the file and line of a syntax error in an entity file, in one line', async () => {
+    const app = createRelationApp(PROJECT_TASK, [{ file: 'task', name: 'Task' }]);
+    apps.push(app);
+    const task = join(app, 'src', 'entities', 'task.ts');
+    writeFileSync(task, PROJECT_TASK['task.ts']!.replace('  title: string;', '  title: string string;'));
+    const result = await dazzle(app, ['db', 'heads']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Error CONFIG_INVALID: .* could not be loaded: .* at ${regexpOf(task)}:10\\. Fix`),
+      ),
+    ]);
   }, 60_000);
 });
