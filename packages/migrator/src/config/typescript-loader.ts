@@ -6,8 +6,9 @@
  * Entities that import each other (a OneToMany in one file, its ManyToOne in the other) must load
  * in either order, as they do under `tsc`. SWC's own options cannot give that: its CommonJS exports
  * are getters over `let` bindings, which throw while a cycle is half loaded, whatever the module or
- * interop setting, and `decoratorVersion: '2022-03'` drops the legacy decorators and metadata
- * TypeORM reads. TypeScript's own `transpileModule` emits exactly what `tsc` does, but costs about
+ * interop setting (noInterop, importInterop, lazy, strict, loose, umd: all tried); only target es5
+ * turns the `let` into `var`, at the price of downlevelling every class the author writes; and
+ * `decoratorVersion: '2022-03'` drops the legacy decorators and metadata TypeORM reads. TypeScript's own `transpileModule` emits exactly what `tsc` does, but costs about
  * 350 ms to load and 7–9 ms a file against SWC's 35 ms and 0.4 ms (13 entity and revision files
  * of the example app, Node 20): seconds on a 200-entity app, on every command. So SWC stays, and
  * one rewrite of its metadata reads (design-type-guard.ts) gives `tsc`'s answer for a class that
