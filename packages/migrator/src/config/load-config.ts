@@ -9,6 +9,7 @@ import { MigratorError } from '../errors';
 import type { MigrationSource } from '../revision/revision-set';
 import { CONFIG_DEFAULTS, type DazzleConfig } from './config';
 import { registerTypeScriptLoader } from './typescript-loader';
+import { firstUserFrame, remapStack } from './user-stack';
 
 export const CONFIG_FILE_NAMES = [
   'dazzle.config.ts',
@@ -80,12 +81,17 @@ async function importConfig(file: string): Promise<DazzleConfig> {
     loaded = file.endsWith('.mjs') ? await import(file) : require(file);
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
-    throw new MigratorError(
+    const stack = error instanceof Error && error.stack ? remapStack(error.stack) : undefined;
+    const at = stack && firstUserFrame(stack, dirname(file));
+    const failure = new MigratorError(
       'CONFIG_INVALID',
-      `${file} could not be loaded: ${message.slice(0, 400)}. Fix the file (or what it imports) and run the command again.`,
-      { file },
+      `${file} could not be loaded: ${message.slice(0, 400)}${at ? ` (at ${at})` : ''}. Fix the file (or what it imports) and run the command again.`,
+      { file, ...(at ? { at } : {}) },
       error,
     );
+    // --verbose prints this error's stack: carry the author's own frames, on their lines.
+    if (stack) failure.stack = `${failure.stack}\nCaused by: ${stack}`;
+    throw failure;
   }
   const mod = loaded as { default?: unknown };
   const config = (mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod) as
