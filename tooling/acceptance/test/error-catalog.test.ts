@@ -25,7 +25,8 @@ describe('the error catalog', () => {
   });
 
   it('notices a code missing from the docs and a documented code nothing raises', () => {
-    const doc = '## Running\n| Code | What |\n|---|---|\n| `MIGRATION_FAILED` | x |\n| `NO_SUCH_CODE` | y |\n';
+    const doc =
+      '## Running\n| Code | What |\n|---|---|\n| `MIGRATION_FAILED` | x |\n| `NO_SUCH_CODE` | y |\n';
     const { undocumented, unknown } = disagreements(readErrorCatalog(doc).documented, RAISED);
     expect(undocumented).toContain('CHECKSUM_MISMATCH');
     expect(unknown).toEqual(['NO_SUCH_CODE']);

@@ -88,7 +88,11 @@ export interface Serving {
 }
 
 /** Starts `dazzle serve` and resolves once it prints `Serving on <url>`; rejects if it ends first. */
-export function startServe(app: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Serving> {
+export function startServe(
+  app: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Serving> {
   const child = spawn(join(app, 'node_modules', '.bin', 'dazzle'), ['serve', '--port', '0', ...args], {
     cwd: app,
     env: baseEnv(env),
@@ -118,7 +122,9 @@ export function startServe(app: string, args: readonly string[], env: NodeJS.Pro
     child.stderr!.on('data', (d) => (stderr += d));
     void ended.then((result) => {
       clearTimeout(timer);
-      reject(new Error(`serve ended (code ${result.code}) before serving:\n${result.stdout}\n${result.stderr}`));
+      reject(
+        new Error(`serve ended (code ${result.code}) before serving:\n${result.stdout}\n${result.stderr}`),
+      );
     });
   });
 }
@@ -128,5 +134,11 @@ export function errorLines(stderr: string): string[] {
   return stderr
     .trim()
     .split('\n')
-    .filter((line) => line.trim() !== '' && !/^(Database:|Using the embedded|Started the embedded|Creating the embedded|Stopped the embedded)/.test(line));
+    .filter(
+      (line) =>
+        line.trim() !== '' &&
+        !/^(Database:|Using the embedded|Started the embedded|Creating the embedded|Stopped the embedded)/.test(
+          line,
+        ),
+    );
 }

@@ -5,7 +5,9 @@ import { Item } from './src/item';
 export default defineConfig({ entities: [Item] });
 `;
 
-export function itemEntity(codeColumn = "@Column({ type: 'varchar', length: 10, nullable: true })\n  code: string | null;"): string {
+export function itemEntity(
+  codeColumn = "@Column({ type: 'varchar', length: 10, nullable: true })\n  code: string | null;",
+): string {
   return `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('item')
