@@ -30,7 +30,9 @@ const STATES: Array<[string, Arrange]> = [
     'pending',
     async (app, env) => {
       writeFiles(app, {
-        'src/item.ts': itemEntity("@Column({ type: 'text', nullable: true })\n  note: string | null;"),
+        'src/item.ts': itemEntity(
+          "@Column({ type: 'varchar', length: 10, nullable: true })\n  code: string | null;\n\n  @Column({ type: 'text', nullable: true })\n  note: string | null;",
+        ),
       });
       expect((await dazzle(app, ['db', 'revision', '-m', 'add note'], env)).code).toBe(0);
     },
