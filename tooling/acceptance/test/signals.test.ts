@@ -54,10 +54,10 @@ describe('dazzle serve stops gracefully', () => {
       });
       await waitFor(async () => {
         const { rows } = await holder.query(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%'",
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
         );
         return rows[0].n > 0;
-      });
+      }, 60_000);
 
       serving.child.kill(signal);
       await new Promise((resolve) => setTimeout(resolve, 500));
