@@ -40,3 +40,14 @@ export function packFolder(folder, outDir) {
 export function packAll(outDir) {
   return PUBLIC_PACKAGES.map((pkg) => ({ ...pkg, tarball: packFolder(pkg.folder, outDir) }));
 }
+
+// `node pack-packages.mjs <outDir>`: packs every public package there and prints the list as JSON,
+// for test harnesses that install the tarballs as an app author would.
+if (process.argv[1] === import.meta.filename) {
+  const outDir = process.argv[2];
+  if (!outDir) {
+    console.error('usage: node pack-packages.mjs <outDir>');
+    process.exit(2);
+  }
+  process.stdout.write(`${JSON.stringify(packAll(outDir))}\n`);
+}

@@ -4,6 +4,9 @@
  */
 import { isDazzleError } from '@app/migrator';
 
+/** Codes the CLI itself prints, beside the packages' own; documented in docs/reference/errors.md. */
+export const CLI_ERROR_CODES = ['USAGE', 'UNEXPECTED'] as const;
+
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 

@@ -8,5 +8,5 @@ export {
   type VirtualEntityInfo,
 } from './build-metadata';
 export type { EntityClass } from './entity-facts';
-export { MetadataError, type MetadataErrorCode } from './metadata-errors';
+export { METADATA_ERROR_CODES, MetadataError, type MetadataErrorCode } from './metadata-errors';
 export { preparePostgresMetadata } from './prepare-postgres-metadata';

@@ -38,7 +38,7 @@ export {
   type ResolvedDatabase,
   resolveDatabase,
 } from './database/resolve-database';
-export { MigratorError, type MigratorErrorCode } from './errors';
+export { MIGRATOR_ERROR_CODES, MigratorError, type MigratorErrorCode } from './errors';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
 export {

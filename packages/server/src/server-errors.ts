@@ -1,7 +1,10 @@
 /** Errors the server raises while starting; codes are documented in docs/reference/errors.md. */
 import { DazzleError } from '@app/entities-framework';
 
-export type ServerErrorCode = 'NOT_AT_HEADS' | 'SERVER_START_FAILED';
+/** Every code the server raises while starting, each documented in docs/reference/errors.md. */
+export const SERVER_ERROR_CODES = ['NOT_AT_HEADS', 'SERVER_START_FAILED'] as const;
+
+export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 
 export class ServerError extends DazzleError {
   declare readonly code: ServerErrorCode;

@@ -3,4 +3,10 @@ export { findFreePort } from './providers/embedded.js';
 export { maskPassword } from './providers/from-environment.js';
 export type { PostgresServer, ProviderName } from './providers/postgres-server.js';
 export { dockerEngineUnavailableReason, startContainerServer } from './providers/testcontainers.js';
-export { adminUrl, createTestDatabase, type TestDatabase, urlForDatabase } from './test-database.js';
+export {
+  adminUrl,
+  createTestDatabase,
+  queryDatabase,
+  type TestDatabase,
+  urlForDatabase,
+} from './test-database.js';

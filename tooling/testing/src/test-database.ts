@@ -58,3 +58,23 @@ export async function createTestDatabase(label = 'suite'): Promise<TestDatabase>
       ),
   };
 }
+
+/**
+ * Connect, run one query, close: the one helper suites use to look at a database from outside.
+ *
+ * @example
+ * const rows = await queryDatabase<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM note');
+ */
+export async function queryDatabase<Row extends Record<string, unknown> = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Row>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

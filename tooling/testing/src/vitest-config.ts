@@ -20,6 +20,8 @@ export interface DazzleTestConfigOptions {
   /** Extra include globs; defaults to `test/**\/*.test.ts`. */
   include?: string[];
   testTimeout?: number;
+  /** Extra globalSetup modules, run after the one that picks the PostgreSQL server. */
+  globalSetup?: string[];
 }
 
 export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): ViteUserConfig {
@@ -27,7 +29,10 @@ export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): V
     plugins: [swc.vite(SWC_DECORATOR_OPTIONS)],
     test: {
       include: options.include ?? ['test/**/*.test.ts'],
-      globalSetup: [fileURLToPath(new URL('./global-setup.js', import.meta.url))],
+      globalSetup: [
+        fileURLToPath(new URL('./global-setup.js', import.meta.url)),
+        ...(options.globalSetup ?? []),
+      ],
       testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
