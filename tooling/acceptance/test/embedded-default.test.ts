@@ -64,6 +64,9 @@ describe('the embedded default, as an app author meets it', () => {
     writeFiles(app, { 'dazzle.config.ts': ITEM_CONFIG, 'src/item.ts': itemEntity() });
     const result = await dazzle(app, ['db', 'current']);
     if (result.code === 0) {
+      // Repaired: the command really ran against the embedded server, and stopped it after.
+      expect(result.stderr).not.toMatch(/^Error /m);
+      expect(result.stdout).toMatch(/^app\s/m);
       expect(runningPostmaster(app)).toBeUndefined();
     } else {
       expect(result.code).toBe(1);
