@@ -1,0 +1,70 @@
+import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTempApp, dazzle } from './helpers/temp-app';
+
+interface JsonError {
+  error: { code: string; message: string; exitCode: number };
+}
+
+function parseJsonError(stdout: string): JsonError['error'] {
+  const parsed = JSON.parse(stdout) as JsonError;
+  return parsed.error;
+}
+
+describe('exit codes and --json errors', () => {
+  let db: TestDatabase;
+  let app: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('cli_contract');
+    app = createTempApp();
+    expect((await dazzle(app, ['init'])).code).toBe(0);
+  });
+  afterAll(() => db.drop());
+
+  it('a failure in human mode: exit 1, `Error CODE:` on stderr, nothing on stdout', async () => {
+    const result = await dazzle(app, ['db', 'upgrade', 'bogus-target'], { DATABASE_URL: db.url });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Error UNKNOWN_TARGET: /m);
+  });
+
+  it('a failure in --json mode: one JSON object on stdout with code, message and exitCode', async () => {
+    for (const args of [
+      ['db', 'upgrade', 'bogus-target', '--json'],
+      ['db', 'current', '--json', '--config', 'nowhere.config.ts'],
+      ['db', 'stamp', 'bogus-target', '--json'],
+      ['--json', 'db', 'history', '--config', 'nowhere.config.ts'],
+    ]) {
+      const result = await dazzle(app, args, { DATABASE_URL: db.url });
+      expect(result.code, args.join(' ')).toBe(1);
+      const error = parseJsonError(result.stdout);
+      expect(error.code, args.join(' ')).toMatch(/^(UNKNOWN_TARGET|CONFIG_NOT_FOUND)$/);
+      expect(error.message).toEqual(expect.any(String));
+      expect(error.exitCode).toBe(1);
+      expect(result.stderr).not.toMatch(/^Error /m);
+    }
+  });
+
+  it('a usage error in --json mode is a JSON object with exit code 2', async () => {
+    const result = await dazzle(app, ['db', 'upgrade', '--json', '--lock-timeout', 'abc']);
+    expect(result.code).toBe(2);
+    const error = parseJsonError(result.stdout);
+    expect(error).toEqual({ code: 'USAGE', message: expect.stringContaining('--lock-timeout'), exitCode: 2 });
+  });
+
+  it.each([
+    [['db', 'current', '--lock-timeout', 'abc'], '--lock-timeout'],
+    [['db', 'current', '--lock-timeout', '-5'], '--lock-timeout'],
+    [['db', 'current', '--lock-timeout=-5'], '--lock-timeout'],
+    [['serve', '--port', 'abc'], '--port'],
+    [['serve', '--port', '70000'], '--port'],
+  ])('%j is a usage error: exit 2, one line', async (args, flag) => {
+    const result = await dazzle(app, args, { DATABASE_URL: db.url });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines[0]).toContain(flag);
+    expect(result.stderr).not.toMatch(/UNEXPECTED|Database:/);
+  });
+});
