@@ -18,7 +18,8 @@ import type { Reporter } from './reporter';
 export interface GlobalOptions {
   config?: string;
   databaseUrl?: string;
-  lockTimeout?: string;
+  /** Parsed and range-checked by commander (see parseMilliseconds). */
+  lockTimeout?: number;
   json?: boolean;
   verbose?: boolean;
 }
@@ -55,8 +56,7 @@ export class AppContext {
   }
 
   lockTimeoutMs(): number {
-    const flag = this.#options.lockTimeout ? Number(this.#options.lockTimeout) : undefined;
-    return flag ?? this.config.config.database?.lockTimeoutMs ?? CONFIG_DEFAULTS.lockTimeoutMs;
+    return this.#options.lockTimeout ?? this.config.config.database?.lockTimeoutMs ?? CONFIG_DEFAULTS.lockTimeoutMs;
   }
 
   async database(): Promise<ResolvedDatabase> {

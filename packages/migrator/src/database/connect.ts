@@ -5,6 +5,7 @@
 import { type EntityClass, preparePostgresMetadata } from '@app/metadata-builder';
 import { DataSource } from 'typeorm';
 import { MigratorError } from '../errors';
+import { maskUrl } from './mask-secrets';
 
 export interface OpenDataSourceOptions {
   entities?: readonly EntityClass[];
@@ -14,15 +15,7 @@ export interface OpenDataSourceOptions {
   retryForMs?: number;
 }
 
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
-}
+export { maskSecrets, maskUrl } from './mask-secrets';
 
 /** The same server and credentials, another database. */
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -50,6 +43,22 @@ export function assertPostgresUrl(url: string): void {
       'DATABASE_URL_INVALID',
       `The database URL "${maskUrl(url)}" is not a PostgreSQL URL: it must start with postgres:// or postgresql://.`,
     );
+  }
+  // The pg driver decodes these parts strictly; a stray % would surface as "URI malformed".
+  for (const [part, value] of [
+    ['user name', parsed.username],
+    ['password', parsed.password],
+    ['database name', parsed.pathname],
+  ] as const) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      throw new MigratorError(
+        'DATABASE_URL_INVALID',
+        `The database URL "${maskUrl(url)}" has a malformed % escape in its ${part}: write a literal % as %25 (and @ as %40, / as %2F, : as %3A).`,
+        { part },
+      );
+    }
   }
 }
 
