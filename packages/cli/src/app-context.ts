@@ -6,6 +6,7 @@ import {
   type BuiltMetadata,
   buildMetadata,
   CONFIG_DEFAULTS,
+  describeConnectRetry,
   type LoadedConfig,
   loadConfig,
   Migrator,
@@ -112,6 +113,9 @@ export class AppContext {
         break;
       case 'revision-done':
         r.note(r.style(`  done in ${Math.round(event.outcome.durationMs)} ms`, 'dim'));
+        break;
+      case 'connect-retry':
+        r.note(r.style(describeConnectRetry(event.retry), 'yellow'));
         break;
       case 'checksum-accepted':
         r.note(r.style(`Accepted the changed checksum of ${event.revision}.`, 'yellow'));

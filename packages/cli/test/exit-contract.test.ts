@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempApp, dazzle } from './helpers/temp-app';
 
 interface JsonError {
-  error: { code: string; message: string; exitCode: number };
+  code: string;
+  message: string;
+  exitCode: number;
+  details?: Record<string, unknown>;
 }
 
-function parseJsonError(stdout: string): JsonError['error'] {
-  const parsed = JSON.parse(stdout) as JsonError;
-  return parsed.error;
+function parseJsonError(stdout: string): JsonError {
+  return JSON.parse(stdout) as JsonError;
 }
 
 describe('exit codes and --json errors', () => {

@@ -108,7 +108,7 @@ function loadFailure(file: string, error: unknown): MigratorError {
     return new MigratorError(
       'CONFIG_INVALID',
       `${where}: ${compile.message.slice(0, 300)}${imported}. Fix the file and run the command again.`,
-      { file, ...compile },
+      { file, at: compile },
       error,
     );
   }
