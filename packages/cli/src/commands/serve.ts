@@ -37,6 +37,13 @@ export function registerServe(program: Command): void {
         await app.release();
         throw error;
       }
+      reporter.document({
+        url: server.url,
+        port: server.port,
+        migration: server.migration
+          ? { noop: server.migration.noop, method: server.migration.method, revisions: server.migration.revisions.map((r) => r.id) }
+          : null,
+      });
       reporter.line(`Serving on ${server.url} (Ctrl-C to stop).`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
