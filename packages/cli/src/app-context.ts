@@ -57,7 +57,9 @@ export class AppContext {
   }
 
   lockTimeoutMs(): number {
-    return this.#options.lockTimeout ?? this.config.config.database?.lockTimeoutMs ?? CONFIG_DEFAULTS.lockTimeoutMs;
+    return (
+      this.#options.lockTimeout ?? this.config.config.database?.lockTimeoutMs ?? CONFIG_DEFAULTS.lockTimeoutMs
+    );
   }
 
   async database(): Promise<ResolvedDatabase> {

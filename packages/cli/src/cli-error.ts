@@ -39,9 +39,7 @@ function commanderMessage(error: CommanderError): string {
 
 export function describeError(error: unknown): DescribedError {
   if (error instanceof UsageError || error instanceof CommanderError) {
-    const message = maskSecrets(
-      error instanceof CommanderError ? commanderMessage(error) : error.message,
-    );
+    const message = maskSecrets(error instanceof CommanderError ? commanderMessage(error) : error.message);
     return { line: message, code: 'USAGE', message, exitCode: EXIT_USAGE };
   }
   if (isDazzleError(error)) {
@@ -77,7 +75,7 @@ export function reportError(
       code: described.code,
       message: described.message,
       exitCode: described.exitCode,
-      ...(described.details ? { details: JSON.parse(maskSecrets(JSON.stringify(described.details))) } : {}),
+      ...jsonDetails(described.details),
     };
     streams.out.write(`${JSON.stringify(document, null, 2)}\n`);
   } else if (described.exitCode === EXIT_USAGE) {
@@ -88,6 +86,18 @@ export function reportError(
   if (mode.verbose && error instanceof Error && error.stack && !(error instanceof CommanderError))
     streams.err.write(`${maskSecrets(error.stack)}\n`);
   return described.exitCode;
+}
+
+/** An error's details as JSON, passwords masked; left out when they do not serialize (a cycle, a BigInt). */
+function jsonDetails(details: Readonly<Record<string, unknown>> | undefined): {
+  details?: Record<string, unknown>;
+} {
+  if (!details || Object.keys(details).length === 0) return {};
+  try {
+    return { details: JSON.parse(maskSecrets(JSON.stringify(details))) as Record<string, unknown> };
+  } catch {
+    return {};
+  }
 }
 
 export function isVerbose(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {

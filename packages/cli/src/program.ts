@@ -28,8 +28,15 @@ export function buildProgram(): Command {
       '--database-url <url>',
       'the database (default: DATABASE_URL, then the config, then the embedded PostgreSQL)',
     )
-    .option('--lock-timeout <ms>', 'how long to wait for the migration lock', parseMilliseconds('--lock-timeout'))
-    .option('--json', 'machine-readable output on stdout: the result, or the error as {code, message, exitCode}')
+    .option(
+      '--lock-timeout <ms>',
+      'how long to wait for the migration lock',
+      parseMilliseconds('--lock-timeout'),
+    )
+    .option(
+      '--json',
+      'machine-readable output on stdout: the result, or the error as {code, message, exitCode}',
+    )
     .option('--verbose', 'print stack traces on errors')
     .exitOverride();
   const db = program.command('db').description('revisions and the database schema').exitOverride();

@@ -38,7 +38,9 @@ describe('a config file is validated when it loads', () => {
   }
 
   it('an empty config file', async () => {
-    expect(await currentWith('')).toMatch(/^Error CONFIG_INVALID: .*dazzle\.config\.ts must export a config object/);
+    expect(await currentWith('')).toMatch(
+      /^Error CONFIG_INVALID: .*dazzle\.config\.ts must export a config object/,
+    );
   });
 
   it('a config without a default export', async () => {

@@ -1,6 +1,6 @@
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { createTestDatabase, findFreePort, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,10 @@ describe('connection failures say what happened', () => {
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      new RegExp(`^Waiting for 127\\.0\\.0\\.1:${port} \\(connection refused\\), retrying for \\d+ s more…$`, 'm'),
+      new RegExp(
+        `^Waiting for 127\\.0\\.0\\.1:${port} \\(connection refused\\), retrying for \\d+ s more…$`,
+        'm',
+      ),
     );
     expect(errorLines(result.stderr)).toEqual([
       expect.stringMatching(/^Error DATABASE_UNREACHABLE: .*after retrying for \d+ s/),

@@ -70,3 +70,52 @@ describe('exit codes and --json errors', () => {
     expect(result.stderr).not.toMatch(/UNEXPECTED|Database:/);
   });
 });
+
+describe('--json result documents of every command', () => {
+  let db: TestDatabase;
+  let app: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('cli_json_docs');
+    app = createTempApp();
+  });
+  afterAll(() => db.drop());
+
+  it('init, revision, upgrade, --sql, stamp and rehash each print one JSON document on stdout', async () => {
+    const env = { DATABASE_URL: db.url };
+    const init = await dazzle(app, ['init', '--json']);
+    expect(init.code).toBe(0);
+    expect(JSON.parse(init.stdout)).toEqual({
+      root: expect.any(String),
+      created: expect.arrayContaining([expect.stringMatching(/dazzle\.config\.ts$/)]),
+      updated: [expect.stringMatching(/package\.json$/)],
+    });
+
+    const revision = await dazzle(app, ['db', 'revision', '-m', 'init', '--json'], env);
+    expect(revision.code).toBe(0);
+    const written = JSON.parse(revision.stdout) as { written: boolean; id: string; statements: number };
+    expect(written).toMatchObject({ written: true, id: expect.stringMatching(/_init$/), handFill: false });
+    expect(written.statements).toBeGreaterThan(0);
+
+    const sql = await dazzle(app, ['db', 'upgrade', '--sql', '--json'], env);
+    expect(sql.code).toBe(0);
+    expect(JSON.parse(sql.stdout)).toEqual({ sql: expect.stringContaining('CREATE TABLE') });
+
+    const upgrade = await dazzle(app, ['db', 'upgrade', '--json'], env);
+    expect(upgrade.code).toBe(0);
+    const applied = JSON.parse(upgrade.stdout) as {
+      noop: boolean;
+      revisions: Array<{ id: string; direction: string }>;
+    };
+    expect(applied.noop).toBe(false);
+    expect(applied.revisions).toContainEqual(expect.objectContaining({ id: written.id, direction: 'up' }));
+
+    const stamp = await dazzle(app, ['db', 'stamp', 'heads', '--json'], env);
+    expect(stamp.code).toBe(0);
+    expect(JSON.parse(stamp.stdout)).toEqual({ target: 'heads', added: [], removed: [] });
+
+    const rehash = await dazzle(app, ['db', 'rehash', '--json']);
+    expect(rehash.code).toBe(0);
+    expect(JSON.parse(rehash.stdout)).toEqual({ added: [], updated: [], removed: [] });
+  });
+});

@@ -45,7 +45,9 @@ describe('dazzle serve on a port that is taken', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     const errors = result.stderr.split('\n').filter((l) => l.startsWith('Error'));
-    expect(errors).toEqual([expect.stringMatching(new RegExp(`^Error SERVER_PORT_IN_USE: .*127\\.0\\.0\\.1:${port}.*--port`))]);
+    expect(errors).toEqual([
+      expect.stringMatching(new RegExp(`^Error SERVER_PORT_IN_USE: .*127\\.0\\.0\\.1:${port}.*--port`)),
+    ]);
     expect(result.stderr).not.toMatch(/UNEXPECTED|Applying/);
     expect(await rowsOf(db.url, '_dazzle_migrations')).toBe(0);
     expect(await rowsOf(db.url, 'deploy_history')).toBe(0);

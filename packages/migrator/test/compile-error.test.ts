@@ -13,7 +13,10 @@ function compileErrorOf(source: string, file: string): string {
 
 describe('describeCompileError', () => {
   it('reads file, line, column and the message from an SWC diagnostic', () => {
-    const text = compileErrorOf("export default {\n  a: 1,\n};\nexport const broken = {{{ ;\n", '/app/dazzle.config.ts');
+    const text = compileErrorOf(
+      'export default {\n  a: 1,\n};\nexport const broken = {{{ ;\n',
+      '/app/dazzle.config.ts',
+    );
     expect(describeCompileError(text)).toEqual({
       file: '/app/dazzle.config.ts',
       line: 4,

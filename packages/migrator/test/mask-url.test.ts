@@ -5,8 +5,14 @@ describe('maskUrl', () => {
   it.each([
     ['postgres://u:secret@host:5432/db', 'postgres://u:***@host:5432/db'],
     ['postgres://u@host/db?password=secret', 'postgres://u@host/db?password=***'],
-    ['postgres://u@host/db?sslmode=require&PASSWORD=secret', 'postgres://u@host/db?sslmode=require&PASSWORD=***'],
-    ['postgresql://u:a%40b@host/db?password=x&password=y', 'postgresql://u:***@host/db?password=***&password=***'],
+    [
+      'postgres://u@host/db?sslmode=require&PASSWORD=secret',
+      'postgres://u@host/db?sslmode=require&PASSWORD=***',
+    ],
+    [
+      'postgresql://u:a%40b@host/db?password=x&password=y',
+      'postgresql://u:***@host/db?password=***&password=***',
+    ],
     ['postgres://u@host/db', 'postgres://u@host/db'],
   ])('masks %s', (url, masked) => {
     expect(maskUrl(url)).toBe(masked);
@@ -33,7 +39,7 @@ describe('maskSecrets', () => {
     expect(masked).toContain('password=***');
   });
 
-  it("masks a quoted key=value password", () => {
-    expect(maskSecrets("password='a b c' host=h")).toBe("password=*** host=h");
+  it('masks a quoted key=value password', () => {
+    expect(maskSecrets("password='a b c' host=h")).toBe('password=*** host=h');
   });
 });

@@ -41,7 +41,11 @@ export function registerServe(program: Command): void {
         url: server.url,
         port: server.port,
         migration: server.migration
-          ? { noop: server.migration.noop, method: server.migration.method, revisions: server.migration.revisions.map((r) => r.id) }
+          ? {
+              noop: server.migration.noop,
+              method: server.migration.method,
+              revisions: server.migration.revisions.map((r) => r.id),
+            }
           : null,
       });
       reporter.line(`Serving on ${server.url} (Ctrl-C to stop).`);

@@ -7,8 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { FRAMEWORK_LINEAGE, frameworkMigrationsDir } from '@app/entities-framework';
 import { MigratorError } from '../errors';
 import type { MigrationSource } from '../revision/revision-set';
-import { CONFIG_DEFAULTS, type DazzleConfig } from './config';
 import { describeCompileError } from './compile-error';
+import { CONFIG_DEFAULTS, type DazzleConfig } from './config';
 import { registerTypeScriptLoader } from './typescript-loader';
 import { validateConfig } from './validate-config';
 

@@ -56,7 +56,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        previous[j]! + 1,
+        row[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     previous = row;
   }
   return previous[b.length]!;
@@ -80,7 +84,9 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
     case 'string':
       return typeof value === 'string' ? undefined : `${name} must be a string, got ${describeValue(value)}`;
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `${name} must be true or false, got ${describeValue(value)}`;
+      return typeof value === 'boolean'
+        ? undefined
+        : `${name} must be true or false, got ${describeValue(value)}`;
     case 'milliseconds':
       return typeof value === 'number' && Number.isFinite(value) && value >= 0
         ? undefined
@@ -136,8 +142,12 @@ export function validateConfig(value: unknown, file: string): DazzleConfig {
     );
   const problem = problemWith(value, CONFIG_SHAPE, '');
   if (problem)
-    throw new MigratorError('CONFIG_INVALID', `${file}: ${problem}. Fix it in the file and run the command again.`, {
-      file,
-    });
+    throw new MigratorError(
+      'CONFIG_INVALID',
+      `${file}: ${problem}. Fix it in the file and run the command again.`,
+      {
+        file,
+      },
+    );
   return value as DazzleConfig;
 }

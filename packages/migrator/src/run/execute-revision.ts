@@ -129,5 +129,7 @@ function isConnectionLost(failed: {
   if (/^57P0[123]$/.test(code) || code === 'ECONNRESET' || code === 'EPIPE') return true;
   if (failed.name === 'QueryRunnerAlreadyReleasedError') return true;
   const message = `${failed.driverError?.message ?? ''} ${failed.message ?? ''}`;
-  return /Connection terminated|connection is closed|Client was closed|Query runner already released/i.test(message);
+  return /Connection terminated|connection is closed|Client was closed|Query runner already released/i.test(
+    message,
+  );
 }
