@@ -6,6 +6,7 @@ import {
   type BuiltMetadata,
   buildMetadata,
   CONFIG_DEFAULTS,
+  describeConnectRetry,
   type LoadedConfig,
   loadConfig,
   Migrator,
@@ -18,7 +19,8 @@ import type { Reporter } from './reporter';
 export interface GlobalOptions {
   config?: string;
   databaseUrl?: string;
-  lockTimeout?: string;
+  /** Parsed and range-checked by commander (see parseMilliseconds). */
+  lockTimeout?: number;
   json?: boolean;
   verbose?: boolean;
 }
@@ -55,8 +57,9 @@ export class AppContext {
   }
 
   lockTimeoutMs(): number {
-    const flag = this.#options.lockTimeout ? Number(this.#options.lockTimeout) : undefined;
-    return flag ?? this.config.config.database?.lockTimeoutMs ?? CONFIG_DEFAULTS.lockTimeoutMs;
+    return (
+      this.#options.lockTimeout ?? this.config.config.database?.lockTimeoutMs ?? CONFIG_DEFAULTS.lockTimeoutMs
+    );
   }
 
   async database(): Promise<ResolvedDatabase> {
@@ -112,6 +115,9 @@ export class AppContext {
         break;
       case 'revision-done':
         r.note(r.style(`  done in ${Math.round(event.outcome.durationMs)} ms`, 'dim'));
+        break;
+      case 'connect-retry':
+        r.note(r.style(describeConnectRetry(event.retry), 'yellow'));
         break;
       case 'checksum-accepted':
         r.note(r.style(`Accepted the changed checksum of ${event.revision}.`, 'yellow'));

@@ -2,8 +2,8 @@
  * The `dazzle` command line: a thin layer over the migrator's and server's public APIs. Each
  * command lives in its own module under commands/.
  */
-import { Command, CommanderError } from 'commander';
-import { describeError, EXIT_USAGE, isVerbose, UsageError } from './cli-error';
+import { Command } from 'commander';
+import { isJson, isVerbose, reportError } from './cli-error';
 import { registerCheck } from './commands/check';
 import { registerInit } from './commands/init';
 import { registerInspect } from './commands/inspect';
@@ -11,11 +11,16 @@ import { registerMaintenance } from './commands/maintenance';
 import { registerRevision } from './commands/revision';
 import { registerServe } from './commands/serve';
 import { registerUpgrade } from './commands/upgrade';
+import { parseMilliseconds } from './program-support';
 
 export const VERSION: string = (require('../package.json') as { version: string }).version;
 
 export function buildProgram(): Command {
+  // Set before any subcommand exists, so every command inherits them: commander's own usage
+  // messages are printed by run() (one line, or the --json object), and help lists the globals.
   const program = new Command('dazzle')
+    .configureOutput({ outputError: () => {} })
+    .configureHelp({ showGlobalOptions: true })
     .description('Every schema change of a dazzle app, through one migration system.')
     .version(VERSION)
     .option('--config <file>', 'the dazzle.config.ts to use (default: found from the current folder upwards)')
@@ -23,10 +28,17 @@ export function buildProgram(): Command {
       '--database-url <url>',
       'the database (default: DATABASE_URL, then the config, then the embedded PostgreSQL)',
     )
-    .option('--lock-timeout <ms>', 'how long to wait for the migration lock')
+    .option(
+      '--lock-timeout <ms>',
+      'how long to wait for the migration lock',
+      parseMilliseconds('--lock-timeout'),
+    )
+    .option(
+      '--json',
+      'machine-readable output on stdout: the result, or the error as {code, message, exitCode}',
+    )
     .option('--verbose', 'print stack traces on errors')
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
+    .exitOverride();
   const db = program.command('db').description('revisions and the database schema').exitOverride();
   registerRevision(db);
   registerUpgrade(db);
@@ -39,26 +51,16 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Runs the CLI and returns the exit code; never throws. */
+/** Runs the CLI and returns the exit code (0 success, 1 failure, 2 usage); never throws. */
 export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.code === 'commander.help'
-      )
-        return 0;
-      return EXIT_USAGE;
-    }
-    const { line, exitCode } = describeError(error);
-    process.stderr.write(`${error instanceof UsageError ? 'Usage error: ' : 'Error '}${line}\n`);
-    if (isVerbose(argv, env) && error instanceof Error && error.stack)
-      process.stderr.write(`${error.stack}\n`);
-    return exitCode;
+    const code = (error as { code?: unknown }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help')
+      return 0;
+    return reportError(error, { json: isJson(argv), verbose: isVerbose(argv, env) });
   }
 }

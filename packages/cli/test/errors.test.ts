@@ -56,7 +56,7 @@ describe('dazzle errors: one line, a code, and a non-zero exit', () => {
     writeFileSync(join(broken, 'dazzle.config.ts'), 'export default {{{ ;');
     const result = await dazzle(broken, ['db', 'current'], { DATABASE_URL: db.url });
     expect(result.code).toBe(1);
-    expectOneLine(result.stderr, /^Error CONFIG_INVALID: .*dazzle\.config\.ts could not be loaded/);
+    expectOneLine(result.stderr, /^Error CONFIG_INVALID: .*dazzle\.config\.ts:\d+:\d+: .*Fix the file/);
   });
 
   it('a revision with a syntax error', async () => {

@@ -25,7 +25,15 @@ export {
 } from './config/config';
 export { CONFIG_FILE_NAMES, findConfigFile, type LoadedConfig, loadConfig } from './config/load-config';
 export { compileTypeScript, registerTypeScriptLoader } from './config/typescript-loader';
-export { assertPostgresUrl, maskUrl, type OpenDataSourceOptions, openDataSource } from './database/connect';
+export {
+  assertPostgresUrl,
+  type ConnectRetry,
+  describeConnectRetry,
+  maskSecrets,
+  maskUrl,
+  type OpenDataSourceOptions,
+  openDataSource,
+} from './database/connect';
 export {
   EMBEDDED_DATABASE,
   type EmbeddedDatabase,

@@ -1,5 +1,6 @@
 /** The Migrator's public option and result types, kept apart so the class reads in one sitting. */
 import type { EntityClass } from '@app/metadata-builder';
+import type { ConnectRetry } from './database/connect';
 import type { LedgerRow } from './ledger/ledger';
 import type { LockHolder } from './lock/migration-lock';
 import type { Lineage, RevisionInfo } from './revision/revision';
@@ -12,7 +13,8 @@ export type MigratorEvent =
   | { type: 'lock-acquired'; waitedMs: number }
   | { type: 'revision-start'; revision: RevisionInfo; direction: Direction }
   | { type: 'revision-done'; outcome: RevisionOutcome }
-  | { type: 'checksum-accepted'; revision: string };
+  | { type: 'checksum-accepted'; revision: string }
+  | { type: 'connect-retry'; retry: ConnectRetry };
 
 export interface MigratorOptions {
   databaseUrl: string;

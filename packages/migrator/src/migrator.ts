@@ -59,6 +59,7 @@ export class Migrator {
       applicationName: `dazzle-migrator ${APPLIED_BY}`,
       poolSize: 2,
       retryForMs: options.connectRetryMs,
+      onRetry: (retry) => options.onEvent?.({ type: 'connect-retry', retry }),
     });
     return new Migrator(options, graph, dataSource);
   }
@@ -263,27 +264,36 @@ export class Migrator {
         onWait: (holder) => this.#emit({ type: 'lock-wait', holder }),
       });
       this.#emit({ type: 'lock-acquired', waitedMs: performance.now() - started });
-      try {
-        return await work(db);
-      } finally {
-        await releaseMigrationLock(db);
-      }
+      return settle(work(db), () => releaseMigrationLock(db));
     });
   }
 
   async #withRunner<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
     const runner = this.#dataSource.createQueryRunner();
     await runner.connect();
-    try {
-      return await work(runner);
-    } finally {
-      await runner.release();
-    }
+    return settle(work(runner), () => runner.release());
   }
 
   #emit(event: MigratorEvent): void {
     this.#options.onEvent?.(event);
   }
+}
+
+/**
+ * Awaits the work, then the cleanup. A cleanup failure never hides the work's own error: when a
+ * revision failed because the session died, releasing the lock on that session fails too (the lock
+ * went with the session), and the revision's error is the one to report.
+ */
+async function settle<T>(work: Promise<T>, cleanup: () => Promise<unknown>): Promise<T> {
+  let result: T;
+  try {
+    result = await work;
+  } catch (error) {
+    await cleanup().catch(() => undefined);
+    throw error;
+  }
+  await cleanup();
+  return result;
 }
 
 export { resolveRevision };

@@ -9,6 +9,7 @@ import { buildMetadata } from '@app/metadata-builder';
 import { CONFIG_DEFAULTS, type LoadedConfig, maskUrl, openDataSource, type RunResult } from '@app/migrator';
 import { buildApp } from './http/build-app';
 import { migrateOnStart } from './startup/migrate-on-start';
+import { listenFailure, probePort } from './startup/probe-port';
 
 export interface StartServerOptions {
   config: LoadedConfig;
@@ -51,6 +52,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const config = options.config.config;
   const metadata = buildMetadata({ entities: config.entities ?? [], framework: config.framework });
+  const host = options.host ?? config.server?.host ?? CONFIG_DEFAULTS.host;
+  const listenPort = options.port ?? config.server?.port ?? CONFIG_DEFAULTS.port;
+  // Before the schema step: a port we cannot take must not leave a migrated database and a
+  // "completed" deploy behind a server that never started.
+  await probePort(host, listenPort);
   log(`Starting against ${maskUrl(options.databaseUrl)}`);
   const { migrator, result } = await migrateOnStart({
     config: options.config,
@@ -99,9 +105,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       },
       options.config.version,
     );
-    const address = await app.listen({
-      host: options.host ?? config.server?.host ?? CONFIG_DEFAULTS.host,
-      port: options.port ?? config.server?.port ?? CONFIG_DEFAULTS.port,
+    const address = await app.listen({ host, port: listenPort }).catch((error: unknown) => {
+      throw listenFailure(host, listenPort, error);
     });
     ready = true;
     const port =

@@ -17,7 +17,6 @@ export function registerCheck(db: Command): void {
     .description(
       'fail when the database has pending revisions or the entities differ from what the revisions produce',
     )
-    .option('--json', 'machine-readable output')
     .option(
       '--fresh-shadow',
       'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
@@ -68,7 +67,6 @@ export function registerCheck(db: Command): void {
     .description("classify a revision's statements by PostgreSQL's locking and data rules")
     .argument('[revision]', 'a revision id or prefix (default: every revision of the lineage)')
     .option('--lineage <lineage>', 'framework or app', 'app')
-    .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExample:\n  dazzle db lint 20261124')
     .action(async (revision: string | undefined, options: { lineage: string }, command: Command) => {
       const globals = globalsOf(command);

@@ -66,7 +66,13 @@ export function registerInit(program: Command): void {
     .argument('[dir]', 'the app folder', '.')
     .addHelpText(
       'after',
-      '\nExample:\n  mkdir my-app && cd my-app && npx dazzle init && npx dazzle db revision -m "init"',
+      [
+        '',
+        'Example (in an empty folder; `npx dazzle` there would fetch an unrelated npm package):',
+        '  mkdir my-app && cd my-app && npx @app/cli init',
+        '  npm install @app/cli typeorm',
+        '  npx dazzle db revision -m "init"   # inside the app, npx dazzle runs the installed @app/cli',
+      ].join('\n'),
     )
     .action((dir: string, _options: unknown, command: Command) => {
       const reporter = reporterFor(globalsOf(command));
@@ -88,8 +94,11 @@ export function registerInit(program: Command): void {
         : { name: basename(root), version: '0.1.0', private: true };
       pkg.scripts = { ...SCRIPTS, ...((pkg.scripts as Record<string, string> | undefined) ?? {}) };
       writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+      reporter.document({ root, created: written, updated: [pkgFile] });
       for (const file of written) reporter.line(`created ${file}`);
       reporter.line(`updated ${pkgFile} (scripts)`);
-      reporter.line('Next: `dazzle db revision -m "init"`, then `dazzle db upgrade`, then `dazzle serve`.');
+      reporter.line(
+        `Next: ${dir === '.' ? '' : `cd ${dir} && `}npm install @app/cli typeorm (if not installed yet), then npx dazzle db revision -m "init", npx dazzle db upgrade, npx dazzle serve.`,
+      );
     });
 }

@@ -3,12 +3,9 @@ import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
 
-const jsonOption = ['--json', 'machine-readable output'] as const;
-
 export function registerInspect(db: Command): void {
   db.command('current')
     .description('the revisions the database is at, per lineage, and what is pending')
-    .option(...jsonOption)
     .addHelpText('after', '\nExample:\n  dazzle db current --json')
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
@@ -39,7 +36,6 @@ export function registerInspect(db: Command): void {
 
   db.command('history')
     .description('every revision in apply order, with applied marks')
-    .option(...jsonOption)
     .addHelpText('after', '\nExample:\n  dazzle db history')
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
@@ -71,7 +67,6 @@ export function registerInspect(db: Command): void {
 
   db.command('heads')
     .description("the code's head revision of each lineage")
-    .option(...jsonOption)
     .addHelpText('after', '\nExample:\n  dazzle db heads')
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);

@@ -28,6 +28,7 @@ export function registerMaintenance(db: Command): void {
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
         const { added, removed } = await (await app.migrator()).stamp(target);
+        reporter.document({ target, added, removed });
         reporter.line(
           `Stamped ${target}: ${added.length} recorded as applied, ${removed.length} removed from the ledger. Nothing was run.`,
         );
@@ -51,6 +52,7 @@ export function registerMaintenance(db: Command): void {
         message: options.message,
         format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
       });
+      reporter.document({ id: revision.id, file: revision.file, parents: revision.parents });
       reporter.line(
         `Wrote ${revision.file}, merging ${revision.parents.join(' and ')}. Commit it with manifest.json.`,
       );
@@ -66,6 +68,7 @@ export function registerMaintenance(db: Command): void {
       const lineage = lineageOf(options.lineage);
       const app = await AppContext.load(globals, reporter);
       const result = await rehashFolder(folderOf(app, lineage), lineage);
+      reporter.document({ added: result.added, updated: result.updated, removed: result.removed });
       reporter.line(
         `manifest.json rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,
       );

@@ -112,6 +112,15 @@ export function registerRevision(db: Command): void {
             confirmRename: interactive ? askOnTerminal : undefined,
             format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
           });
+          reporter.document({
+            written: Boolean(result.revision),
+            id: result.revision?.id ?? null,
+            file: result.revision?.file ?? null,
+            statements: result.up.length,
+            handFill: result.up.some((s) => s.handFill),
+            notes: result.notes,
+            findings: result.findings,
+          });
           if (!result.revision) {
             reporter.line(
               'No changes: the entities match what the committed revisions produce. Nothing written.',

@@ -7,6 +7,18 @@ import { globalsOf, reporterFor } from '../program-support';
 import type { Reporter } from '../reporter';
 
 function summarise(reporter: Reporter, result: RunResult, verb: string): void {
+  reporter.document({
+    noop: result.noop,
+    method: result.method,
+    durationMs: Math.round(result.durationMs),
+    revisions: result.revisions.map((r) => ({
+      id: r.id,
+      lineage: r.lineage,
+      message: r.message,
+      direction: r.direction,
+      durationMs: Math.round(r.durationMs),
+    })),
+  });
   if (result.noop) {
     reporter.line('Nothing to do: the database is already at the target.');
     return;
@@ -19,6 +31,12 @@ function summarise(reporter: Reporter, result: RunResult, verb: string): void {
       'green',
     ),
   );
+}
+
+/** Offline SQL: the script itself on stdout, or `{ "sql": "…" }` with --json. */
+function sqlOut(reporter: Reporter, sql: string): void {
+  if (reporter.json) reporter.document({ sql });
+  else reporter.raw(sql);
 }
 
 export function registerUpgrade(db: Command): void {
@@ -48,7 +66,7 @@ export function registerUpgrade(db: Command): void {
         await withApp(globals, reporter, async (app) => {
           const migrator = await app.migrator();
           if (options.sql) {
-            reporter.raw(await migrator.renderUpgradeSql({ target, fromBase: options.fromBase }));
+            sqlOut(reporter, await migrator.renderUpgradeSql({ target, fromBase: options.fromBase }));
             return;
           }
           summarise(
@@ -71,7 +89,7 @@ export function registerUpgrade(db: Command): void {
       await withApp(globals, reporter, async (app) => {
         const migrator = await app.migrator();
         if (options.sql) {
-          reporter.raw(await migrator.renderDowngradeSql(target));
+          sqlOut(reporter, await migrator.renderDowngradeSql(target));
           return;
         }
         summarise(reporter, await migrator.downgrade(target), 'Reverted');

@@ -7,9 +7,14 @@ import { dirname, join, resolve } from 'node:path';
 import { FRAMEWORK_LINEAGE, frameworkMigrationsDir } from '@app/entities-framework';
 import { MigratorError } from '../errors';
 import type { MigrationSource } from '../revision/revision-set';
+import { describeCompileError } from './compile-error';
 import { CONFIG_DEFAULTS, type DazzleConfig } from './config';
 import { registerTypeScriptLoader } from './typescript-loader';
+<<<<<<< HEAD
 import { firstUserFrame, remapStack } from './user-stack';
+=======
+import { validateConfig } from './validate-config';
+>>>>>>> clierrors
 
 export const CONFIG_FILE_NAMES = [
   'dazzle.config.ts',
@@ -80,6 +85,7 @@ async function importConfig(file: string): Promise<DazzleConfig> {
     if (/\.(ts|cts|mts)$/.test(file)) registerTypeScriptLoader();
     loaded = file.endsWith('.mjs') ? await import(file) : require(file);
   } catch (error) {
+<<<<<<< HEAD
     const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
     const stack = error instanceof Error && error.stack ? remapStack(error.stack) : undefined;
     const at = stack && firstUserFrame(stack, dirname(file));
@@ -87,29 +93,49 @@ async function importConfig(file: string): Promise<DazzleConfig> {
       'CONFIG_INVALID',
       `${file} could not be loaded: ${message.slice(0, 400)}${at ? ` (at ${at})` : ''}. Fix the file (or what it imports) and run the command again.`,
       { file, ...(at ? { at } : {}) },
+=======
+    throw loadFailure(file, error);
+  }
+  return validateConfig(configExport(file, loaded), file);
+}
+
+/**
+ * The config object a module exports: its default export; for a CommonJS `.js`/`.cjs` file,
+ * `module.exports` itself. A module that exports nothing, or (in TypeScript and ES modules)
+ * exports things but no default, has no config: undefined, which validateConfig refuses.
+ */
+function configExport(file: string, loaded: unknown): unknown {
+  if (!loaded || typeof loaded !== 'object') return loaded;
+  const mod = loaded as Record<string, unknown>;
+  if ('default' in mod) return mod.default;
+  const esModule = /\.(ts|cts|mts|mjs)$/.test(file) || mod.__esModule === true;
+  return esModule || Object.keys(mod).length === 0 ? undefined : mod;
+}
+
+function loadFailure(file: string, error: unknown): MigratorError {
+  const text = error instanceof Error ? error.message : String(error);
+  const compile = describeCompileError(text);
+  if (compile) {
+    const where = `${compile.file}:${compile.line}:${compile.column}`;
+    const imported = compile.file === file ? '' : ` (imported by ${file})`;
+    return new MigratorError(
+      'CONFIG_INVALID',
+      `${where}: ${compile.message.slice(0, 300)}${imported}. Fix the file and run the command again.`,
+      { file, at: compile },
+>>>>>>> clierrors
       error,
     );
     // --verbose prints this error's stack: carry the author's own frames, on their lines.
     if (stack) failure.stack = `${failure.stack}\nCaused by: ${stack}`;
     throw failure;
   }
-  const mod = loaded as { default?: unknown };
-  const config = (mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod) as
-    | DazzleConfig
-    | undefined;
-  if (!config || typeof config !== 'object') {
-    throw new MigratorError(
-      'CONFIG_INVALID',
-      `${file} must export a config object: \`export default defineConfig({ entities: [...] })\`.`,
-      { file },
-    );
-  }
-  if (config.entities !== undefined && !Array.isArray(config.entities)) {
-    throw new MigratorError('CONFIG_INVALID', `${file}: \`entities\` must be a list of entity classes.`, {
-      file,
-    });
-  }
-  return config;
+  const message = text.replace(/\s+/g, ' ').trim();
+  return new MigratorError(
+    'CONFIG_INVALID',
+    `${file} could not be loaded: ${message.slice(0, 400)}. Fix the file (or what it imports) and run the command again.`,
+    { file },
+    error,
+  );
 }
 
 function packageVersion(root: string): string {

@@ -5,6 +5,7 @@
 import { type EntityClass, preparePostgresMetadata } from '@app/metadata-builder';
 import { DataSource } from 'typeorm';
 import { MigratorError } from '../errors';
+import { maskSecrets, maskUrl } from './mask-secrets';
 
 export interface OpenDataSourceOptions {
   entities?: readonly EntityClass[];
@@ -12,17 +13,45 @@ export interface OpenDataSourceOptions {
   poolSize?: number;
   /** Keep retrying a server that is not up yet, with backoff, for this long. Default 0: fail at once. */
   retryForMs?: number;
+  /** Told before each wait while retrying, so a caller can show progress. */
+  onRetry?: (retry: ConnectRetry) => void;
 }
 
-export function maskUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '<invalid url>';
-  }
+/** One wait while retrying a server that is not up yet. */
+export interface ConnectRetry {
+  /** `host:port`, no credentials. */
+  readonly server: string;
+  /** Why the last attempt failed, in words: `connection refused`, `the server is starting up`. */
+  readonly reason: string;
+  /** How long retrying goes on before giving up. */
+  readonly remainingMs: number;
 }
+
+/**
+ * The progress line for a retry, the same wherever it is printed.
+ *
+ * @example
+ * describeConnectRetry({ server: '127.0.0.1:5432', reason: 'connection refused', remainingMs: 28_000 });
+ * // 'Waiting for 127.0.0.1:5432 (connection refused), retrying for 28 s more…'
+ */
+export function describeConnectRetry(retry: ConnectRetry): string {
+  return `Waiting for ${retry.server} (${retry.reason}), retrying for ${Math.max(1, Math.round(retry.remainingMs / 1000))} s more…`;
+}
+
+const TRANSIENT_REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EAI_AGAIN: 'host name lookup failed',
+  '57P03': 'the server is starting up',
+};
+
+function serverOf(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || '5432'}`;
+}
+
+export { maskSecrets, maskUrl } from './mask-secrets';
 
 /** The same server and credentials, another database. */
 export function databaseUrl(serverUrl: string, database: string): string {
@@ -51,14 +80,34 @@ export function assertPostgresUrl(url: string): void {
       `The database URL "${maskUrl(url)}" is not a PostgreSQL URL: it must start with postgres:// or postgresql://.`,
     );
   }
+  // The pg driver decodes these parts strictly; a stray % would surface as "URI malformed".
+  for (const [part, value] of [
+    ['user name', parsed.username],
+    ['password', parsed.password],
+    ['database name', parsed.pathname],
+  ] as const) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      throw new MigratorError(
+        'DATABASE_URL_INVALID',
+        `The database URL "${maskUrl(url)}" has a malformed % escape in its ${part}: write a literal % as %25 (and @ as %40, / as %2F, : as %3A).`,
+        { part },
+      );
+    }
+  }
 }
 
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P03', 'EAI_AGAIN']);
+/** How often a retry is announced: often enough to show life, not a line per attempt. */
+const ANNOUNCE_EVERY_MS = 5_000;
 
 export async function openDataSource(url: string, options: OpenDataSourceOptions = {}): Promise<DataSource> {
   assertPostgresUrl(url);
-  const deadline = Date.now() + (options.retryForMs ?? 0);
+  const started = Date.now();
+  const deadline = started + (options.retryForMs ?? 0);
   let delay = 100;
+  let retried = false;
+  let announcedAt = Number.NEGATIVE_INFINITY;
   for (;;) {
     const dataSource = new DataSource({
       type: 'postgres',
@@ -78,12 +127,20 @@ export async function openDataSource(url: string, options: OpenDataSourceOptions
       return dataSource;
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code && TRANSIENT_CODES.has(code) && Date.now() + delay < deadline) {
+      const reason = code ? TRANSIENT_REASONS[code] : undefined;
+      // Only a server that is not there (yet) is worth waiting for; a wrong password stays wrong.
+      if (reason && Date.now() + delay < deadline) {
+        const now = Date.now();
+        if (now - announcedAt >= ANNOUNCE_EVERY_MS) {
+          announcedAt = now;
+          options.onRetry?.({ server: serverOf(url), reason, remainingMs: deadline - now });
+        }
+        retried = true;
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 2_000);
         continue;
       }
-      throw connectionFailure(url, error, options.retryForMs ?? 0);
+      throw connectionFailure(url, error, retried ? Date.now() - started : 0);
     }
   }
 }
@@ -97,7 +154,7 @@ export function connectionFailure(url: string, error: unknown, retriedMs = 0): M
   if (failure.code === '3D000') advice = 'create the database first, or point the URL at an existing one';
   return new MigratorError(
     'DATABASE_UNREACHABLE',
-    `Could not connect to ${where}${waited}: ${(failure.message ?? String(error)).split('\n')[0]}; ${advice}.`,
+    `Could not connect to ${where}${waited}: ${maskSecrets((failure.message ?? String(error)).split('\n')[0]!)}; ${advice}.`,
     { url: where, code: failure.code },
     error,
   );

@@ -86,6 +86,20 @@ function revisionFailure(info: RevisionInfo, direction: Direction, error: unknow
     ? 'was rolled back whole; nothing of it remains'
     : 'is not transactional: statements before the failing one stay applied';
   const shown = statement ? ` Statement: ${statement.replace(/\s+/g, ' ').slice(0, 300)}` : '';
+  if (isConnectionLost(failed))
+    return new MigratorError(
+      'DATABASE_CONNECTION_LOST',
+      `The database connection was lost while revision ${info.id} (${info.file}) was ${direction === 'up' ? 'upgrading' : 'downgrading'} (${reason}); ${info.transactional ? 'its transaction ended with the session, so nothing of it remains' : 'it is not transactional: statements before the lost one stay applied'}, and the migration lock was freed. Find out why the session ended (a restart, pg_terminate_backend, a network drop), then run the command again.`,
+      {
+        revision: info.id,
+        file: info.file,
+        direction,
+        statement,
+        postgresCode: failed.driverError?.code,
+        postgresMessage: reason,
+      },
+      error,
+    );
   return new MigratorError(
     'MIGRATION_FAILED',
     `Revision ${info.id} (${info.file}) failed ${direction === 'up' ? 'upgrading' : 'downgrading'} and ${what}: ${reason}.${shown} Fix the revision, then run the command again.`,
@@ -99,5 +113,23 @@ function revisionFailure(info: RevisionInfo, direction: Direction, error: unknow
       detail: failed.driverError?.detail,
     },
     error,
+  );
+}
+
+/**
+ * The session itself ended (terminated by an administrator, the server shut down or crashed, the
+ * socket closed): not something the revision's SQL did.
+ */
+function isConnectionLost(failed: {
+  message?: string;
+  name?: string;
+  driverError?: { code?: string; message?: string };
+}): boolean {
+  const code = failed.driverError?.code ?? '';
+  if (/^57P0[123]$/.test(code) || code === 'ECONNRESET' || code === 'EPIPE') return true;
+  if (failed.name === 'QueryRunnerAlreadyReleasedError') return true;
+  const message = `${failed.driverError?.message ?? ''} ${failed.message ?? ''}`;
+  return /Connection terminated|connection is closed|Client was closed|Query runner already released/i.test(
+    message,
   );
 }

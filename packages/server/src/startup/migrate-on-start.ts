@@ -5,7 +5,7 @@
  */
 import type { ProcessRunStore } from '@app/entities-framework';
 import type { BuiltMetadata } from '@app/metadata-builder';
-import { type LoadedConfig, Migrator, type RunResult } from '@app/migrator';
+import { describeConnectRetry, type LoadedConfig, Migrator, type RunResult } from '@app/migrator';
 import { ServerError } from '../server-errors';
 
 export interface MigrateOnStartOptions {
@@ -38,6 +38,7 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
           run.step(event.revision.id);
           options.log(`Applying ${event.revision.lineage} revision ${event.revision.id}`);
         }
+        if (event.type === 'connect-retry') options.log(describeConnectRetry(event.retry));
         if (event.type === 'lock-wait')
           options.log(
             `Waiting for the migration lock held by ${event.holder?.applicationName ?? 'another runner'}`,

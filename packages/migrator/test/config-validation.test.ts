@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { validateConfig } from '../src/config/validate-config';
+
+const FILE = '/app/dazzle.config.ts';
+
+function problemOf(value: unknown): string {
+  try {
+    validateConfig(value, FILE);
+  } catch (error) {
+    expect((error as { code?: string }).code).toBe('CONFIG_INVALID');
+    return (error as Error).message;
+  }
+  throw new Error('expected validateConfig to refuse');
+}
+
+class Note {}
+
+describe('validateConfig', () => {
+  it('accepts a full config', () => {
+    const config = {
+      entities: [Note],
+      migrations: { dir: 'migrations', format: 'ts' },
+      framework: { enabled: true, migrationsDir: 'x' },
+      database: { url: 'postgres://x', lockTimeoutMs: 1000, connectRetryMs: 0 },
+      emptyDatabase: 'create-all',
+      server: { host: '0.0.0.0', port: 8080, adminToken: 't' },
+      version: '1.2.3',
+    };
+    expect(validateConfig(config, FILE)).toBe(config);
+  });
+
+  it('accepts an empty object (every key has a default)', () => {
+    expect(validateConfig({}, FILE)).toEqual({});
+  });
+
+  it('refuses an unknown top-level key and suggests the nearest known one', () => {
+    expect(problemOf({ migration: { dir: 'm' } })).toMatch(
+      /^\/app\/dazzle\.config\.ts: unknown key `migration` \(did you mean `migrations`\?\)/,
+    );
+  });
+
+  it('refuses an unknown nested key and names its path', () => {
+    expect(problemOf({ database: { lockTimeout: 5 } })).toMatch(
+      /unknown key `database\.lockTimeout` \(did you mean `database\.lockTimeoutMs`\?\)/,
+    );
+  });
+
+  it('does not suggest anything for a key far from every known one', () => {
+    const message = problemOf({ zzzzzzzzzz: 1 });
+    expect(message).toMatch(/unknown key `zzzzzzzzzz`/);
+    expect(message).not.toMatch(/did you mean/);
+    expect(message).toMatch(/known keys: entities, migrations/);
+  });
+
+  it.each([
+    [{ entities: Note }, /`entities` must be a list of entity classes/],
+    [{ entities: [Note, 'x'] }, /`entities\[1\]` must be an entity class/],
+    [{ migrations: 'migrations' }, /`migrations` must be an object/],
+    [{ migrations: { dir: 5 } }, /`migrations\.dir` must be a string, got a number/],
+    [{ migrations: { format: 'py' } }, /`migrations\.format` must be one of ts, js, got "py"/],
+    [{ database: { lockTimeoutMs: '60s' } }, /`database\.lockTimeoutMs` must be a non-negative number/],
+    [{ database: { lockTimeoutMs: -1 } }, /`database\.lockTimeoutMs` must be a non-negative number/],
+    [{ server: { port: 70000 } }, /`server\.port` must be a port number/],
+    [{ framework: { enabled: 'yes' } }, /`framework\.enabled` must be true or false/],
+    [{ emptyDatabase: 'nuke' }, /`emptyDatabase` must be one of create-all, replay/],
+  ])('refuses %j', (config, expected) => {
+    expect(problemOf(config)).toMatch(expected);
+  });
+
+  it('refuses something that is not an object', () => {
+    expect(problemOf(undefined)).toMatch(/must export a config object/);
+    expect(problemOf([])).toMatch(/must export a config object/);
+  });
+});
