@@ -169,7 +169,9 @@ describe('user code that throws while the config loads', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        new RegExp(`^Error CONFIG_INVALID: .* could not be loaded: .* at ${regexpOf(task)}:10\\. Fix`),
+        new RegExp(
+          `^Error CONFIG_INVALID: ${regexpOf(task)}:10:\\d+: .* \\(imported by .*dazzle\\.config\\.ts\\)\\. Fix`,
+        ),
       ),
     ]);
   }, 60_000);

@@ -6,7 +6,9 @@ function compileErrorOf(source: string, file: string): string {
   try {
     compileTypeScript(source, file);
   } catch (error) {
-    return (error as Error).message;
+    // The loader throws one line and keeps SWC's own diagnostic as the cause.
+    const cause = (error as Error).cause;
+    return cause instanceof Error ? cause.message : (error as Error).message;
   }
   throw new Error('expected a compile error');
 }

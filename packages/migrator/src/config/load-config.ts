@@ -10,11 +10,8 @@ import type { MigrationSource } from '../revision/revision-set';
 import { describeCompileError } from './compile-error';
 import { CONFIG_DEFAULTS, type DazzleConfig } from './config';
 import { registerTypeScriptLoader } from './typescript-loader';
-<<<<<<< HEAD
 import { firstUserFrame, remapStack } from './user-stack';
-=======
 import { validateConfig } from './validate-config';
->>>>>>> clierrors
 
 export const CONFIG_FILE_NAMES = [
   'dazzle.config.ts',
@@ -85,15 +82,6 @@ async function importConfig(file: string): Promise<DazzleConfig> {
     if (/\.(ts|cts|mts)$/.test(file)) registerTypeScriptLoader();
     loaded = file.endsWith('.mjs') ? await import(file) : require(file);
   } catch (error) {
-<<<<<<< HEAD
-    const message = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
-    const stack = error instanceof Error && error.stack ? remapStack(error.stack) : undefined;
-    const at = stack && firstUserFrame(stack, dirname(file));
-    const failure = new MigratorError(
-      'CONFIG_INVALID',
-      `${file} could not be loaded: ${message.slice(0, 400)}${at ? ` (at ${at})` : ''}. Fix the file (or what it imports) and run the command again.`,
-      { file, ...(at ? { at } : {}) },
-=======
     throw loadFailure(file, error);
   }
   return validateConfig(configExport(file, loaded), file);
@@ -114,7 +102,8 @@ function configExport(file: string, loaded: unknown): unknown {
 
 function loadFailure(file: string, error: unknown): MigratorError {
   const text = error instanceof Error ? error.message : String(error);
-  const compile = describeCompileError(text);
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  const compile = describeCompileError(text) ?? describeCompileError(cause);
   if (compile) {
     const where = `${compile.file}:${compile.line}:${compile.column}`;
     const imported = compile.file === file ? '' : ` (imported by ${file})`;
@@ -122,20 +111,21 @@ function loadFailure(file: string, error: unknown): MigratorError {
       'CONFIG_INVALID',
       `${where}: ${compile.message.slice(0, 300)}${imported}. Fix the file and run the command again.`,
       { file, at: compile },
->>>>>>> clierrors
       error,
     );
-    // --verbose prints this error's stack: carry the author's own frames, on their lines.
-    if (stack) failure.stack = `${failure.stack}\nCaused by: ${stack}`;
-    throw failure;
   }
   const message = text.replace(/\s+/g, ' ').trim();
-  return new MigratorError(
+  const stack = error instanceof Error && error.stack ? remapStack(error.stack) : undefined;
+  const at = stack && firstUserFrame(stack, dirname(file));
+  const failure = new MigratorError(
     'CONFIG_INVALID',
-    `${file} could not be loaded: ${message.slice(0, 400)}. Fix the file (or what it imports) and run the command again.`,
-    { file },
+    `${file} could not be loaded: ${message.slice(0, 400)}${at ? ` (at ${at})` : ''}. Fix the file (or what it imports) and run the command again.`,
+    { file, ...(at ? { at } : {}) },
     error,
   );
+  // --verbose prints this error's stack: carry the author's own frames, on their lines.
+  if (stack) failure.stack = `${failure.stack}\nCaused by: ${stack}`;
+  return failure;
 }
 
 function packageVersion(root: string): string {

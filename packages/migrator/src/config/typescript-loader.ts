@@ -24,6 +24,7 @@ import Module, { SourceMap } from 'node:module';
 import { resolve } from 'node:path';
 import type * as Swc from '@swc/core';
 import type * as Pirates from 'pirates';
+import { describeCompileError } from './compile-error';
 import { guardDesignTypes } from './design-type-guard';
 
 const EXTENSIONS = ['.ts', '.tsx', '.cts', '.mts'];
@@ -61,7 +62,7 @@ export function compileTypeScript(source: string, filename: string): string {
       },
     });
   } catch (error) {
-    throw syntaxErrorOf(error, filename);
+    throw syntaxErrorOf(error);
   }
   const map = output.map ?? '';
   sourceMaps.set(filename, map);
@@ -70,12 +71,13 @@ export function compileTypeScript(source: string, filename: string): string {
 }
 
 /** SWC reports a syntax error as a framed snippet; the author needs what and where, in one line. */
-function syntaxErrorOf(error: unknown, filename: string): Error {
+function syntaxErrorOf(error: unknown): Error {
   const text = error instanceof Error ? error.message : String(error);
-  const what = /^\s*x (.+)$/m.exec(text)?.[1]?.trim();
-  const where = /,-\[(.+):(\d+):(\d+)\]/.exec(text);
-  if (!what) return error instanceof Error ? error : new Error(text);
-  return new SyntaxError(`${what} at ${where ? `${where[1]}:${where[2]}` : filename}`, { cause: error });
+  const location = describeCompileError(text);
+  if (!location) return error instanceof Error ? error : new Error(text);
+  return new SyntaxError(`${location.file}:${location.line}:${location.column}: ${location.message}`, {
+    cause: error,
+  });
 }
 
 /**
