@@ -25,8 +25,17 @@ export interface RevisionContent {
   generatedAt?: Date;
 }
 
-function templateLiteral(sql: string): string {
-  return `\`${sql.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
+/**
+ * The SQL as a template literal that evaluates back to exactly the same text. A carriage return
+ * must be escaped: JavaScript reads a raw CR (or CRLF) inside a template literal as LF.
+ */
+export function templateLiteral(sql: string): string {
+  const escaped = sql
+    .replace(/\\/g, '\\\\')
+    .replace(/`/g, '\\`')
+    .replace(/\$\{/g, '\\${')
+    .replace(/\r/g, '\\r');
+  return `\`${escaped}\``;
 }
 
 function renderBody(statements: readonly RenderedStatement[]): string {
