@@ -1,7 +1,7 @@
 /** Errors the server raises while starting; codes are documented in docs/reference/errors.md. */
 import { DazzleError } from '@app/entities-framework';
 
-export type ServerErrorCode = 'NOT_AT_HEADS' | 'SERVER_START_FAILED';
+export type ServerErrorCode = 'SERVER_START_FAILED';
 
 export class ServerError extends DazzleError {
   declare readonly code: ServerErrorCode;
