@@ -87,7 +87,7 @@ describe('dazzle db upgrade --sql: a script psql applies, leaving the database i
     writeFileSync(
       entity,
       readFileSync(entity, 'utf8')
-        .replace("import { Column,", "import { Column, Index,")
+        .replace('import { Column,', 'import { Column, Index,')
         .replace("@Entity('note')", "@Index('IDX_note_title', ['title'])\n@Entity('note')"),
     );
     writeFileSync(

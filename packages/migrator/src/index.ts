@@ -91,6 +91,7 @@ export {
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
+export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
 export {
   type AssessOptions,
   assertInStep,
@@ -102,4 +103,3 @@ export {
   type SchemaStatus,
   schemaStatusError,
 } from './status/schema-status';
-export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';

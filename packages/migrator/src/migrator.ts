@@ -28,7 +28,7 @@ import type {
 } from './migrator-types';
 import { unfilledSteps } from './revision/load-revision';
 import type { Lineage } from './revision/revision';
-import { readRevisionGraph } from './revision/revision-set';
+import { readRevisionGraphOrFolderError } from './revision/revision-set';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { renderScript } from './run/offline-sql';
@@ -41,16 +41,17 @@ import {
   type SchemaStatus,
 } from './status/schema-status';
 
-/** Manifest errors are a state of the folder the status reports, not a reason to refuse to connect. */
-const FOLDER_STATE_CODES = new Set(['MANIFEST_MISMATCH', 'MANIFEST_INVALID']);
-
 export class Migrator {
   readonly #options: Readonly<MigratorOptions>;
   /** The graph, or why the folders could not be read (raised by every verb but `status`). */
   readonly #graph: RevisionGraph | MigratorError;
   readonly #dataSource: DataSource;
 
-  private constructor(options: MigratorOptions, graph: RevisionGraph | MigratorError, dataSource: DataSource) {
+  private constructor(
+    options: MigratorOptions,
+    graph: RevisionGraph | MigratorError,
+    dataSource: DataSource,
+  ) {
     this.#options = Object.freeze({ ...options });
     this.#graph = graph;
     this.#dataSource = dataSource;
@@ -65,7 +66,7 @@ export class Migrator {
    * try { await migrator.upgrade(); } finally { await migrator.close(); }
    */
   static async connect(options: MigratorOptions): Promise<Migrator> {
-    const graph = readGraphOrFolderError(options.sources);
+    const graph = readRevisionGraphOrFolderError(options.sources);
     const dataSource = await openDataSource(options.databaseUrl, {
       applicationName: `dazzle-migrator ${APPLIED_BY}`,
       poolSize: 2,
@@ -116,12 +117,7 @@ export class Migrator {
         this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
       }
       const plan = planUpgrade(graph, appliedIds(ledger), options.target);
-      if (
-        options.createAllFrom &&
-        ledger.length === 0 &&
-        plan.length > 0 &&
-        (await isEmptyDatabase(db))
-      ) {
+      if (options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db))) {
         const revisions = await createAllAndStamp(
           db,
           this.#options.databaseUrl,
@@ -296,13 +292,4 @@ export { resolveRevision };
 
 function appliedIds(ledger: readonly LedgerRow[]): Set<string> {
   return new Set(ledger.map((r) => r.id));
-}
-
-function readGraphOrFolderError(sources: MigratorOptions['sources']): RevisionGraph | MigratorError {
-  try {
-    return readRevisionGraph(sources);
-  } catch (error) {
-    if (error instanceof MigratorError && FOLDER_STATE_CODES.has(error.code)) return error;
-    throw error;
-  }
 }

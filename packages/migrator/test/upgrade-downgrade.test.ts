@@ -289,7 +289,11 @@ describe('upgrade and downgrade', () => {
     writeFileSync(`${dir}/${stray!.id}.ts`, readFileSync(stray!.file));
     const migrator = await open();
     try {
-      await expectCode(migrator.upgrade(), 'MANIFEST_MISMATCH', new RegExp(`${stray!.id}.ts is not in the manifest`));
+      await expectCode(
+        migrator.upgrade(),
+        'MANIFEST_MISMATCH',
+        new RegExp(`${stray!.id}.ts is not in the manifest`),
+      );
     } finally {
       await migrator.close();
     }

@@ -7,7 +7,7 @@ const jsonOption = ['--json', 'machine-readable output'] as const;
 
 export function registerInspect(db: Command): void {
   db.command('current')
-    .description('the revisions the database is at, per lineage, and what is pending')
+    .description('the revisions the database is at, per lineage, and whether it is in step with the code')
     .option(...jsonOption)
     .addHelpText('after', '\nExample:\n  dazzle db current --json')
     .action(async (_options: unknown, command: Command) => {
@@ -32,7 +32,10 @@ export function registerInspect(db: Command): void {
         if (status.state === 'in-step') reporter.line(reporter.style('At heads.', 'green'));
         else
           reporter.line(
-            reporter.style(`${status.code}: ${status.message}`, status.state === 'pending' ? 'yellow' : 'red'),
+            reporter.style(
+              `${status.code}: ${status.message}`,
+              status.state === 'pending' ? 'yellow' : 'red',
+            ),
           );
       });
     });

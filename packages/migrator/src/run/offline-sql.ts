@@ -94,7 +94,10 @@ export async function renderScript(
   if (direction === 'up') {
     parts.push(
       ['-- The ledger and the tables it needs, as `dazzle db upgrade` creates them.', 'BEGIN;']
-        .concat(BOOTSTRAP_STATEMENTS.map((sql) => scriptStatement(sql)), 'COMMIT;')
+        .concat(
+          BOOTSTRAP_STATEMENTS.map((sql) => scriptStatement(sql)),
+          'COMMIT;',
+        )
         .join('\n'),
     );
   }

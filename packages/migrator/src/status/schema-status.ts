@@ -113,7 +113,8 @@ export function assessSchema(
     );
   }
   const [branched] = facts.multipleHeads;
-  if (branched) return freeze('multiple-heads', multipleHeadsError(branched.lineage, branched.heads).message, facts);
+  if (branched)
+    return freeze('multiple-heads', multipleHeadsError(branched.lineage, branched.heads).message, facts);
   if (facts.pending.length > 0) {
     return freeze(
       'pending',
