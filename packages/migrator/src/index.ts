@@ -59,7 +59,7 @@ export type { DriftItem, RenameCandidate } from './generate/post-process';
 export type { RenameHint } from './generate/pre-steps';
 export { dropShadowCaches, shadowCacheName } from './generate/shadow-cache';
 export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
-export { planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';
+export { multipleHeadsError, planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';
 export { RevisionGraph } from './graph/revision-graph';
 export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger/ledger';
 export {
@@ -98,4 +98,16 @@ export {
 } from './revision/revision';
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
+export { SCRIPT_APPLIED_BY } from './run/offline-sql';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
+export {
+  type AssessOptions,
+  assertInStep,
+  assertMigratable,
+  assessSchema,
+  type ChecksumMismatch,
+  SCHEMA_STATES,
+  type SchemaState,
+  type SchemaStatus,
+  schemaStatusError,
+} from './status/schema-status';

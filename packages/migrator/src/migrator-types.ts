@@ -3,10 +3,10 @@ import type { EntityClass } from '@app/metadata-builder';
 import type { ConnectRetry } from './database/connect';
 import type { LedgerRow } from './ledger/ledger';
 import type { LockHolder } from './lock/migration-lock';
-import type { Lineage, RevisionInfo } from './revision/revision';
+import type { RevisionInfo } from './revision/revision';
 import type { MigrationSource } from './revision/revision-set';
-import type { DatabaseState } from './run/database-state';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
+import type { SchemaStatus } from './status/schema-status';
 
 export type MigratorEvent =
   | { type: 'lock-wait'; holder: LockHolder | undefined }
@@ -53,11 +53,5 @@ export interface HistoryEntry {
   readonly isHead: boolean;
 }
 
-export interface CurrentState {
-  /** Applied heads per lineage (empty at base). */
-  readonly current: Readonly<Record<Lineage, readonly string[]>>;
-  readonly pending: readonly RevisionInfo[];
-  readonly unknown: readonly LedgerRow[];
-  readonly checksumMismatches: DatabaseState['checksumMismatches'];
-  readonly atHeads: boolean;
-}
+/** What `current()` returns: the same status every verb decides by. */
+export type CurrentState = SchemaStatus;

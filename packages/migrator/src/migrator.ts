@@ -13,48 +13,60 @@ import type { RevisionGraph } from './graph/revision-graph';
 import {
   APPLIED_BY,
   bootstrapInfrastructure,
-  readAppliedChecksums,
+  type LedgerRow,
+  readLedger,
+  readLedgerIfPresent,
   updateLedgerChecksum,
 } from './ledger/ledger';
 import { acquireMigrationLock, releaseMigrationLock, watchForDeadClient } from './lock/migration-lock';
 import type {
-  CurrentState,
   HistoryEntry,
   MigratorEvent,
   MigratorOptions,
   RunResult,
   UpgradeOptions,
 } from './migrator-types';
-import { loadRevisionModule, unfilledSteps } from './revision/load-revision';
-import { LINEAGES, type Lineage } from './revision/revision';
-import { readRevisionGraph } from './revision/revision-set';
+import { unfilledSteps } from './revision/load-revision';
+import type { Lineage } from './revision/revision';
+import { readRevisionGraphOrFolderError } from './revision/revision-set';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
-import { assertConsistent, readDatabaseState } from './run/database-state';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
-import { renderRevisionSql } from './run/offline-sql';
+import { renderScript } from './run/offline-sql';
 import { runPlan } from './run/run-plan';
 import { stampRevisions } from './run/stamp';
+import {
+  type AssessOptions,
+  assertMigratable,
+  assessSchema,
+  type SchemaStatus,
+} from './status/schema-status';
 
 export class Migrator {
   readonly #options: Readonly<MigratorOptions>;
-  readonly #graph: RevisionGraph;
+  /** The graph, or why the folders could not be read (raised by every verb but `status`). */
+  readonly #graph: RevisionGraph | MigratorError;
   readonly #dataSource: DataSource;
 
-  private constructor(options: MigratorOptions, graph: RevisionGraph, dataSource: DataSource) {
+  private constructor(
+    options: MigratorOptions,
+    graph: RevisionGraph | MigratorError,
+    dataSource: DataSource,
+  ) {
     this.#options = Object.freeze({ ...options });
     this.#graph = graph;
     this.#dataSource = dataSource;
   }
 
   /**
-   * Reads and checks the migrations folders, then connects.
+   * Reads and checks the migrations folders, then connects. A folder that disagrees with its
+   * manifest still connects, so `status()` can report it; every other method raises it.
    *
    * @example
    * const migrator = await Migrator.connect({ databaseUrl, sources: [{ lineage: 'app', dir: './migrations' }] });
    * try { await migrator.upgrade(); } finally { await migrator.close(); }
    */
   static async connect(options: MigratorOptions): Promise<Migrator> {
-    const graph = readRevisionGraph(options.sources);
+    const graph = readRevisionGraphOrFolderError(options.sources);
     const dataSource = await openDataSource(options.databaseUrl, {
       applicationName: `dazzle-migrator ${APPLIED_BY}`,
       poolSize: 2,
@@ -65,6 +77,7 @@ export class Migrator {
   }
 
   get graph(): RevisionGraph {
+    if (this.#graph instanceof MigratorError) throw this.#graph;
     return this.#graph;
   }
 
@@ -74,7 +87,7 @@ export class Migrator {
 
   /** Code heads per lineage. */
   heads(): Record<Lineage, string[]> {
-    return { framework: this.#graph.heads('framework'), app: this.#graph.heads('app') };
+    return { framework: this.graph.heads('framework'), app: this.graph.heads('app') };
   }
 
   /**
@@ -83,32 +96,34 @@ export class Migrator {
    */
   async upgrade(options: UpgradeOptions = {}): Promise<RunResult> {
     const started = performance.now();
-    const applied = await this.#withRunner(readAppliedChecksums);
-    const consistent =
-      applied && [...applied].every(([id, checksum]) => this.#graph.get(id)?.checksum === checksum);
-    if (consistent && planUpgrade(this.#graph, new Set(applied.keys()), options.target).length === 0) {
-      return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
+    const graph = this.graph;
+    const seen = await this.#withRunner(readLedgerIfPresent);
+    if (seen) {
+      const status = assessSchema(graph, seen);
+      if (
+        (status.state === 'in-step' || status.state === 'pending') &&
+        planUpgrade(graph, appliedIds(seen), options.target).length === 0
+      ) {
+        return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
+      }
     }
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);
-      const state = await readDatabaseState(db, this.#graph);
-      assertConsistent(state, options.acceptChecksums);
-      for (const mismatch of state.checksumMismatches) {
+      const ledger = await readLedger(db);
+      const status = assessSchema(graph, ledger, { acceptChecksums: options.acceptChecksums });
+      assertMigratable(status);
+      // Past the check, every changed checksum left is one the caller accepted.
+      for (const mismatch of status.checksumMismatches) {
         await updateLedgerChecksum(db, mismatch.id, mismatch.current);
         this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
       }
-      const plan = planUpgrade(this.#graph, state.applied, options.target);
-      if (
-        options.createAllFrom &&
-        state.ledger.length === 0 &&
-        plan.length > 0 &&
-        (await isEmptyDatabase(db))
-      ) {
+      const plan = planUpgrade(graph, appliedIds(ledger), options.target);
+      if (options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db))) {
         const revisions = await createAllAndStamp(
           db,
           this.#options.databaseUrl,
           options.createAllFrom,
-          this.#graph,
+          graph,
           plan,
         );
         return { revisions, method: 'create-all', noop: false, durationMs: performance.now() - started };
@@ -130,11 +145,12 @@ export class Migrator {
    */
   async downgrade(target: string): Promise<RunResult> {
     const started = performance.now();
+    const graph = this.graph;
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);
-      const state = await readDatabaseState(db, this.#graph);
-      assertConsistent(state);
-      const plan = planDowngrade(this.#graph, state.applied, target);
+      const ledger = await readLedger(db);
+      assertMigratable(assessSchema(graph, ledger));
+      const plan = planDowngrade(graph, appliedIds(ledger), target);
       const revisions = await this.#run(db, plan, 'down');
       return {
         revisions,
@@ -145,43 +161,31 @@ export class Migrator {
     });
   }
 
-  /** Where the database is, what is pending, and anything that would make `upgrade` refuse. */
-  async current(): Promise<CurrentState> {
-    const state = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
-    const current = Object.fromEntries(
-      LINEAGES.map((lineage) => {
-        const applied = state.ledger.filter((r) => r.lineage === lineage);
-        const parents = new Set(applied.flatMap((r) => r.parents));
-        return [
-          lineage,
-          applied
-            .filter((r) => !parents.has(r.id))
-            .map((r) => r.id)
-            .sort(),
-        ];
-      }),
-    ) as Record<Lineage, string[]>;
-    const pendingIds = this.#graph.order(
-      this.#graph
-        .all()
-        .map((r) => r.id)
-        .filter((id) => !state.applied.has(id)),
-    );
-    return {
-      current,
-      pending: pendingIds.map((id) => this.#graph.get(id)!),
-      unknown: state.unknown,
-      checksumMismatches: state.checksumMismatches,
-      atHeads: pendingIds.length === 0 && state.unknown.length === 0,
-    };
+  /**
+   * Whether the database is in step with the code, and if not, why and what to run: the one
+   * answer `check`, `current`, `serve --no-migrate` and the upgrade pre-checks share.
+   *
+   * @example
+   * const status = await migrator.status();
+   * if (status.state !== 'in-step') console.log(`${status.code}: ${status.message}`);
+   */
+  async status(options: AssessOptions = {}): Promise<SchemaStatus> {
+    const ledger = await this.#withRunner(readLedgerIfPresent);
+    return assessSchema(this.#graph, ledger ?? [], options);
+  }
+
+  /** The same as `status()`: kept for callers that ask where the database is. */
+  current(): Promise<SchemaStatus> {
+    return this.status();
   }
 
   /** Every revision in apply order, with its ledger row when applied. */
   async history(): Promise<HistoryEntry[]> {
-    const state = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
-    const byId = new Map(state.ledger.map((r) => [r.id, r]));
-    const heads = new Set([...this.#graph.heads('framework'), ...this.#graph.heads('app')]);
-    return this.#graph
+    const graph = this.graph;
+    const ledger = (await this.#withRunner(readLedgerIfPresent)) ?? [];
+    const byId = new Map(ledger.map((r) => [r.id, r]));
+    const heads = new Set([...graph.heads('framework'), ...graph.heads('app')]);
+    return graph
       .all()
       .map((revision) => ({ revision, applied: byId.get(revision.id), isHead: heads.has(revision.id) }));
   }
@@ -191,10 +195,10 @@ export class Migrator {
    * matches: the ledger ends up holding exactly the target and what it needs, for that lineage.
    */
   async stamp(target: string): Promise<{ added: string[]; removed: string[] }> {
+    const graph = this.graph;
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);
-      const state = await readDatabaseState(db, this.#graph);
-      return stampRevisions(db, this.#graph, state, target);
+      return stampRevisions(db, graph, appliedIds(await readLedger(db)), target);
     });
   }
 
@@ -209,41 +213,39 @@ export class Migrator {
     });
   }
 
-  /** The SQL `upgrade` would run, as a script; reads the ledger (if any) but changes nothing. */
+  /**
+   * The SQL `upgrade` would run, as a script for `psql -v ON_ERROR_STOP=1 -f`: it creates the
+   * ledger when missing, as `upgrade` does. Reads the ledger (unless `fromBase`) and refuses what
+   * `upgrade` refuses, but changes nothing.
+   */
   async renderUpgradeSql(options: UpgradeOptions & { fromBase?: boolean } = {}): Promise<string> {
-    const applied = options.fromBase
-      ? new Set<string>()
-      : (await this.#withRunner((db) => readDatabaseState(db, this.#graph))).applied;
-    return this.#render(planUpgrade(this.#graph, applied, options.target), 'up');
+    const graph = this.graph;
+    const applied = options.fromBase ? new Set<string>() : await this.#appliedOrRefuse();
+    return renderScript(graph, planUpgrade(graph, applied, options.target), 'up');
   }
 
   async renderDowngradeSql(target: string): Promise<string> {
-    const { applied } = await this.#withRunner((db) => readDatabaseState(db, this.#graph));
-    return this.#render(planDowngrade(this.#graph, applied, target), 'down');
+    const graph = this.graph;
+    return renderScript(graph, planDowngrade(graph, await this.#appliedOrRefuse(), target), 'down');
   }
 
   async close(): Promise<void> {
     if (this.#dataSource.isInitialized) await this.#dataSource.destroy();
   }
 
-  async #render(plan: readonly string[], direction: Direction): Promise<string> {
-    const parts: string[] = [];
-    for (const id of plan) {
-      const info = this.#graph.get(id)!;
-      parts.push(await renderRevisionSql(info, await loadRevisionModule(info), direction));
-    }
-    return parts.length === 0
-      ? '-- Nothing to do: the database is already at the target.\n'
-      : `${parts.join('\n\n')}\n`;
+  async #appliedOrRefuse(): Promise<Set<string>> {
+    const ledger = (await this.#withRunner(readLedgerIfPresent)) ?? [];
+    assertMigratable(assessSchema(this.graph, ledger));
+    return appliedIds(ledger);
   }
 
   #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
-    return runPlan(db, this.#graph, plan, direction, (event) => this.#emit(event));
+    return runPlan(db, this.graph, plan, direction, (event) => this.#emit(event));
   }
 
   #assertFilled(plan: readonly string[]): void {
     for (const id of plan) {
-      const info = this.#graph.get(id)!;
+      const info = this.graph.get(id)!;
       const lines = unfilledSteps(info);
       if (lines.length > 0) {
         throw new MigratorError(
@@ -297,3 +299,7 @@ async function settle<T>(work: Promise<T>, cleanup: () => Promise<unknown>): Pro
 }
 
 export { resolveRevision };
+
+function appliedIds(ledger: readonly LedgerRow[]): Set<string> {
+  return new Set(ledger.map((r) => r.id));
+}

@@ -60,7 +60,7 @@ describe('upgrade and downgrade', () => {
       ]);
       const second = await migrator.upgrade();
       expect(second).toMatchObject({ noop: true, revisions: [] });
-      expect((await migrator.current()).atHeads).toBe(true);
+      expect((await migrator.status()).state).toBe('in-step');
     } finally {
       await migrator.close();
     }
@@ -262,7 +262,13 @@ describe('upgrade and downgrade', () => {
       rev!.file,
       readFileSync(rev!.file, 'utf8').replace('CREATE TABLE t (id int)', 'CREATE TABLE t (id bigint)'),
     );
-    await expectCode(open(), 'MANIFEST_MISMATCH', /was edited after the manifest was written/);
+    migrator = await open();
+    try {
+      await expectCode(migrator.upgrade(), 'MANIFEST_MISMATCH', /was edited after the manifest was written/);
+      expect((await migrator.status()).state).toBe('manifest-mismatch');
+    } finally {
+      await migrator.close();
+    }
 
     await rehashFolder(dir, 'app');
     migrator = await open();
@@ -281,7 +287,16 @@ describe('upgrade and downgrade', () => {
     const other = tempDir();
     const [stray] = writeChain(other, 'app', [{ message: 'two', up: ['SELECT 2'] }]);
     writeFileSync(`${dir}/${stray!.id}.ts`, readFileSync(stray!.file));
-    await expectCode(open(), 'MANIFEST_MISMATCH', new RegExp(`${stray!.id}.ts is not in the manifest`));
+    const migrator = await open();
+    try {
+      await expectCode(
+        migrator.upgrade(),
+        'MANIFEST_MISMATCH',
+        new RegExp(`${stray!.id}.ts is not in the manifest`),
+      );
+    } finally {
+      await migrator.close();
+    }
   });
 
   it('refuses two heads and upgrades once they are merged', async () => {

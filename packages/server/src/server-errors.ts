@@ -2,7 +2,7 @@
 import { DazzleError } from '@app/entities-framework';
 
 /** Every code the server raises while starting, each documented in docs/reference/errors.md. */
-export const SERVER_ERROR_CODES = ['NOT_AT_HEADS', 'SERVER_START_FAILED', 'SERVER_PORT_IN_USE'] as const;
+export const SERVER_ERROR_CODES = ['SERVER_START_FAILED', 'SERVER_PORT_IN_USE'] as const;
 
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 

@@ -88,10 +88,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       return { status: 'healthy' };
     });
     stores.health.register('migrations', async () => {
-      const state = await migrator.current();
-      return state.atHeads
+      const status = await migrator.status();
+      return status.state === 'in-step'
         ? { status: 'healthy', message: 'at heads' }
-        : { status: 'degraded', message: `${state.pending.length} pending` };
+        : { status: 'degraded', message: `${status.code}: ${status.message}` };
     });
     let ready = false;
     const app = await buildApp(

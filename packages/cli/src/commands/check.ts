@@ -1,5 +1,6 @@
 /** `dazzle db check` (CI) and `dazzle db lint`. */
 import {
+  assertInStep,
   findSchemaDrift,
   formatFinding,
   type LintFinding,
@@ -27,26 +28,27 @@ export function registerCheck(db: Command): void {
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
         const database = await app.database();
-        const state = await (await app.migrator()).current();
+        const status = await (await app.migrator()).status();
+        // A state no upgrade fixes (ahead, changed checksum, two heads, manifest) is refused first,
+        // with the code and advice `upgrade` and `serve` give; drift against broken code means nothing.
+        if (status.state !== 'in-step' && status.state !== 'pending') {
+          reporter.document({ ok: false, state: status.state, code: status.code, pending: [], missing: [] });
+          assertInStep(status);
+        }
         const missing = await findSchemaDrift({
           serverUrl: database.url,
           sources: app.config.sources,
           metadata: app.metadata(),
           freshShadow: options.freshShadow,
         });
-        const ok = state.pending.length === 0 && state.unknown.length === 0 && missing.length === 0;
+        const ok = status.state === 'in-step' && missing.length === 0;
         reporter.document({
           ok,
-          pending: state.pending.map((r) => r.id),
-          unknown: state.unknown.map((r) => r.id),
+          state: status.state,
+          code: status.code ?? null,
+          pending: status.pending.map((r) => r.id),
           missing,
         });
-        if (state.pending.length > 0)
-          reporter.line(
-            `Pending on the database: ${state.pending.map((r) => r.id).join(', ')} — run \`dazzle db upgrade\`.`,
-          );
-        if (state.unknown.length > 0)
-          reporter.line(`The database is ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}.`);
         if (missing.length > 0) {
           const lineages = [...new Set(missing.map((m) => m.lineage ?? 'app'))];
           reporter.line(`The entities differ from the committed revisions; a revision would contain:`);
@@ -55,6 +57,7 @@ export function registerCheck(db: Command): void {
             `Write it with: ${lineages.map((l) => `dazzle db revision --lineage ${l} -m "…"`).join(' and ')}`,
           );
         }
+        assertInStep(status); // pending: the same NOT_AT_HEADS line `serve --no-migrate` gives
         if (ok)
           reporter.line(
             reporter.style('OK: the database is at heads and the revisions reproduce the entities.', 'green'),

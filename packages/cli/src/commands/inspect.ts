@@ -5,32 +5,35 @@ import { globalsOf, reporterFor } from '../program-support';
 
 export function registerInspect(db: Command): void {
   db.command('current')
-    .description('the revisions the database is at, per lineage, and what is pending')
+    .description('the revisions the database is at, per lineage, and whether it is in step with the code')
     .addHelpText('after', '\nExample:\n  dazzle db current --json')
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
-        const state = await (await app.migrator()).current();
+        const status = await (await app.migrator()).status();
         reporter.document({
-          current: state.current,
-          pending: state.pending.map((r) => ({ id: r.id, lineage: r.lineage, message: r.message })),
-          unknown: state.unknown.map((r) => r.id),
-          checksumMismatches: state.checksumMismatches.map((m) => m.id),
-          atHeads: state.atHeads,
+          state: status.state,
+          code: status.code ?? null,
+          message: status.message,
+          atHeads: status.state === 'in-step',
+          current: status.current,
+          pending: status.pending.map((r) => ({ id: r.id, lineage: r.lineage, message: r.message })),
+          unknown: status.unknown.map((r) => r.id),
+          checksumMismatches: status.checksumMismatches.map((m) => m.id),
+          multipleHeads: status.multipleHeads,
         });
         for (const lineage of ['framework', 'app'] as const) {
-          reporter.line(`${lineage.padEnd(9)}  ${state.current[lineage].join(', ') || '(base)'}`);
+          reporter.line(`${lineage.padEnd(9)}  ${status.current[lineage].join(', ') || '(base)'}`);
         }
-        if (state.unknown.length > 0)
+        if (status.state === 'in-step') reporter.line(reporter.style('At heads.', 'green'));
+        else
           reporter.line(
-            reporter.style(`Ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}`, 'red'),
+            reporter.style(
+              `${status.code}: ${status.message}`,
+              status.state === 'pending' ? 'yellow' : 'red',
+            ),
           );
-        if (state.pending.length > 0)
-          reporter.line(
-            reporter.style(`${state.pending.length} pending: run \`dazzle db upgrade\`.`, 'yellow'),
-          );
-        else if (state.unknown.length === 0) reporter.line(reporter.style('At heads.', 'green'));
       });
     });
 

@@ -199,13 +199,12 @@ async function planOnShadow(
 async function assertAtHeads(options: GenerateRevisionOptions): Promise<void> {
   const migrator = await Migrator.connect({ databaseUrl: options.serverUrl, sources: options.sources });
   try {
-    const state = await migrator.current();
-    if (!state.atHeads || state.checksumMismatches.length > 0) {
-      const pending = state.pending.map((r) => r.id);
+    const status = await migrator.status();
+    if (status.state !== 'in-step') {
       throw new MigratorError(
         'NOT_AT_HEADS',
-        `--against database needs the database at its heads, and it is not (${pending.length > 0 ? `pending: ${pending.join(', ')}` : 'its ledger differs from the code'}): run \`dazzle db upgrade\` first, or diff against a shadow replay (the default).`,
-        { pending, unknown: state.unknown.map((r) => r.id) },
+        `--against database needs the database in step with the code, and it is not (${status.code}: ${status.message}) Fix that first, or diff against a shadow replay (the default).`,
+        { state: status.state, pending: status.pending.map((r) => r.id) },
       );
     }
   } finally {

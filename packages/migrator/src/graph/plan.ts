@@ -31,14 +31,17 @@ export function resolveRevision(graph: RevisionGraph, ref: string): string {
 /** The single head of a lineage; refuses when the lineage has branched. */
 export function singleHead(graph: RevisionGraph, lineage: Lineage): string | undefined {
   const heads = graph.heads(lineage);
-  if (heads.length > 1) {
-    throw new MigratorError(
-      'MULTIPLE_HEADS',
-      `The ${lineage} lineage has ${heads.length} heads (${heads.join(', ')}): run \`dazzle db merge -m "merge heads"${lineage === 'framework' ? ' --lineage framework' : ''}\` and commit the merge revision.`,
-      { lineage, heads },
-    );
-  }
+  if (heads.length > 1) throw multipleHeadsError(lineage, heads);
   return heads[0];
+}
+
+/** Why a branched lineage is refused, and the merge that fixes it. */
+export function multipleHeadsError(lineage: Lineage, heads: readonly string[]): MigratorError {
+  return new MigratorError(
+    'MULTIPLE_HEADS',
+    `The ${lineage} lineage has ${heads.length} heads (${heads.join(', ')}): run \`dazzle db merge -m "merge heads"${lineage === 'framework' ? ' --lineage framework' : ''}\` and commit the merge revision.`,
+    { lineage, heads },
+  );
 }
 
 /**

@@ -43,34 +43,26 @@ const CREATE_LEDGER_SQL = `CREATE TABLE IF NOT EXISTS "${LEDGER_TABLE}" (
 /** Who is applying: shown in the ledger and to anyone waiting for the lock. */
 export const APPLIED_BY = `${hostname()}:${process.pid}`;
 
-/** Whether the ledger and `_dazzle_params` exist, in one round trip. */
-export async function infrastructureExists(db: QueryRunner): Promise<boolean> {
-  const [row] = await db.query(
-    `SELECT to_regclass('"${LEDGER_TABLE}"') IS NOT NULL AND to_regclass('"_dazzle_params"') IS NOT NULL
-       AND to_regclass('"typeorm_metadata"') IS NOT NULL AS "ready"`,
-  );
-  return row.ready === true;
-}
-
-/** Creates the ledger, `_dazzle_params` and TypeORM's side table if missing: the only DDL outside revisions, by design. */
-export async function bootstrapInfrastructure(db: QueryRunner): Promise<void> {
-  // One transaction, ledger last: a ledger that exists means the whole bootstrap happened, which
-  // is what lets the no-op check read the ledger alone.
-  await db.query(
-    `BEGIN;\n${CREATE_PARAMS_TABLE_SQL};\n${CREATE_TYPEORM_METADATA_TABLE_SQL};\n${CREATE_LEDGER_SQL};\nCOMMIT`,
-  );
-}
-
 /**
- * The applied ids and checksums, or undefined before the first bootstrap: the single query the
- * no-op startup check costs.
+ * The only DDL outside revisions, by design: `_dazzle_params`, TypeORM's side table, and the ledger
+ * last (a ledger that exists means the whole bootstrap happened, which is what lets the no-op check
+ * read the ledger alone). `upgrade` runs these and `upgrade --sql` prints them: one source.
  */
-export async function readAppliedChecksums(db: QueryRunner): Promise<Map<string, string> | undefined> {
+export const BOOTSTRAP_STATEMENTS: readonly string[] = Object.freeze([
+  CREATE_PARAMS_TABLE_SQL,
+  CREATE_TYPEORM_METADATA_TABLE_SQL,
+  CREATE_LEDGER_SQL,
+]);
+
+/** Creates the ledger, `_dazzle_params` and TypeORM's side table if missing, in one transaction. */
+export async function bootstrapInfrastructure(db: QueryRunner): Promise<void> {
+  await db.query(`BEGIN;\n${BOOTSTRAP_STATEMENTS.join(';\n')};\nCOMMIT`);
+}
+
+/** The ledger rows, or undefined before the first bootstrap: the single query the no-op check costs. */
+export async function readLedgerIfPresent(db: QueryRunner): Promise<LedgerRow[] | undefined> {
   try {
-    const rows: Array<{ id: string; checksum: string }> = await db.query(
-      `SELECT "id", "checksum" FROM "${LEDGER_TABLE}"`,
-    );
-    return new Map(rows.map((r) => [r.id, r.checksum.trim()]));
+    return await readLedger(db);
   } catch (error) {
     if ((error as { driverError?: { code?: string } }).driverError?.code === '42P01') return undefined;
     throw error;
@@ -105,6 +97,7 @@ export function ledgerRowParameters(
   revision: RevisionInfo,
   executionMs: number,
   method: LedgerMethod,
+  appliedBy: string = APPLIED_BY,
 ): unknown[] {
   return [
     revision.id,
@@ -114,7 +107,7 @@ export function ledgerRowParameters(
     revision.message,
     revision.checksum,
     Math.round(executionMs),
-    APPLIED_BY,
+    appliedBy,
     method,
   ];
 }

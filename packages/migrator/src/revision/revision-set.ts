@@ -1,5 +1,6 @@
 /** Where revisions come from: one folder per lineage, each with its manifest. */
 
+import { MigratorError } from '../errors';
 import { RevisionGraph } from '../graph/revision-graph';
 import { readRevisionFolder } from './manifest';
 import type { Lineage, RevisionInfo } from './revision';
@@ -16,4 +17,19 @@ export function readRevisionGraph(sources: readonly MigrationSource[]): Revision
     readRevisionFolder(source.dir, source.lineage),
   );
   return new RevisionGraph(revisions);
+}
+
+/** Manifest errors are a state of the folder that `status()` reports, not a reason to refuse to connect. */
+const FOLDER_STATE_CODES: ReadonlySet<string> = new Set(['MANIFEST_MISMATCH', 'MANIFEST_INVALID']);
+
+/** The graph, or the folder's manifest error to report as a state; other errors are thrown. */
+export function readRevisionGraphOrFolderError(
+  sources: readonly MigrationSource[],
+): RevisionGraph | MigratorError {
+  try {
+    return readRevisionGraph(sources);
+  } catch (error) {
+    if (error instanceof MigratorError && FOLDER_STATE_CODES.has(error.code)) return error;
+    throw error;
+  }
 }

@@ -1,13 +1,27 @@
 /**
  * Offline SQL: what `upgrade`/`downgrade` would send, rendered as a script for a DBA to review or
- * run, produced by running each revision against a runner that records instead of executing.
+ * run with `psql -v ON_ERROR_STOP=1 -f`, produced by running each revision against a runner that
+ * records instead of executing. An upgrade script first creates what `upgrade` bootstraps, so it
+ * applies to an empty database; nothing in it depends on who rendered it or when, so two renders
+ * of one plan are byte-identical.
  */
 import type { QueryRunner } from 'typeorm';
 import { MigratorError } from '../errors';
-import { deleteLedgerRowSql, insertLedgerRowSql, ledgerRowParameters } from '../ledger/ledger';
+import type { RevisionGraph } from '../graph/revision-graph';
+import {
+  BOOTSTRAP_STATEMENTS,
+  deleteLedgerRowSql,
+  insertLedgerRowSql,
+  ledgerRowParameters,
+} from '../ledger/ledger';
+import { LOCK_CLASS_ID, LOCK_OBJECT_ID } from '../lock/migration-lock';
+import { loadRevisionModule } from '../revision/load-revision';
 import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
 import type { Direction } from './execute-revision';
+
+/** The ledger's `applied_by` for rows a script writes: the same in every render, unlike a host and pid. */
+export const SCRIPT_APPLIED_BY = 'dazzle db upgrade --sql';
 
 /** A statement as a script shows it: parameters inlined, one terminating semicolon. */
 export function scriptStatement(sql: string, parameters: readonly unknown[] = []): string {
@@ -54,11 +68,43 @@ export async function renderRevisionSql(
   const statements = await recordStatements(info, module, direction);
   const ledger =
     direction === 'up'
-      ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, 0, 'run'))
+      ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, 0, 'run', SCRIPT_APPLIED_BY))
       : inlineParameters(deleteLedgerRowSql(), [info.id]);
   const body = [...statements, `${ledger.replace(/\s+/g, ' ')};`];
   const header = `-- ${direction === 'up' ? 'Upgrade' : 'Downgrade'} ${info.lineage} revision ${info.id}: ${info.message}`;
   return info.transactional
     ? [header, 'BEGIN;', ...body, 'COMMIT;'].join('\n')
     : [header, ...body].join('\n');
+}
+
+/**
+ * A whole script for a plan: the migration lock (held by the psql session to its end, as `upgrade`
+ * holds it), for an upgrade the bootstrap DDL `upgrade` runs, then each revision.
+ */
+export async function renderScript(
+  graph: RevisionGraph,
+  plan: readonly string[],
+  direction: Direction,
+): Promise<string> {
+  if (plan.length === 0) return '-- Nothing to do: the database is already at the target.\n';
+  const lock = `${LOCK_CLASS_ID}, ${LOCK_OBJECT_ID}`;
+  const parts = [
+    `-- Apply with: psql -v ON_ERROR_STOP=1 -f <this file>\n-- Waits for the migration lock other runners take.\nSELECT pg_advisory_lock(${lock});`,
+  ];
+  if (direction === 'up') {
+    parts.push(
+      ['-- The ledger and the tables it needs, as `dazzle db upgrade` creates them.', 'BEGIN;']
+        .concat(
+          BOOTSTRAP_STATEMENTS.map((sql) => scriptStatement(sql)),
+          'COMMIT;',
+        )
+        .join('\n'),
+    );
+  }
+  for (const id of plan) {
+    const info = graph.get(id)!;
+    parts.push(await renderRevisionSql(info, await loadRevisionModule(info), direction));
+  }
+  parts.push(`SELECT pg_advisory_unlock(${lock});`);
+  return `${parts.join('\n\n')}\n`;
 }

@@ -7,7 +7,6 @@ import { resolveRevision, singleHead } from '../graph/plan';
 import type { RevisionGraph } from '../graph/revision-graph';
 import { deleteLedgerRow, insertLedgerRow } from '../ledger/ledger';
 import { LINEAGES, type Lineage } from '../revision/revision';
-import type { DatabaseState } from './database-state';
 import { inTransaction } from './transaction';
 
 const SCOPED = /^(framework|app)@(head|base)$/;
@@ -15,7 +14,7 @@ const SCOPED = /^(framework|app)@(head|base)$/;
 export async function stampRevisions(
   db: QueryRunner,
   graph: RevisionGraph,
-  state: DatabaseState,
+  applied: ReadonlySet<string>,
   target: string,
 ): Promise<{ added: string[]; removed: string[] }> {
   let lineages: readonly Lineage[];
@@ -37,8 +36,8 @@ export async function stampRevisions(
   }
 
   const keep = graph.ancestors(goals);
-  const added = graph.order([...keep].filter((id) => !state.applied.has(id)));
-  const removed = [...state.applied].filter((id) => {
+  const added = graph.order([...keep].filter((id) => !applied.has(id)));
+  const removed = [...applied].filter((id) => {
     const info = graph.get(id);
     return info !== undefined && lineages.includes(info.lineage) && !keep.has(id);
   });

@@ -26,9 +26,10 @@ export async function adminRoutes(app: FastifyInstance, context: RouteContext): 
   });
 
   app.get('/migrations', async () => {
-    const state = await context.migrator.current();
+    const state = await context.migrator.status();
     return {
-      atHeads: state.atHeads,
+      state: state.state,
+      atHeads: state.state === 'in-step',
       current: state.current,
       heads: context.migrator.heads(),
       pending: state.pending.map((r) => ({ id: r.id, lineage: r.lineage, message: r.message })),

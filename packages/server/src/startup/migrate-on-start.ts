@@ -1,12 +1,17 @@
 /**
  * The schema step of startup: under the migration lock, bring the database to the heads (or,
- * with --no-migrate, only verify it is there). Nothing else may change the schema at startup.
+ * with --no-migrate, only verify it is there, refusing as `dazzle db check` would). Nothing else may change the schema at startup.
  * A run that applies revisions is recorded as a DeployHistory row and as a ProcessRun.
  */
 import type { ProcessRunStore } from '@app/entities-framework';
 import type { BuiltMetadata } from '@app/metadata-builder';
-import { describeConnectRetry, type LoadedConfig, Migrator, type RunResult } from '@app/migrator';
-import { ServerError } from '../server-errors';
+import {
+  assertInStep,
+  describeConnectRetry,
+  type LoadedConfig,
+  Migrator,
+  type RunResult,
+} from '@app/migrator';
 
 export interface MigrateOnStartOptions {
   config: LoadedConfig;
@@ -46,22 +51,8 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
       },
     });
     if (!options.migrate) {
-      const state = await migrator.current();
-      if (!state.atHeads || state.checksumMismatches.length > 0) {
-        const pending = state.pending.map((r) => r.id);
-        const problems = [
-          pending.length > 0 ? `pending: ${pending.join(', ')}` : '',
-          state.unknown.length > 0 ? `ahead of the code: ${state.unknown.map((r) => r.id).join(', ')}` : '',
-          state.checksumMismatches.length > 0
-            ? `changed since applied: ${state.checksumMismatches.map((m) => m.id).join(', ')}`
-            : '',
-        ].filter(Boolean);
-        throw new ServerError(
-          'NOT_AT_HEADS',
-          `The database is not at the code's heads (${problems.join('; ')}); started with --no-migrate, so run \`dazzle db upgrade\` in the release step first.`,
-          { pending, unknown: state.unknown.map((r) => r.id) },
-        );
-      }
+      // The same status `dazzle db check` and `current` report, refused with the same code and advice.
+      assertInStep(await migrator.status());
       run.complete();
       return { result: undefined, migrator };
     }
