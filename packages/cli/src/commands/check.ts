@@ -31,24 +31,30 @@ export function registerCheck(db: Command): void {
         const status = await (await app.migrator()).status();
         // A state no upgrade fixes (ahead, changed checksum, two heads, manifest) is refused first,
         // with the code and advice `upgrade` and `serve` give; drift against broken code means nothing.
-        if (status.state !== 'in-step' && status.state !== 'pending') {
-          reporter.document({ ok: false, state: status.state, code: status.code, pending: [], missing: [] });
-          assertInStep(status);
-        }
-        const missing = await findSchemaDrift({
-          serverUrl: database.url,
-          sources: app.config.sources,
-          metadata: app.metadata(),
-          freshShadow: options.freshShadow,
-        });
+        const refused = status.state !== 'in-step' && status.state !== 'pending';
+        const missing = refused
+          ? []
+          : await findSchemaDrift({
+              serverUrl: database.url,
+              sources: app.config.sources,
+              metadata: app.metadata(),
+              freshShadow: options.freshShadow,
+            });
         const ok = status.state === 'in-step' && missing.length === 0;
-        reporter.document({
-          ok,
-          state: status.state,
-          code: status.code ?? null,
-          pending: status.pending.map((r) => r.id),
-          missing,
-        });
+        if (reporter.json) {
+          // One document is the whole answer in --json mode: it carries the code and the advice.
+          reporter.document({
+            ok,
+            state: status.state,
+            code: status.code ?? null,
+            message: status.message,
+            pending: status.pending.map((r) => r.id),
+            missing,
+          });
+          if (!ok) process.exitCode = EXIT_FAILURE;
+          return;
+        }
+        if (refused) assertInStep(status);
         if (missing.length > 0) {
           const lineages = [...new Set(missing.map((m) => m.lineage ?? 'app'))];
           reporter.line(`The entities differ from the committed revisions; a revision would contain:`);
