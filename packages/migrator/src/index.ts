@@ -29,9 +29,9 @@ export { assertPostgresUrl, maskUrl, type OpenDataSourceOptions, openDataSource 
 export {
   EMBEDDED_DATABASE,
   type EmbeddedDatabase,
-  embeddedDataDir,
   startEmbeddedDatabase,
-} from './database/embedded-default';
+} from './embedded/embedded-default';
+export { embeddedDataDir } from './embedded/cluster-place';
 export {
   type DatabaseSource,
   type ResolveDatabaseOptions,
