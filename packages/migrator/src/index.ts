@@ -27,17 +27,17 @@ export { CONFIG_FILE_NAMES, findConfigFile, type LoadedConfig, loadConfig } from
 export { compileTypeScript, registerTypeScriptLoader } from './config/typescript-loader';
 export { assertPostgresUrl, maskUrl, type OpenDataSourceOptions, openDataSource } from './database/connect';
 export {
-  EMBEDDED_DATABASE,
-  type EmbeddedDatabase,
-  startEmbeddedDatabase,
-} from './embedded/embedded-default';
-export { embeddedDataDir } from './embedded/cluster-place';
-export {
   type DatabaseSource,
   type ResolveDatabaseOptions,
   type ResolvedDatabase,
   resolveDatabase,
 } from './database/resolve-database';
+export { embeddedDataDir } from './embedded/cluster-place';
+export {
+  EMBEDDED_DATABASE,
+  type EmbeddedDatabase,
+  startEmbeddedDatabase,
+} from './embedded/embedded-default';
 export { MigratorError, type MigratorErrorCode } from './errors';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
