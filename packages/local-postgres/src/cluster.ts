@@ -1,7 +1,8 @@
 /**
  * Creates a PostgreSQL cluster (initdb) owned by the server user. The superuser password reaches
- * initdb through a file that only the server user can read, in a private folder deleted right
- * after. A failed initdb leaves no half-made data folder behind.
+ * initdb through a file that only the server user can read, in a private folder next to the data
+ * folder (which the server user can reach, unlike a TMPDIR it may not), deleted right after. A
+ * failed initdb leaves no half-made data folder behind.
  */
 import {
   chmodSync,
@@ -13,8 +14,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PostgresBinaries } from './binaries';
 import { runTool, tail } from './child-process';
 import { LocalPostgresError } from './errors';
@@ -49,7 +49,7 @@ export async function initCluster(
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
   ownBy(dataDir, serverUser);
-  const secretDir = mkdtempSync(join(tmpdir(), 'dazzle-initdb-'));
+  const secretDir = mkdtempSync(join(dirname(dataDir), '.initdb-'));
   const passwordFile = join(secretDir, 'password');
   try {
     ownBy(secretDir, serverUser);
