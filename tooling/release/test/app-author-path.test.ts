@@ -121,6 +121,7 @@ describe('the app author path, from packed tarballs', () => {
 
   it('packs every public package into a tarball that passes publint and the content checks', async () => {
     expect(packed.map((p) => p.name)).toEqual([
+      '@app/local-postgres',
       '@app/entities-framework',
       '@app/metadata-builder',
       '@app/migrator',
