@@ -2,7 +2,14 @@ import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clusterDirOf, createTempApp, dazzle, embeddedServerPid, removeTempApps, serveApp } from './helpers/temp-app';
+import {
+  clusterDirOf,
+  createTempApp,
+  dazzle,
+  embeddedServerPid,
+  removeTempApps,
+  serveApp,
+} from './helpers/temp-app';
 
 afterAll(removeTempApps, 60_000);
 
@@ -103,7 +110,9 @@ describe('serve on the embedded default, stopped by a signal', () => {
       expect(created.status).toBe(201);
       const { id } = (await created.json()) as { id: string };
       const port = /127\.0\.0\.1:(\d+)\/dazzle/.exec(serving.stderr())![1];
-      const locker = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/dazzle` });
+      const locker = new pg.Client({
+        connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/dazzle`,
+      });
       locker.on('error', () => {});
       await locker.connect();
       await locker.query('BEGIN');
@@ -122,7 +131,8 @@ describe('serve on the embedded default, stopped by a signal', () => {
         if (rows[0].n > 0) break;
       }
       serving.child.kill(signal);
-      while (!serving.stderr().includes('finishing in-flight requests')) await new Promise((r) => setTimeout(r, 20));
+      while (!serving.stderr().includes('finishing in-flight requests'))
+        await new Promise((r) => setTimeout(r, 20));
       await locker.query('COMMIT');
       await locker.end();
 

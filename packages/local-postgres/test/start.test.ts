@@ -25,7 +25,9 @@ function copyOfPlatformPackage(parent: string): string {
 }
 
 function libraryLinkTargets(nativeDir: string): string[] {
-  const links = JSON.parse(readFileSync(join(nativeDir, 'pg-symlinks.json'), 'utf8')) as Array<{ target: string }>;
+  const links = JSON.parse(readFileSync(join(nativeDir, 'pg-symlinks.json'), 'utf8')) as Array<{
+    target: string;
+  }>;
   return links.map((link) => join(dirname(nativeDir), link.target));
 }
 
@@ -54,7 +56,9 @@ describe('startEmbeddedPostgres', () => {
       const dataDir = join(tempFolder(0o755), 'data');
       const server = await startEmbeddedPostgres({ dataDir, nativeDir, ephemeral: true });
       try {
-        expect(readlinkSync(`/proc/${server.pid}/exe`)).toMatch(/^\/var\/cache\/dazzle\/postgres-[^/]+\/native\/bin\/postgres$/);
+        expect(readlinkSync(`/proc/${server.pid}/exe`)).toMatch(
+          /^\/var\/cache\/dazzle\/postgres-[^/]+\/native\/bin\/postgres$/,
+        );
       } finally {
         await server.stop();
       }

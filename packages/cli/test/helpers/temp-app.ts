@@ -135,6 +135,8 @@ export function serveApp(cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Serv
       const url = /Serving on (\S+) /.exec(stdout)?.[1];
       if (url) resolve({ child, url, stderr: () => stderr, exited });
     });
-    void exited.then(({ code }) => reject(new Error(`serve exited (${code}) before serving: ${stdout}${stderr}`)));
+    void exited.then(({ code }) =>
+      reject(new Error(`serve exited (${code}) before serving: ${stdout}${stderr}`)),
+    );
   });
 }
