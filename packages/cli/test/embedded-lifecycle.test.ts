@@ -37,7 +37,7 @@ describe('exit codes on the embedded default', () => {
     expect(embeddedServerPid(app)).toBeUndefined();
     expect(leases(app)).toEqual([]);
     expect(readdirSync(join(app, '.dazzle')).sort()).toEqual(['leases', 'postgres']); // no lock, no password file
-  }, 180_000);
+  }, 300_000);
 });
 
 describe.runIf(process.getuid?.() === 0)('as root, an app in a folder the postgres user cannot enter', () => {
@@ -61,7 +61,7 @@ describe.runIf(process.getuid?.() === 0)('as root, an app in a folder the postgr
     // The initdb password file lived next to the cluster and is gone.
     expect(readdirSync(join(clusterDirOf(app), '..'))).toEqual(['postgres']);
     expect(embeddedServerPid(app)).toBeUndefined();
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('who stops the embedded server', () => {
@@ -79,7 +79,7 @@ describe('who stops the embedded server', () => {
     expect(current.stderr).toContain('Adopting the embedded PostgreSQL left running');
     expect(embeddedServerPid(app)).toBeUndefined();
     expect(leases(app)).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 
   it('a command run while serve runs shares its server and leaves it running', async () => {
     const app = await appWithNote();
@@ -94,7 +94,7 @@ describe('who stops the embedded server', () => {
     serving.child.kill('SIGTERM');
     expect(await serving.exited).toEqual({ code: 0, signal: null });
     expect(embeddedServerPid(app)).toBeUndefined();
-  }, 180_000);
+  }, 300_000);
 });
 
 describe('serve on the embedded default, stopped by a signal', () => {
@@ -141,6 +141,6 @@ describe('serve on the embedded default, stopped by a signal', () => {
       expect(((await answer.json()) as { title: string }).title).toBe('after');
       expect(await serving.exited).toEqual({ code: 0, signal: null });
       expect(embeddedServerPid(app)).toBeUndefined();
-    }, 180_000);
+    }, 300_000);
   }
 });
