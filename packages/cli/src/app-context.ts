@@ -13,6 +13,7 @@ import {
   type ResolvedDatabase,
   resolveDatabase,
 } from '@app/migrator';
+import { releaseOnSignal } from './embedded-signals';
 import type { Reporter } from './reporter';
 
 export interface GlobalOptions {
@@ -36,6 +37,7 @@ export class AppContext {
   readonly #options: GlobalOptions;
   #database: ResolvedDatabase | undefined;
   #migrator: Migrator | undefined;
+  #stopSignalRelease: (() => void) | undefined;
 
   private constructor(config: LoadedConfig, reporter: Reporter, options: GlobalOptions) {
     this.config = config;
@@ -67,6 +69,8 @@ export class AppContext {
         appRoot: this.config.root,
         log: (line) => this.reporter.note(this.reporter.style(line, 'dim')),
       });
+      if (this.#database.source === 'embedded')
+        this.#stopSignalRelease = releaseOnSignal(this.#database.release, (line) => this.reporter.note(line));
       this.reporter.note(
         this.reporter.style(
           `Database: ${this.#database.display} (${SOURCE_LABEL[this.#database.source]})`,
@@ -93,6 +97,7 @@ export class AppContext {
   async release(): Promise<void> {
     await this.#migrator?.close();
     await this.#database?.release();
+    this.#stopSignalRelease?.();
   }
 
   #progress(event: MigratorEvent): void {

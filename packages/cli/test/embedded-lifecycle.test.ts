@@ -1,4 +1,12 @@
-import { existsSync, lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +17,7 @@ import {
   embeddedServerPid,
   removeTempApps,
   serveApp,
+  spawnDazzle,
 } from './helpers/temp-app';
 
 afterAll(removeTempApps, 60_000);
@@ -94,6 +103,36 @@ describe('who stops the embedded server', () => {
     serving.child.kill('SIGTERM');
     expect(await serving.exited).toEqual({ code: 0, signal: null });
     expect(embeddedServerPid(app)).toBeUndefined();
+  }, 300_000);
+});
+
+describe('a command interrupted on the embedded default', () => {
+  it('on Ctrl-C during a slow revision, stops the server it started and exits 130', async () => {
+    const app = createTempApp();
+    expect((await dazzle(app, ['init'])).code).toBe(0);
+    expect((await dazzle(app, ['db', 'revision', '--empty', '-m', 'slow'])).code).toBe(0);
+    const file = join(
+      app,
+      'migrations',
+      readdirSync(join(app, 'migrations')).find((f) => f.endsWith('_slow.ts'))!,
+    );
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('// Nothing to do.', "await db.query('SELECT pg_sleep(600)');"),
+    );
+    expect((await dazzle(app, ['db', 'rehash'])).code).toBe(0);
+
+    const upgrade = spawnDazzle(app, ['db', 'upgrade']);
+    let stderr = '';
+    upgrade.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => upgrade.on('close', (code) => resolve(code)));
+    while (!/→ app\s+\d{14}_slow/.test(stderr)) await new Promise((r) => setTimeout(r, 50));
+    expect(embeddedServerPid(app)).toBeDefined();
+    upgrade.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(embeddedServerPid(app)).toBeUndefined();
+    expect(leases(app)).toEqual([]);
   }, 300_000);
 });
 

@@ -90,11 +90,18 @@ export interface CliResult {
   stderr: string;
 }
 
-function spawnDazzle(cwd: string, args: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
+/** Starts the built `dazzle` as a subprocess (stdin closed) and hands back the process. */
+export function spawnDazzle(
+  cwd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [DAZZLE_BIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
+  }).on('spawn', function (this: ChildProcessWithoutNullStreams) {
+    this.stdin.end();
   });
 }
 
