@@ -49,6 +49,21 @@ describe('exit codes on the embedded default', () => {
   }, 300_000);
 });
 
+describe('an embedded PostgreSQL that cannot be set up', () => {
+  it('fails in one line naming the folder, exit 1, no stack trace', async () => {
+    const app = createTempApp();
+    expect((await dazzle(app, ['init'])).code).toBe(0);
+    writeFileSync(join(app, '.dazzle'), 'not a folder');
+    const result = await dazzle(app, ['db', 'current']);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^Error EMBEDDED_POSTGRES_FAILED: The embedded PostgreSQL in \S+\.dazzle\/postgres /,
+    );
+  }, 60_000);
+});
+
 describe.runIf(process.getuid?.() === 0)('as root, an app in a folder the postgres user cannot enter', () => {
   it('keeps the cluster under /var/lib/dazzle, points .dazzle/postgres there, and leaves no password file', async () => {
     const app = createTempApp({ closedParent: true });

@@ -93,8 +93,10 @@ export async function startEmbeddedDatabase(
       return started.port;
     } catch (error) {
       removeLease(appRoot);
-      throw error instanceof MigratorError ? error : failed(dataDir, error);
+      throw error;
     }
+  }).catch((error: unknown) => {
+    throw error instanceof MigratorError ? error : failed(dataDir, error);
   });
   const release = () =>
     withServerLock(appRoot, async () => {
