@@ -7,12 +7,17 @@ import { join } from 'node:path';
 export const REPO = join(import.meta.dirname, '..', '..');
 
 /** Publishable packages, lowest first: each depends only on packages before it. */
-export const PUBLIC_PACKAGES = ['entities-framework', 'metadata-builder', 'migrator', 'server', 'cli'].map(
-  (folder) => ({
-    folder: join(REPO, 'packages', folder),
-    name: JSON.parse(readFileSync(join(REPO, 'packages', folder, 'package.json'), 'utf8')).name,
-  }),
-);
+export const PUBLIC_PACKAGES = [
+  'local-postgres',
+  'entities-framework',
+  'metadata-builder',
+  'migrator',
+  'server',
+  'cli',
+].map((folder) => ({
+  folder: join(REPO, 'packages', folder),
+  name: JSON.parse(readFileSync(join(REPO, 'packages', folder, 'package.json'), 'utf8')).name,
+}));
 
 /** Runs the pnpm this repository pins (package.json `packageManager`), however this script was started. */
 export function pnpm(args, options = {}) {

@@ -14,6 +14,7 @@ import {
   type ResolvedDatabase,
   resolveDatabase,
 } from '@app/migrator';
+import { releaseOnSignal } from './embedded-signals';
 import type { Reporter } from './reporter';
 
 export interface GlobalOptions {
@@ -38,6 +39,7 @@ export class AppContext {
   readonly #options: GlobalOptions;
   #database: ResolvedDatabase | undefined;
   #migrator: Migrator | undefined;
+  #stopSignalRelease: (() => void) | undefined;
 
   private constructor(config: LoadedConfig, reporter: Reporter, options: GlobalOptions) {
     this.config = config;
@@ -70,6 +72,8 @@ export class AppContext {
         appRoot: this.config.root,
         log: (line) => this.reporter.note(this.reporter.style(line, 'dim')),
       });
+      if (this.#database.source === 'embedded')
+        this.#stopSignalRelease = releaseOnSignal(this.#database.release, (line) => this.reporter.note(line));
       this.reporter.note(
         this.reporter.style(
           `Database: ${this.#database.display} (${SOURCE_LABEL[this.#database.source]})`,
@@ -96,6 +100,7 @@ export class AppContext {
   async release(): Promise<void> {
     await this.#migrator?.close();
     await this.#database?.release();
+    this.#stopSignalRelease?.();
   }
 
   #progress(event: MigratorEvent): void {

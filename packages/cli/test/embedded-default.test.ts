@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { createTempApp, dazzle } from './helpers/temp-app';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTempApp, dazzle, removeTempApps } from './helpers/temp-app';
+
+afterAll(removeTempApps, 60_000);
 
 describe('the embedded default database', () => {
   it('starts a PostgreSQL under .dazzle/postgres when none is configured, and keeps its data between runs', async () => {

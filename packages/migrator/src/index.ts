@@ -35,17 +35,17 @@ export {
   openDataSource,
 } from './database/connect';
 export {
-  EMBEDDED_DATABASE,
-  type EmbeddedDatabase,
-  embeddedDataDir,
-  startEmbeddedDatabase,
-} from './database/embedded-default';
-export {
   type DatabaseSource,
   type ResolveDatabaseOptions,
   type ResolvedDatabase,
   resolveDatabase,
 } from './database/resolve-database';
+export { embeddedDataDir } from './embedded/cluster-place';
+export {
+  EMBEDDED_DATABASE,
+  type EmbeddedDatabase,
+  startEmbeddedDatabase,
+} from './embedded/embedded-default';
 export { MIGRATOR_ERROR_CODES, MigratorError, type MigratorErrorCode } from './errors';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';

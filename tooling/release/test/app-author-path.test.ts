@@ -116,11 +116,12 @@ describe('the app author path, from packed tarballs', () => {
     app = mkdtempSync(join(tmpdir(), 'dazzle-author-'));
     chmodSync(app, 0o755);
     writeFileSync(join(app, 'package.json'), '{ "name": "my-app", "version": "1.0.0", "private": true }\n');
-  });
+  }, 300_000); // packing six packages takes minutes on a busy machine
   afterAll(() => db?.drop());
 
   it('packs every public package into a tarball that passes publint and the content checks', async () => {
     expect(packed.map((p) => p.name)).toEqual([
+      '@app/local-postgres',
       '@app/entities-framework',
       '@app/metadata-builder',
       '@app/migrator',

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 const REPO = join(import.meta.dirname, '..', '..', '..');
 /** The one direction dependencies may point: each package may use only those listed for it. */
 const ALLOWED: Record<string, string[]> = {
+  '@app/local-postgres': [],
   '@app/entities-framework': [],
   '@app/metadata-builder': ['@app/entities-framework'],
-  '@app/migrator': ['@app/entities-framework', '@app/metadata-builder'],
+  '@app/migrator': ['@app/local-postgres', '@app/entities-framework', '@app/metadata-builder'],
   '@app/server': ['@app/entities-framework', '@app/metadata-builder', '@app/migrator'],
   '@app/cli': ['@app/migrator', '@app/server'],
 };

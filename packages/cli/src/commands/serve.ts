@@ -52,9 +52,10 @@ export function registerServe(program: Command): void {
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           reporter.note(`${signal}: finishing in-flight requests…`);
+          // The embedded server is given up even when closing the HTTP server fails.
           void server!
             .close()
-            .then(() => app.release())
+            .finally(() => app.release())
             .then(resolve, resolve);
         };
         process.once('SIGTERM', () => stop('SIGTERM'));

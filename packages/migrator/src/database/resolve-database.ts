@@ -3,8 +3,9 @@
  * DATABASE_URL environment variable, then the config file, then the embedded default. Nothing
  * else (no dotfile) can outrank an exported DATABASE_URL.
  */
+
+import { startEmbeddedDatabase } from '../embedded/embedded-default';
 import { assertPostgresUrl, maskUrl } from './connect';
-import { startEmbeddedDatabase } from './embedded-default';
 
 export type DatabaseSource = 'flag' | 'environment' | 'config' | 'embedded';
 
@@ -13,7 +14,7 @@ export interface ResolvedDatabase {
   readonly source: DatabaseSource;
   /** The URL with its password masked, for printing. */
   readonly display: string;
-  /** Stops the embedded server if this process started it; otherwise does nothing. */
+  /** Gives up the embedded server (stopping it when no other dazzle command uses it); otherwise does nothing. */
   release(): Promise<void>;
 }
 
@@ -42,6 +43,6 @@ export async function resolveDatabase(options: ResolveDatabaseOptions): Promise<
     url: embedded.url,
     source: 'embedded',
     display: `${maskUrl(embedded.url)} (embedded, data in ${embedded.dataDir})`,
-    release: () => (embedded.startedHere ? embedded.stop() : Promise.resolve()),
+    release: () => embedded.release(),
   };
 }
