@@ -37,7 +37,7 @@ describe.each(PROVIDERS)(
       const revision = await run('db', 'revision', '-m', 'create item');
       expect(revision.code, revision.stderr).toBe(0);
       expect(revision.stdout).toMatch(/Wrote .*_create_item\.ts/);
-      expectFailure(await run('db', 'check'), 'NOT_AT_HEADS|PENDING|[A-Z_]*PENDING[A-Z_]*');
+      expectFailure(await run('db', 'check'), 'NOT_AT_HEADS');
     });
 
     it('refuses an unknown target with UNKNOWN_TARGET and exit 1, changing nothing', async () => {
@@ -78,7 +78,7 @@ describe.each(PROVIDERS)(
         const tables = await queryDatabase(db.url, "SELECT to_regclass('public.half_done') AS t");
         expect(tables).toEqual([{ t: null }]);
       }
-      expectFailure(await run('db', 'check'), '[A-Z_]+');
+      expectFailure(await run('db', 'check'), 'NOT_AT_HEADS');
       removeRevision(file);
       expect((await run('db', 'rehash')).code).toBe(0);
       expect((await run('db', 'check')).code).toBe(0);

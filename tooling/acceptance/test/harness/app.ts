@@ -129,16 +129,12 @@ export function startServe(
   });
 }
 
-/** The lines a failing command printed on stderr, without the `Database:` context line. */
+/**
+ * What a failing command printed from its error line on: progress and context lines (the database
+ * in use, revisions as they run) come before it, so one error line means a one-element result.
+ */
 export function errorLines(stderr: string): string[] {
-  return stderr
-    .trim()
-    .split('\n')
-    .filter(
-      (line) =>
-        line.trim() !== '' &&
-        !/^(Database:|Using the embedded|Started the embedded|Creating the embedded|Stopped the embedded)/.test(
-          line,
-        ),
-    );
+  const lines = stderr.split('\n').filter((line) => line.trim() !== '');
+  const first = lines.findIndex((line) => /^(Error [A-Z]|Usage error)/.test(line));
+  return first === -1 ? lines : lines.slice(first);
 }
