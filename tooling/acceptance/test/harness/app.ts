@@ -87,6 +87,12 @@ export interface Serving {
   readonly ended: Promise<CliResult>;
 }
 
+// A serve a failed test never stopped must not outlive the test worker.
+const servers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of servers) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
 /** Starts `dazzle serve` and resolves once it prints `Serving on <url>`; rejects if it ends first. */
 export function startServe(
   app: string,
@@ -98,10 +104,12 @@ export function startServe(
     env: baseEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  servers.add(child);
   let stdout = '';
   let stderr = '';
   const ended = new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => {
+      servers.delete(child);
       recordCodes(`${stdout}\n${stderr}`);
       resolve({ code, signal, stdout, stderr });
     });
