@@ -2,7 +2,7 @@
 // `workspace:` ranges to real versions in the packed package.json.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 
@@ -37,8 +37,20 @@ export function packFolder(folder, outDir) {
   return tarball.startsWith('/') ? tarball : join(outDir, tarball);
 }
 
+/** Packs every public package into outDir with one pnpm run; returns them lowest first. */
 export function packAll(outDir) {
-  return PUBLIC_PACKAGES.map((pkg) => ({ ...pkg, tarball: packFolder(pkg.folder, outDir) }));
+  mkdirSync(outDir, { recursive: true });
+  const filters = PUBLIC_PACKAGES.flatMap(({ folder }) => ['--filter', `./${relative(REPO, folder)}`]);
+  const out = pnpm(['--recursive', ...filters, 'pack', '--pack-destination', outDir, '--json'], {
+    cwd: REPO,
+  });
+  if (!out.includes('[')) throw new Error(`pnpm pack printed no list of tarballs: ${out}`);
+  const packed = new Map(JSON.parse(out.slice(out.indexOf('['))).map((p) => [p.name, p.filename]));
+  return PUBLIC_PACKAGES.map((pkg) => {
+    const tarball = packed.get(pkg.name);
+    if (!tarball) throw new Error(`pnpm pack made no tarball for ${pkg.name}: ${out}`);
+    return { ...pkg, tarball: tarball.startsWith('/') ? tarball : join(outDir, tarball) };
+  });
 }
 
 // `node pack-packages.mjs <outDir>`: packs every public package there and prints the list as JSON,

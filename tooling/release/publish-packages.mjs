@@ -9,21 +9,22 @@ export function defaultRegistry() {
 }
 
 /**
- * Whether `name@version` is on the registry. A missing package and a missing version both answer
- * false; any other failure (registry down, refused) throws, so it is never taken for "not there".
- * @example await isPublished('@app/cli', '0.2.0', 'http://127.0.0.1:4873/')
+ * The versions of `name` the registry holds (none if it has never heard of it), read anonymously:
+ * every package released here is public. Any answer but 200 or 404 throws, so a registry that is
+ * down or refuses is never taken for "not published yet".
+ * @example await publishedVersions('@app/cli', 'http://127.0.0.1:4873/')
  */
-export function isPublished(name, version, registry) {
-  const result = spawnSync('npm', ['view', `${name}@${version}`, 'version', '--json', '--registry', registry], {
-    encoding: 'utf8',
-  });
-  const out = result.stdout.trim();
-  if (result.status === 0) return out !== '' && JSON.parse(out) === version;
-  const code = out.startsWith('{') ? JSON.parse(out).error?.code : undefined;
-  if (code === 'E404') return false;
-  throw new Error(
-    `Could not ask ${registry} whether ${name}@${version} is published: ${(out || result.stderr).trim().split('\n')[0]}. Check the registry URL and your network, then rerun.`,
+export async function publishedVersions(name, registry) {
+  const url = `${registry.replace(/\/?$/, '/')}${name.replace('/', '%2f')}`;
+  const response = await fetch(url, { headers: { accept: 'application/vnd.npm.install-v1+json' } }).catch(
+    (error) => ({ ok: false, status: error.cause?.code ?? error.message }),
   );
+  if (response.status === 404) return [];
+  if (!response.ok)
+    throw new Error(
+      `could not ask ${registry} which versions of ${name} it has (${response.status}). Check the registry URL and your network, then rerun.`,
+    );
+  return Object.keys((await response.json()).versions ?? {});
 }
 
 /** The `@app/*` dependencies a packed manifest names, with the exact versions pnpm wrote in. */
@@ -43,17 +44,20 @@ export function packedManifest(tarball) {
  * `published`, `already-published` (skipped), or nothing past the first failure, which throws.
  * @example publishInOrder(packed, { registry: 'http://127.0.0.1:4873/', provenance: false, log: console.log })
  */
-export function publishInOrder(packed, { registry, provenance, log }) {
+export async function publishInOrder(packed, { registry, provenance, log }) {
   const outcomes = [];
+  const isPublished = async (name, version) => (await publishedVersions(name, registry)).includes(version);
   for (const [index, { tarball }] of packed.entries()) {
     const manifest = packedManifest(tarball);
     const label = `[${index + 1}/${packed.length}] ${manifest.name}@${manifest.version}`;
-    if (isPublished(manifest.name, manifest.version, registry)) {
+    if (await isPublished(manifest.name, manifest.version)) {
       log(`${label}: already on the registry, skipped`);
       outcomes.push({ name: manifest.name, version: manifest.version, status: 'already-published' });
       continue;
     }
-    const missing = internalDependencies(manifest).filter((dep) => !isPublished(dep.name, dep.version, registry));
+    const missing = internalDependencies(manifest).filter(
+      (dep) => !isPublished(dep.name, dep.version, registry),
+    );
     if (missing.length > 0)
       throw new Error(
         `${manifest.name}@${manifest.version} was not published: it needs ${missing.map((d) => `${d.name}@${d.version}`).join(', ')}, not on ${registry}. Publish lowest first (rerun \`pnpm release\`).`,
@@ -73,3 +77,19 @@ export function publishInOrder(packed, { registry, provenance, log }) {
   return outcomes;
 }
 
+/**
+ * What is wrong with the `@app/*` versions the packed manifests name: each must be the version this
+ * same release packs (the five are one fixed group), so nothing goes out pointing at an older one.
+ * @example internalVersionProblems([packedManifest('.release/app-cli-0.2.0.tgz'), …]) // [] when consistent
+ */
+export function internalVersionProblems(manifests) {
+  const packing = new Map(manifests.map((manifest) => [manifest.name, manifest.version]));
+  return manifests.flatMap((manifest) =>
+    internalDependencies(manifest)
+      .filter((dep) => packing.get(dep.name) !== dep.version)
+      .map(
+        (dep) =>
+          `${manifest.name}@${manifest.version} depends on ${dep.name}@${dep.version}, but this release packs ${dep.name}@${packing.get(dep.name) ?? '(nothing)'}: run \`pnpm install\` after \`changeset version\`, then release again.`,
+      ),
+  );
+}

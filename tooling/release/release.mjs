@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTarball } from './check-tarball.mjs';
 import { packAll, REPO } from './pack-packages.mjs';
-import { defaultRegistry, publishInOrder } from './publish-packages.mjs';
+import {
+  defaultRegistry,
+  internalVersionProblems,
+  packedManifest,
+  publishInOrder,
+} from './publish-packages.mjs';
 import { tagReleased } from './tag-release.mjs';
 
 const { values: options } = parseArgs({
@@ -38,6 +43,10 @@ for (const { tarball } of packed) {
   for (const problem of result.problems) console.log(`  - ${problem}`);
   failed ||= result.problems.length > 0;
 }
+for (const problem of internalVersionProblems(packed.map(({ tarball }) => packedManifest(tarball)))) {
+  console.log(`  - ${problem}`);
+  failed = true;
+}
 if (failed) {
   console.error('Tarball checks failed: nothing was published.');
   process.exit(1);
@@ -50,7 +59,7 @@ const registry = options.registry ?? defaultRegistry();
 console.log(`Publishing to ${registry}, lowest first:`);
 let outcomes;
 try {
-  outcomes = publishInOrder(packed, { registry, provenance: options.provenance, log: console.log });
+  outcomes = await publishInOrder(packed, { registry, provenance: options.provenance, log: console.log });
 } catch (error) {
   console.error(`Release stopped: ${error.message}`);
   process.exit(1);

@@ -18,7 +18,9 @@ export function tagReleased(repo, released, log) {
     if (git(repo, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}`]).status === 0) continue;
     const result = git(repo, ['tag', tag]);
     if (result.status !== 0)
-      throw new Error(`Could not create the git tag ${tag} in ${repo}: ${result.stderr.trim()}. Create it by hand with \`git tag ${tag}\`.`);
+      throw new Error(
+        `Could not create the git tag ${tag} in ${repo}: ${result.stderr.trim()}. Create it by hand with \`git tag ${tag}\`.`,
+      );
     log(`New tag: ${tag}`);
     created.push(tag);
   }

@@ -28,6 +28,8 @@ auth:
     file: ${join(folder, 'htpasswd')}
     max_users: 10
 uplinks: {}
+server:
+  keepAliveTimeout: 0
 packages:
   '@app/migrator':
     access: $all
@@ -62,7 +64,8 @@ async function addUser(url: string, name: Publisher): Promise<string> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name, password: `${name}-password` }),
   });
-  if (!response.ok) throw new Error(`Verdaccio refused the user ${name}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`Verdaccio refused the user ${name}: ${response.status} ${await response.text()}`);
   return ((await response.json()) as { token: string }).token;
 }
 
