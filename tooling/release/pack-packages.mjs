@@ -1,7 +1,7 @@
 // Packs every public package, in dependency order, the way `pnpm publish` would: pnpm rewrites
 // `workspace:` ranges to real versions in the packed package.json.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export const REPO = join(import.meta.dirname, '..', '..');
@@ -14,14 +14,27 @@ export const PUBLIC_PACKAGES = ['entities-framework', 'metadata-builder', 'migra
   }),
 );
 
-/** Runs the pnpm this repository pins (package.json `packageManager`), however this script was started. */
+let pnpmEntryPoint;
+
+/**
+ * The entry script of the pnpm this repository pins (package.json `packageManager`): the running
+ * one when this process was started by pnpm, otherwise the copy npx keeps, looked up once.
+ */
+export function pinnedPnpm() {
+  if (process.env.npm_execpath?.includes('pnpm')) return process.env.npm_execpath;
+  if (!pnpmEntryPoint) {
+    const pinned = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).packageManager;
+    const bin = execFileSync('npx', ['-y', '-p', pinned, '-c', 'command -v pnpm'], {
+      encoding: 'utf8',
+    }).trim();
+    pnpmEntryPoint = realpathSync(bin);
+  }
+  return pnpmEntryPoint;
+}
+
+/** Runs the pinned pnpm (see pinnedPnpm), however this script was started. */
 export function pnpm(args, options = {}) {
-  const viaPnpm = process.env.npm_execpath?.includes('pnpm');
-  const pinned = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).packageManager;
-  const [command, prefix] = viaPnpm
-    ? [process.execPath, [process.env.npm_execpath]]
-    : ['npx', ['-y', pinned]];
-  return execFileSync(command, [...prefix, ...args], { encoding: 'utf8', ...options });
+  return execFileSync(process.execPath, [pinnedPnpm(), ...args], { encoding: 'utf8', ...options });
 }
 
 /** Packs one folder into outDir and returns the tarball path. */
