@@ -24,6 +24,7 @@ describe('lintWorkflows', () => {
         '    needs: [biuld]',
         '    runs-on: ubuntu-latest',
         '    steps:',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
         '      - run: echo ${{ github.commit_sha }}',
         '',
       ].join('\n'),
