@@ -1,8 +1,6 @@
 // `pnpm release`: build and test everything, pack every public package lowest first, check each
 // tarball, publish the versions the registry does not have yet, and tag them in git.
 // Safe to rerun after any failure: see docs/guides/releasing.md.
-//
-//   pnpm release [--dry-run] [--registry <url>] [--skip-build] [--skip-tests] [--provenance] [--no-git-tag]
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,16 +15,24 @@ import {
 } from './publish-packages.mjs';
 import { tagReleased } from './tag-release.mjs';
 
-const { values: options } = parseArgs({
-  options: {
-    'dry-run': { type: 'boolean', default: false },
-    registry: { type: 'string' },
-    'skip-build': { type: 'boolean', default: false },
-    'skip-tests': { type: 'boolean', default: false },
-    provenance: { type: 'boolean', default: false },
-    'no-git-tag': { type: 'boolean', default: false },
-  },
-});
+const USAGE =
+  'usage: pnpm release [--dry-run] [--registry <url>] [--skip-build] [--skip-tests] [--provenance] [--no-git-tag]';
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      registry: { type: 'string' },
+      'skip-build': { type: 'boolean', default: false },
+      'skip-tests': { type: 'boolean', default: false },
+      provenance: { type: 'boolean', default: false },
+      'no-git-tag': { type: 'boolean', default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`);
+  process.exit(2);
+}
 const run = (command, args) => execFileSync(command, args, { cwd: REPO, stdio: 'inherit' });
 
 const tasks = [...(options['skip-build'] ? [] : ['build']), ...(options['skip-tests'] ? [] : ['test'])];
