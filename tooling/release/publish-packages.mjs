@@ -55,9 +55,9 @@ export async function publishInOrder(packed, { registry, provenance, log }) {
       outcomes.push({ name: manifest.name, version: manifest.version, status: 'already-published' });
       continue;
     }
-    const missing = internalDependencies(manifest).filter(
-      (dep) => !isPublished(dep.name, dep.version, registry),
-    );
+    const missing = [];
+    for (const dep of internalDependencies(manifest))
+      if (!(await isPublished(dep.name, dep.version))) missing.push(dep);
     if (missing.length > 0)
       throw new Error(
         `${manifest.name}@${manifest.version} was not published: it needs ${missing.map((d) => `${d.name}@${d.version}`).join(', ')}, not on ${registry}. Publish lowest first (rerun \`pnpm release\`).`,
@@ -66,7 +66,11 @@ export async function publishInOrder(packed, { registry, provenance, log }) {
     if (provenance) args.push('--provenance');
     const result = spawnSync('npm', args, { encoding: 'utf8' });
     if (result.status !== 0) {
-      const reason = `${result.stderr}${result.stdout}`.split('\n').find((line) => /error/i.test(line)) ?? '';
+      const reason = `${result.stderr}${result.stdout}`
+        .split('\n')
+        .filter((line) => /^npm (error|ERR!)/.test(line))
+        .slice(0, 2)
+        .join('; ');
       throw new Error(
         `${label}: npm publish failed (${reason.trim()}). Packages below it are published; fix the cause and rerun \`pnpm release\`: it skips them and goes on from here.`,
       );

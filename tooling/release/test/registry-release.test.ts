@@ -9,7 +9,7 @@ import { writeRevision } from '@app/migrator';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedPnpm } from '../pack-packages.mjs';
-import { publishedVersions } from '../publish-packages.mjs';
+import { publishedVersions, publishInOrder } from '../publish-packages.mjs';
 import { type AuthorApp, type CommandResult, createAuthorApp } from './support/author-app';
 import { type PrivateRegistry, type Publisher, startPrivateRegistry } from './support/private-registry';
 import { createScratchWorkspace, type ScratchWorkspace } from './support/scratch-workspace';
@@ -79,8 +79,14 @@ function changeFrameworkEntity(): void {
 }
 
 beforeAll(async () => {
-  [registry, db] = await Promise.all([startPrivateRegistry(), createTestDatabase('release_registry')]);
-  scratch = createScratchWorkspace();
+  const starting = Promise.all([startPrivateRegistry(), createTestDatabase('release_registry')]);
+  try {
+    // While the registry and the database start in their own processes:
+    scratch = createScratchWorkspace();
+    pinnedPnpm();
+  } finally {
+    [registry, db] = await starting; // so afterAll stops them even if the copy failed
+  }
   app = createAuthorApp(registry.url);
 });
 
@@ -97,10 +103,20 @@ describe('pnpm release --registry', () => {
     expect(cut.code, cut.out).toBe(1);
     expect(cut.out).toContain('[2/5] @app/metadata-builder@0.1.0: published');
     expect(cut.out).toMatch(
-      /Release stopped: \[3\/5\] @app\/migrator@0\.1\.0: npm publish failed .*rerun `pnpm release`/,
+      /Release stopped: \[3\/5\] @app\/migrator@0\.1\.0: npm publish failed \(npm error code E403.*rerun `pnpm release`/,
     );
     expect(await versionsOnRegistry()).toEqual([['0.1.0'], ['0.1.0'], [], [], []]);
     expect(tags()).toEqual([]);
+  });
+
+  it('refuses to publish a package whose @app dependencies are not on the registry', async () => {
+    const cli = join(scratch.root, '.release', 'app-cli-0.1.0.tgz');
+    await expect(
+      publishInOrder([{ tarball: cli }], { registry: registry.url, provenance: false, log: () => {} }),
+    ).rejects.toThrow(
+      /@app\/cli@0\.1\.0 was not published: it needs (@app\/server@0\.1\.0, @app\/migrator@0\.1\.0|@app\/migrator@0\.1\.0, @app\/server@0\.1\.0), not on/,
+    );
+    expect(await publishedVersions('@app/cli', registry.url)).toEqual([]);
   });
 
   it('reruns: skips the versions already published, publishes the rest lowest first, tags every version', async () => {
