@@ -17,7 +17,7 @@ export function defaultRegistry() {
 export async function publishedVersions(name, registry) {
   const url = `${registry.replace(/\/?$/, '/')}${name.replace('/', '%2f')}`;
   const response = await fetch(url, { headers: { accept: 'application/vnd.npm.install-v1+json' } }).catch(
-    (error) => ({ ok: false, status: error.cause?.code ?? error.message }),
+    (error) => ({ ok: false, status: error.cause?.code ?? error.cause?.message ?? error.message }),
   );
   if (response.status === 404) return [];
   if (!response.ok)

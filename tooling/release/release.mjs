@@ -72,4 +72,11 @@ try {
 }
 const published = outcomes.filter((o) => o.status === 'published').length;
 console.log(`Published ${published}, skipped ${outcomes.length - published} already on the registry.`);
-if (!options['no-git-tag']) tagReleased(REPO, outcomes, console.log);
+if (!options['no-git-tag']) {
+  try {
+    tagReleased(REPO, outcomes, console.log);
+  } catch (error) {
+    console.error(`Published, but not tagged: ${error.message}`);
+    process.exit(1);
+  }
+}
