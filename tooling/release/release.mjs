@@ -1,16 +1,42 @@
-// `pnpm release [--dry-run]`: build and test everything, pack every public package in dependency
-// order, check each tarball, then publish — or, with --dry-run, stop right before publishing.
+// `pnpm release`: build and test everything, pack every public package lowest first, check each
+// tarball, publish the versions the registry does not have yet, and tag them in git.
+// Safe to rerun after any failure: see docs/guides/releasing.md.
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { checkTarball } from './check-tarball.mjs';
 import { packAll, REPO } from './pack-packages.mjs';
+import {
+  defaultRegistry,
+  internalVersionProblems,
+  packedManifest,
+  publishInOrder,
+} from './publish-packages.mjs';
+import { tagReleased } from './tag-release.mjs';
 
-const dryRun = process.argv.includes('--dry-run');
-const skipTests = process.argv.includes('--skip-tests');
+const USAGE =
+  'usage: pnpm release [--dry-run] [--registry <url>] [--skip-build] [--skip-tests] [--provenance] [--no-git-tag]';
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      registry: { type: 'string' },
+      'skip-build': { type: 'boolean', default: false },
+      'skip-tests': { type: 'boolean', default: false },
+      provenance: { type: 'boolean', default: false },
+      'no-git-tag': { type: 'boolean', default: false },
+    },
+  }));
+} catch (error) {
+  console.error(`${error.message}\n${USAGE}`);
+  process.exit(2);
+}
 const run = (command, args) => execFileSync(command, args, { cwd: REPO, stdio: 'inherit' });
 
-run('npx', ['turbo', 'run', 'build', ...(skipTests ? [] : ['test']), '--concurrency=2']);
+const tasks = [...(options['skip-build'] ? [] : ['build']), ...(options['skip-tests'] ? [] : ['test'])];
+if (tasks.length > 0) run('npx', ['turbo', 'run', ...tasks, '--concurrency=2']);
 const outDir = join(REPO, '.release');
 rmSync(outDir, { recursive: true, force: true });
 const packed = packAll(outDir);
@@ -23,12 +49,34 @@ for (const { tarball } of packed) {
   for (const problem of result.problems) console.log(`  - ${problem}`);
   failed ||= result.problems.length > 0;
 }
+for (const problem of internalVersionProblems(packed.map(({ tarball }) => packedManifest(tarball)))) {
+  console.log(`  - ${problem}`);
+  failed = true;
+}
 if (failed) {
   console.error('Tarball checks failed: nothing was published.');
   process.exit(1);
 }
-if (dryRun) {
+if (options['dry-run']) {
   console.log(`Dry run: ${packed.length} tarballs in .release/ passed every check; nothing was published.`);
-} else {
-  for (const { tarball } of packed) run('npm', ['publish', tarball, '--access', 'public']);
+  process.exit(0);
+}
+const registry = options.registry ?? defaultRegistry();
+console.log(`Publishing to ${registry}, lowest first:`);
+let outcomes;
+try {
+  outcomes = await publishInOrder(packed, { registry, provenance: options.provenance, log: console.log });
+} catch (error) {
+  console.error(`Release stopped: ${error.message}`);
+  process.exit(1);
+}
+const published = outcomes.filter((o) => o.status === 'published').length;
+console.log(`Published ${published}, skipped ${outcomes.length - published} already on the registry.`);
+if (!options['no-git-tag']) {
+  try {
+    tagReleased(REPO, outcomes, console.log);
+  } catch (error) {
+    console.error(`Published, but not tagged: ${error.message}`);
+    process.exit(1);
+  }
 }
