@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyCast } from '../src/generate/cast-safety';
+import { classifyCast } from '../../src/generate/cast-safety';
 
 describe('classifyCast', () => {
   it.each([
