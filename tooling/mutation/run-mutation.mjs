@@ -1,4 +1,4 @@
-// `pnpm mutation [package|module]`: mutation-tests the pure core with Stryker against each package's
+// `pnpm mutation [package|module…]`: mutation-tests the pure core with Stryker against each package's
 // database-free unit tests (vitest.unit.config.mts), so a mutant never waits for PostgreSQL. Reports
 // land in reports/mutation/<package>/ (HTML, JSON and the score table on stdout). Not part of CI: it
 // takes minutes, and the scores it reports are tracked in docs/testing.md.
@@ -72,7 +72,17 @@ function run(pkg, modules) {
   return result.status ?? 1;
 }
 
-const failures = selection(process.argv[2])
+/** Several arguments add up: `pnpm mutation plan revision-graph` mutates both, one Stryker run per package. */
+function selections(args) {
+  if (args.length === 0) return selection(undefined);
+  const merged = new Map();
+  for (const [pkg, modules] of args.flatMap(selection)) {
+    merged.set(pkg, [...new Set([...(merged.get(pkg) ?? []), ...modules])]);
+  }
+  return [...merged];
+}
+
+const failures = selections(process.argv.slice(2))
   .map(([pkg, modules]) => run(pkg, modules))
   .filter((status) => status !== 0);
 process.exit(failures.length > 0 ? 1 : 0);
