@@ -36,7 +36,9 @@ function selection(argument) {
     .filter(([, modules]) => modules.length > 0);
   if (found.length === 0) {
     const known = Object.entries(PURE_MODULES).flatMap(([pkg, modules]) => [pkg, ...modules]);
-    console.error(`"${argument}" is neither a package nor a module under mutation test. Known: ${known.join(', ')}`);
+    console.error(
+      `"${argument}" is neither a package nor a module under mutation test. Known: ${known.join(', ')}`,
+    );
     process.exit(2);
   }
   return found;

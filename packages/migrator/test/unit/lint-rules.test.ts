@@ -107,7 +107,9 @@ describe('LINT_RULES', () => {
   describe('create-index-blocking', () => {
     it('fires on CREATE INDEX on an existing table', () => {
       expect(firing('CREATE INDEX "i" ON "a" ("x")')).toEqual(['create-index-blocking']);
-      expect(firing('CREATE UNIQUE INDEX "i" ON "billing"."a" ("x")', ['a'])).toEqual(['create-index-blocking']);
+      expect(firing('CREATE UNIQUE INDEX "i" ON "billing"."a" ("x")', ['a'])).toEqual([
+        'create-index-blocking',
+      ]);
     });
 
     it('does not fire on CREATE INDEX CONCURRENTLY or on a new table', () => {
@@ -146,9 +148,9 @@ describe('LINT_RULES', () => {
     it('reads only ALTER TABLE statements', () => {
       const action = { subtype: 'AT_AddConstraint', constraintType: 'CONSTR_FOREIGN', notValid: false };
       expect(firingOn(synthetic('CreateStmt', { actions: [action] }))).toEqual([]);
-      expect(firingOn(synthetic('AlterTableStmt', { actions: [{ ...action, subtype: 'AT_AddColumn' }] }))).toEqual(
-        [],
-      );
+      expect(
+        firingOn(synthetic('AlterTableStmt', { actions: [{ ...action, subtype: 'AT_AddColumn' }] })),
+      ).toEqual([]);
     });
   });
 

@@ -51,7 +51,10 @@ describe('singleHead', () => {
   });
 
   it('names the framework lineage in the merge command for a branched framework', () => {
-    const branched = new RevisionGraph([...twoLineages(), revision('20250303000000_other', 'framework', [F1])]);
+    const branched = new RevisionGraph([
+      ...twoLineages(),
+      revision('20250303000000_other', 'framework', [F1]),
+    ]);
     const error = migratorErrorOf(() => singleHead(branched, 'framework'));
     expect(error.message).toContain('run `dazzle db merge -m "merge heads" --lineage framework` and commit');
   });

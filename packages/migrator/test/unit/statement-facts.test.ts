@@ -59,7 +59,11 @@ describe('describeSql', () => {
       expect(created.tables).toEqual(['invoice']);
       expect(created.schema).toBeUndefined();
       expect(created.actions).toEqual([
-        { subtype: 'AT_AddConstraint', constraintType: 'CONSTR_FOREIGN', referencedTable: 'billing.supplier' },
+        {
+          subtype: 'AT_AddConstraint',
+          constraintType: 'CONSTR_FOREIGN',
+          referencedTable: 'billing.supplier',
+        },
       ]);
     });
 
