@@ -19,6 +19,18 @@ export interface JsonSchema {
   maximum?: number;
 }
 
+/**
+ * How Fastify's Ajv applies these schemas. Unknown properties and filters are refused, not silently
+ * dropped (Fastify's default removes them), and a number sent for a string field is a 400, not a
+ * silent conversion: no type coercion anywhere.
+ */
+export const REQUEST_VALIDATION_OPTIONS = Object.freeze({
+  removeAdditional: false,
+  coerceTypes: false,
+  allowUnionTypes: true,
+  allErrors: false,
+} as const);
+
 const STRING_TYPES = new Set([
   'character varying',
   'varchar',
