@@ -76,7 +76,7 @@ describe('columnSchema', () => {
     ['json', {}],
     ['bytea', { type: 'string' }],
   ])('maps %s to %o', (type, schema) => {
-    expect(columnSchema(column({ type }))).toEqual(schema);
+    expect(columnSchema(column({ type: type as ColumnMetadata['type'] }))).toEqual(schema);
   });
 
   it('reads a design type (String, Number, Boolean) by its name', () => {
