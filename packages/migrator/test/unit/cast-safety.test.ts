@@ -33,6 +33,11 @@ describe('classifyCast', () => {
         [{ type: 'character varying', length: '100' }, { type: 'character varying', length: '0' }, 'safe'],
         [{ type: 'character varying', length: '100' }, { type: 'character varying', length: 'max' }, 'safe'],
         [{ type: 'character varying', length: '' }, { type: 'character varying', length: '10' }, 'narrowing'],
+        [
+          { type: 'character varying', length: '100' },
+          { type: 'character varying', length: 'Infinity' },
+          'safe',
+        ],
       ]),
     )('reads a length that is not a positive number as none: %s', (_, c) => check(c));
   });
@@ -116,6 +121,8 @@ describe('classifyCast', () => {
         [{ type: 'character varying', length: '10' }, { type: 'character', length: '10' }, 'safe'],
         [{ type: 'character varying', length: '20' }, { type: 'character', length: '10' }, 'narrowing'],
         [{ type: 'character varying', length: '10' }, { type: 'character' }, 'narrowing'],
+        [{ type: 'character varying', length: '1' }, { type: 'character' }, 'safe'],
+        [{ type: 'text' }, { type: 'character', length: '1' }, 'narrowing'],
         [{ type: 'text' }, { type: 'character varying', length: '20' }, 'narrowing'],
         [{ type: 'text' }, { type: 'char', length: '5' }, 'narrowing'],
         [{ type: 'char', length: '5' }, { type: 'varchar', length: '5' }, 'safe'],
@@ -136,6 +143,8 @@ describe('classifyCast', () => {
         [{ type: 'json' }, { type: 'jsonb' }, 'safe'],
         [{ type: 'jsonb' }, { type: 'json' }, 'safe'],
         [{ type: 'uuid' }, { type: 'character varying', length: '36' }, 'safe'],
+        [{ type: 'uuid' }, { type: 'character', length: '40' }, 'safe'],
+        [{ type: 'uuid' }, { type: 'text' }, 'safe'],
         [{ type: 'text' }, { type: 'jsonb' }, 'safe'],
         [{ type: 'character varying' }, { type: 'jsonb' }, 'safe'],
         [{ type: 'text' }, { type: 'json' }, 'safe'],
@@ -161,6 +170,10 @@ describe('classifyCast', () => {
         [{ type: 'timestamp with time zone' }, { type: 'timestamp without time zone' }, 'fallible'],
         [{ type: 'timestamp without time zone' }, { type: 'date' }, 'fallible'],
         [{ type: 'real' }, { type: 'integer' }, 'fallible'],
+        [{ type: 'text' }, { type: 'real' }, 'fallible'],
+        [{ type: 'double precision' }, { type: 'integer' }, 'fallible'],
+        [{ type: 'uuid' }, { type: 'character varying', length: '35' }, 'fallible'],
+        [{ type: 'uuid' }, { type: 'character' }, 'fallible'],
         [{ type: 'jsonb' }, { type: 'uuid' }, 'fallible'],
       ]),
     )('keeps data when it succeeds but can fail: %s', (_, c) => check(c));

@@ -133,11 +133,12 @@ describe('writeManifest', () => {
 
 describe('listRevisionFiles', () => {
   it('lists revision files in id order, and nothing for a missing folder', () => {
-    for (const name of [`${SECOND}.ts`, `${FIRST}.ts`, 'manifest.json', 'notes.md', `${FIRST}.d.ts`]) {
+    const third = '20240103000000_third.ts';
+    for (const name of [`${FIRST}.ts`, 'manifest.json', third, 'notes.md', `${SECOND}.ts`, `${FIRST}.d.ts`]) {
       writeFileSync(join(dir, name), '');
     }
     mkdirSync(join(dir, 'nested'));
-    expect(listRevisionFiles(dir)).toEqual([`${FIRST}.ts`, `${SECOND}.ts`]);
+    expect(listRevisionFiles(dir)).toEqual([`${FIRST}.ts`, `${SECOND}.ts`, third]);
     expect(listRevisionFiles(join(dir, 'missing'))).toEqual([]);
   });
 });

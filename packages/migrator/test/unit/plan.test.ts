@@ -117,6 +117,18 @@ describe('planUpgrade', () => {
     expect(error.details).toEqual({ target });
   });
 
+  it('reads steps of more than one digit', () => {
+    expect(planUpgrade(graph, nothing, '+10')).toEqual([F1, A1, F2, A2, A3]);
+    expect(planUpgrade(graph, nothing, 'app@+10')).toEqual([F1, A1, F2, A2, A3]);
+  });
+
+  it.each(['myapp@head', 'app@headx', 'xapp@+1', 'app@+1x', '+1x', 'x+1', 'app@', '@head'])(
+    'refuses %s, which only resembles a target',
+    (target) => {
+      expect(migratorErrorOf(() => planUpgrade(graph, nothing, target)).code).toBe('UNKNOWN_TARGET');
+    },
+  );
+
   it('refuses an ambiguous prefix and an unknown target', () => {
     expect(migratorErrorOf(() => planUpgrade(graph, nothing, '202401')).code).toBe('AMBIGUOUS_TARGET');
     expect(migratorErrorOf(() => planUpgrade(graph, nothing, 'app@latest')).code).toBe('UNKNOWN_TARGET');
@@ -168,6 +180,15 @@ describe('planDowngrade', () => {
     expect(error.details).toEqual({ blockedBy: A2, revisions: [F2] });
   });
 
+  it('names every revision a staying revision still needs', () => {
+    const error = migratorErrorOf(() => planDowngrade(graph, new Set([A2, F1, F2, A1]), 'framework@base'));
+    const needed = error.details.revisions as string[];
+    expect([...needed].sort()).toEqual([F1, F2]);
+    expect(error.message).toBe(
+      `Cannot revert ${needed.join(', ')}: the applied app revision ${A2} depends on it. Downgrade the app lineage below ${A2} first.`,
+    );
+  });
+
   it('refuses to revert the framework base while app revisions are applied', () => {
     const error = migratorErrorOf(() => planDowngrade(graph, everything, 'framework@base'));
     expect(error.details).toEqual({ blockedBy: A1, revisions: [F1] });
@@ -182,6 +203,18 @@ describe('planDowngrade', () => {
     expect(error.code).toBe('UNKNOWN_TARGET');
     expect(error.message).toBe(`"${target}" is not a valid downgrade step: use -1, -2, …`);
   });
+
+  it('reads steps of more than one digit', () => {
+    expect(planDowngrade(graph, everything, '-10')).toEqual([A3, A2, A1]);
+    expect(planDowngrade(graph, everything, 'app@-10')).toEqual([A3, A2, A1]);
+  });
+
+  it.each(['myapp@base', 'app@basex', '-1x', 'x-1'])(
+    'refuses %s, which only resembles a target',
+    (target) => {
+      expect(migratorErrorOf(() => planDowngrade(graph, everything, target)).code).toBe('UNKNOWN_TARGET');
+    },
+  );
 
   it('refuses an ambiguous or unknown revision', () => {
     expect(migratorErrorOf(() => planDowngrade(graph, everything, '202401')).code).toBe('AMBIGUOUS_TARGET');

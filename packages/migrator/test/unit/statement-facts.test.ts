@@ -28,6 +28,8 @@ describe('describeSql', () => {
     vi.resetModules();
     const fresh = await import('../../src/sql/statement-facts');
     expect(() => fresh.describeSql('SELECT 1')).toThrow('call loadSqlParser() before describing SQL');
+    await fresh.loadSqlParser();
+    expect(fresh.describeSql('SELECT 1')).toHaveLength(1);
   });
 
   it('splits a script into trimmed statements', () => {
@@ -65,6 +67,10 @@ describe('describeSql', () => {
           referencedTable: 'billing.supplier',
         },
       ]);
+    });
+
+    it('reads a table without columns', () => {
+      expect(facts('CREATE TABLE "empty" ()')).toMatchObject({ tables: ['empty'], actions: [] });
     });
 
     it('qualifies a table outside the public schema, and not one inside it', () => {
@@ -132,12 +138,21 @@ describe('describeSql', () => {
       ['clock_timestamp()', true],
       ['timeofday()', true],
       ['(floor(random() * 10))::integer', true],
+      ['pg_catalog.random()', true],
       ['now()', false],
       ["'x'", false],
     ])('reads DEFAULT %s as volatile: %s', (expression, volatile) => {
       expect(action(`ALTER TABLE "a" ADD COLUMN "c" text DEFAULT ${expression}`).defaultIsVolatile).toBe(
         volatile,
       );
+    });
+
+    it('reads a default as no NOT NULL', () => {
+      expect(action('ALTER TABLE "a" ADD COLUMN "c" integer DEFAULT 0')).toMatchObject({
+        notNull: false,
+        notNullLocation: undefined,
+        hasDefault: true,
+      });
     });
 
     it('reads whether a SET DEFAULT is volatile', () => {
@@ -247,11 +262,27 @@ describe('describeSql', () => {
         indexes: ['idx'],
         types: [],
       });
+      expect(facts('DROP SCHEMA "billing"')).toMatchObject({
+        objectType: 'SCHEMA',
+        tables: [],
+        indexes: [],
+        types: [],
+      });
       expect(facts('DROP TYPE "billing"."status"')).toMatchObject({
         objectType: 'TYPE',
         tables: [],
         indexes: [],
         types: ['billing.status'],
+      });
+    });
+
+    it('lists a type only for a rename of a type', () => {
+      expect(facts('ALTER TABLE "a" RENAME COLUMN "x" TO "y"').types).toEqual([]);
+      expect(facts('ALTER DOMAIN "amount" RENAME TO "money_amount"').types).toEqual([]);
+      expect(facts('ALTER PUBLICATION "p" RENAME TO "q"')).toMatchObject({
+        objectType: 'PUBLICATION',
+        tables: [],
+        types: [],
       });
     });
 
@@ -302,8 +333,21 @@ describe('describeStatement', () => {
     expect(describeStatement('DROP TABLE "remembered"')).toBe(first);
   });
 
-  it('refuses text without a statement', () => {
+  it('refuses text without a statement, quoting its first 80 characters', () => {
     expect(() => describeStatement('-- only a comment')).toThrow('not a SQL statement: -- only a comment');
+    const long = `-- ${'x'.repeat(100)}`;
+    expect(() => describeStatement(long)).toThrow(new Error(`not a SQL statement: ${long.slice(0, 80)}`));
+  });
+
+  it('keeps at most 5,000 statements in memory', async () => {
+    vi.resetModules();
+    const fresh = await import('../../src/sql/statement-facts');
+    await fresh.loadSqlParser();
+    const first = fresh.describeStatement('SELECT 0');
+    for (let i = 1; i < 5_000; i += 1) fresh.describeStatement(`SELECT ${i}`);
+    expect(fresh.describeStatement('SELECT 0')).toBe(first);
+    fresh.describeStatement('SELECT 5000');
+    expect(fresh.describeStatement('SELECT 0')).not.toBe(first);
   });
 });
 
