@@ -60,7 +60,7 @@ function run(pkg, modules) {
     reporters: ['clear-text', 'progress', 'html', 'json'],
     htmlReporter: { fileName: join(reports, 'index.html') },
     jsonReporter: { fileName: join(reports, 'mutation.json') },
-    tempDirName: join(root, 'reports', 'mutation', '.stryker-tmp'),
+    tempDirName: join(reports, '.stryker-tmp'),
     cleanTempDir: true,
     thresholds: { high: 85, low: 70, break: null },
   };

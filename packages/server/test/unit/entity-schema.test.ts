@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   bodySchema,
   columnSchema,
@@ -15,24 +15,29 @@ import { invoiceMetadata } from './invoice-entities';
 
 let invoice: EntityMetadata;
 let supplier: EntityMetadata;
-let app: FastifyInstance;
 
 beforeAll(async () => {
   ({ invoice, supplier } = await invoiceMetadata());
-  // The same validation the server applies: Fastify's Ajv with the server's options, no database.
-  app = Fastify({ ajv: { customOptions: { ...REQUEST_VALIDATION_OPTIONS } } });
+});
+
+/**
+ * The same validation the server applies: Fastify's Ajv with the server's options, no database.
+ * Built inside each test (not in beforeAll), so the schemas are derived by the code under test.
+ */
+async function validatingApp(): Promise<FastifyInstance> {
+  const app = Fastify({ ajv: { customOptions: { ...REQUEST_VALIDATION_OPTIONS } } });
   app.post('/invoices', { schema: { body: bodySchema(invoice, 'create') } }, async () => ({ ok: true }));
   app.patch('/invoices', { schema: { body: bodySchema(invoice, 'update') } }, async () => ({ ok: true }));
   await app.ready();
-});
-afterAll(async () => {
-  await app.close();
-});
+  onTestFinished(() => app.close());
+  return app;
+}
 
 const SUPPLIER_ID = '0b9d6a38-4a5e-4c1f-9f43-1e2f3a4b5c6d';
 const VALID = { number: 'INV-1', total: '12.50', quantity: 3 };
 
 async function send(method: 'POST' | 'PATCH', body: unknown): Promise<{ status: number; message?: string }> {
+  const app = await validatingApp();
   const response = await app.inject({ method, url: '/invoices', payload: body as object });
   return { status: response.statusCode, message: response.json<{ message?: string }>().message };
 }
@@ -96,6 +101,12 @@ describe('columnSchema', () => {
     });
     expect(columnSchema(column({ type: 'string', length: '8' }))).toEqual({ type: 'string', maxLength: 8 });
     expect(columnSchema(column({ type: 'character varying', length: '' }))).toEqual({ type: 'string' });
+    expect(columnSchema(column({ type: 'character', length: '3' }))).toEqual({
+      type: 'string',
+      maxLength: 3,
+    });
+    expect(columnSchema(column({ type: 'char', length: '2' }))).toEqual({ type: 'string', maxLength: 2 });
+    expect(columnSchema(column({ type: 'varchar', length: '9' }))).toEqual({ type: 'string', maxLength: 9 });
   });
 
   it('lists the values of an enum column as strings', () => {
@@ -270,6 +281,13 @@ describe('request validation', () => {
     ['an object for a foreign key', { supplier: { id: SUPPLIER_ID } }, 'body/supplier must be string,null'],
   ])('refuses %s', async (_, fields, message) => {
     expect(await create(fields)).toEqual({ status: 400, message });
+  });
+
+  it('reports the first problem of a body with several', async () => {
+    expect(await create({ number: 5, quantity: '3' })).toEqual({
+      status: 400,
+      message: 'body/number must be string',
+    });
   });
 
   it('accepts a partial update, and refuses the same wrong types as create', async () => {
