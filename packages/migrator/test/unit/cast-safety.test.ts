@@ -109,6 +109,7 @@ describe('classifyCast', () => {
         [{ type: 'timestamp with time zone' }, { type: 'character varying' }, 'safe'],
         [{ type: 'character varying', length: '50' }, { type: 'text' }, 'safe'],
         [{ type: 'integer' }, { type: 'character varying', length: '10' }, 'fallible'],
+        [{ type: 'integer' }, { type: 'character varying', length: '40' }, 'fallible'],
         [{ type: 'integer' }, { type: 'varchar' }, 'fallible'],
       ]),
     )('%s', (_, c) => check(c));
