@@ -13,7 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const APP_ROOT = join(__dirname, '..');
 
-describe('invoice-ops: the committed history, replayed on a database that holds rows', () => {
+/**
+ * One story told in steps: each step upgrades one app revision further on the same database and the
+ * rows written before it, so the steps run in order (describe.sequential), and each step first
+ * asserts that exactly its own revision was applied: run alone, a step fails saying so.
+ */
+describe.sequential('invoice-ops: the committed history, replayed on a database that holds rows', () => {
   let db: TestDatabase;
   let config: LoadedConfig;
   let migrator: Migrator;
@@ -21,7 +26,11 @@ describe('invoice-ops: the committed history, replayed on a database that holds 
   let steps: string[];
   const q = async <T = Record<string, unknown>>(text: string, params: unknown[] = []) =>
     (await client.query(text, params)).rows as T[];
-  const upgradeTo = (step: number) => migrator.upgrade({ target: steps[step - 1]! });
+  /** Upgrades to the step's revision and asserts it was the one app revision still to apply. */
+  const upgradeTo = async (step: number) => {
+    const result = await migrator.upgrade({ target: steps[step - 1]! });
+    expect(result.revisions.filter((r) => r.lineage === 'app').map((r) => r.id)).toEqual([steps[step - 1]]);
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase('invoice_ops');
@@ -71,6 +80,11 @@ describe('invoice-ops: the committed history, replayed on a database that holds 
     await q(`INSERT INTO payment_attempt ("invoiceId", amount, status) VALUES ($1, 500, 'succeeded')`, [
       invoice!.id,
     ]);
+    expect(
+      await q(
+        `SELECT i.number, s.name AS supplier, (SELECT count(*)::int FROM line_item) AS lines, (SELECT count(*)::int FROM invoice_note) AS notes, (SELECT count(*)::int FROM payment_attempt) AS payments FROM invoice i JOIN supplier s ON s.id = i."supplierId"`,
+      ),
+    ).toEqual([{ number: 'INV-1', supplier: 'Globex', lines: 2, notes: 1, payments: 1 }]);
   });
 
   it('2. an additive field: po_number on invoice', async () => {
@@ -95,6 +109,7 @@ describe('invoice-ops: the committed history, replayed on a database that holds 
       { description: 'widgets', quantity: '3.00' },
     ]);
     await q(`UPDATE invoice_note SET author = repeat('a', 150)`);
+    expect(await q(`SELECT length(author)::int AS n FROM invoice_note`)).toEqual([{ n: 150 }]);
   });
 
   it('5. an entity split with a backfill, and a down that brings the data back', async () => {

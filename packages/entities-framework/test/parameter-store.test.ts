@@ -50,4 +50,18 @@ describe('ParameterStore on _dazzle_params', () => {
   it('refuses a tenant value without the tenant', async () => {
     await expect(params.set('x', 1, { scope: 'tenant' })).rejects.toThrow(/needs a scopeId/);
   });
+
+  it('keeps a value across connections: it lives in the table, not in the store object', async () => {
+    await params.set('invoices.limit', { amount: 5000 }, { scope: 'tenant', scopeId: 'acme' });
+    const second = new DataSource({ type: 'postgres', url: db.url });
+    await second.initialize();
+    try {
+      expect(await new ParameterStore(second).resolve('invoices.limit', { tenantId: 'acme' })).toEqual({
+        value: { amount: 5000 },
+        scope: 'tenant',
+      });
+    } finally {
+      await second.destroy();
+    }
+  });
 });

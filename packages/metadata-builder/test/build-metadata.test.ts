@@ -1,4 +1,4 @@
-import { CREATE_PARAMS_TABLE_SQL, ParameterStore, SystemHealth } from '@app/entities-framework';
+import { CREATE_PARAMS_TABLE_SQL, SystemHealth } from '@app/entities-framework';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, DataSource, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,24 +190,5 @@ describe('TypeORM generator on the built metadata (real PostgreSQL)', () => {
     await dataSource.query(CREATE_PARAMS_TABLE_SQL);
     const log = await dataSource.driver.createSchemaBuilder().log();
     expect(log.upQueries.map((q) => q.query).join('\n')).not.toContain('_dazzle_params');
-  });
-
-  it('keeps parameter overrides across a reconnect', async () => {
-    await dataSource.query(CREATE_PARAMS_TABLE_SQL);
-    await new ParameterStore(dataSource).set(
-      'invoices.limit',
-      { amount: 5000 },
-      { scope: 'tenant', scopeId: 'acme' },
-    );
-    const second = new DataSource({ type: 'postgres', url: db.url });
-    await second.initialize();
-    try {
-      expect(await new ParameterStore(second).resolve('invoices.limit', { tenantId: 'acme' })).toEqual({
-        value: { amount: 5000 },
-        scope: 'tenant',
-      });
-    } finally {
-      await second.destroy();
-    }
   });
 });

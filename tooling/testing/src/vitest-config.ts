@@ -42,3 +42,19 @@ export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): V
     },
   });
 }
+
+/**
+ * The database-free run: only `test/unit/**`, without the globalSetup that starts PostgreSQL, so
+ * the pure core's specifications run in seconds and mutation testing can re-run them per mutant.
+ * `pnpm test` still runs these files through {@link defineDazzleTestConfig}.
+ */
+export function defineDazzleUnitTestConfig(): ViteUserConfig {
+  return defineConfig({
+    plugins: [swc.vite(SWC_DECORATOR_OPTIONS)],
+    test: {
+      include: ['test/unit/**/*.test.ts'],
+      testTimeout: 10_000,
+      maxWorkers: 2,
+    },
+  });
+}

@@ -1,11 +1,13 @@
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import {
+  chooseServer,
   createTestDatabase,
   dockerEngineUnavailableReason,
   maskPassword,
   startContainerServer,
 } from '../src/index.js';
+import { serverFromEnvironment } from '../src/providers/from-environment.js';
 
 async function currentDatabase(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
@@ -19,8 +21,32 @@ async function currentDatabase(url: string): Promise<string> {
 }
 
 describe('test database provider', () => {
-  it('names the provider it chose for this run', () => {
-    expect(['environment', 'testcontainers', 'embedded']).toContain(inject('dazzlePostgresProvider'));
+  it('chose the provider the run environment selects', async () => {
+    const fromEnvironment = serverFromEnvironment(process.env);
+    const expected = fromEnvironment
+      ? 'environment'
+      : (await dockerEngineUnavailableReason())
+        ? 'embedded'
+        : 'testcontainers';
+    expect(inject('dazzlePostgresProvider')).toBe(expected);
+    expect(await currentDatabase(inject('dazzlePostgresAdminUrl'))).toBeTruthy();
+  });
+
+  it('takes the server named by TEST_DATABASE_URL first, then DATABASE_URL, and starts nothing', async () => {
+    const both = await chooseServer({
+      TEST_DATABASE_URL: 'postgres://app:s3cret@tests:5432/postgres',
+      DATABASE_URL: 'postgres://app:s3cret@app:5432/postgres',
+    });
+    expect(both.skipped).toEqual([]);
+    expect(both.server.provider).toBe('environment');
+    expect(both.server.adminUrl).toBe('postgres://app:s3cret@tests:5432/postgres');
+    expect(both.server.description).toBe(
+      'server from TEST_DATABASE_URL (postgres://app:***@tests:5432/postgres)',
+    );
+
+    const appOnly = await chooseServer({ DATABASE_URL: 'postgres://app@app:5432/postgres' });
+    expect(appOnly.server.adminUrl).toBe('postgres://app@app:5432/postgres');
+    expect(appOnly.server.description).toBe('server from DATABASE_URL (postgres://app@app:5432/postgres)');
   });
 
   it('gives each suite a database of its own', async () => {

@@ -32,8 +32,6 @@ const SAFE_PAIRS = new Set([
   'date>timestamp with time zone',
   'json>jsonb',
   'jsonb>json',
-  'uuid>character varying',
-  'uuid>text',
   // Keeps every value or fails whole: an invalid JSON string stops the migration, nothing is lost.
   'text>jsonb',
   'character varying>jsonb',
@@ -41,19 +39,18 @@ const SAFE_PAIRS = new Set([
   'character varying>json',
 ]);
 
+/** The declared length; none when absent or not a positive number. */
 function lengthOf(column: ColumnType): number | undefined {
   const n = Number(column.length);
-  return column.length && Number.isFinite(n) && n > 0 ? n : undefined;
+  return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
 function classifyScalar(from: ColumnType, to: ColumnType): CastSafety {
   if (from.type === to.type) {
     if (TEXTUAL.has(from.type)) {
-      const a = lengthOf(from);
-      const b = lengthOf(to);
-      if (b === undefined) return 'safe';
-      if (a === undefined) return 'narrowing';
-      return b >= a ? 'safe' : 'narrowing';
+      // Within one type, no length means unbounded.
+      const unbounded = Number.POSITIVE_INFINITY;
+      return (lengthOf(to) ?? unbounded) >= (lengthOf(from) ?? unbounded) ? 'safe' : 'narrowing';
     }
     if (from.type === 'numeric') {
       const [p1, s1] = [from.precision ?? null, from.scale ?? 0];
@@ -71,10 +68,11 @@ function classifyScalar(from: ColumnType, to: ColumnType): CastSafety {
   if (UNBOUNDED_TEXT.has(to.type) || (to.type === 'character varying' && lengthOf(to) === undefined))
     return 'safe';
   if (TEXTUAL.has(from.type) && TEXTUAL.has(to.type)) {
-    const b = lengthOf(to);
-    const a = lengthOf(from);
-    return b !== undefined && a !== undefined && b >= a ? 'safe' : 'narrowing';
+    // Unbounded targets were handled above; a target here without a length is `character`, i.e. char(1).
+    return (lengthOf(to) ?? 1) >= (lengthOf(from) ?? Number.POSITIVE_INFINITY) ? 'safe' : 'narrowing';
   }
+  // A uuid's text form is 36 characters; a shorter column rejects every value, and loses none.
+  if (from.type === 'uuid' && TEXTUAL.has(to.type)) return (lengthOf(to) ?? 0) >= 36 ? 'safe' : 'fallible';
   if (SAFE_PAIRS.has(`${from.type}>${to.type}`)) return 'safe';
   if (from.type === 'numeric' && to.type in INTEGER_WIDTH) return 'narrowing';
   if (from.type === 'double precision' && to.type === 'real') return 'narrowing';

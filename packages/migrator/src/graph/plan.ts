@@ -71,7 +71,7 @@ export function planUpgrade(graph: RevisionGraph, applied: ReadonlySet<string>, 
 
   const goals = explicit ? [explicit] : lineages.flatMap((l) => singleHead(graph, l) ?? []);
   const pending = graph.order([...graph.ancestors(goals)].filter((id) => !applied.has(id)));
-  return limit === undefined ? pending : pending.slice(0, limit);
+  return pending.slice(0, limit);
 }
 
 /**

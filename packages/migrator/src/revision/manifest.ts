@@ -31,7 +31,7 @@ export interface Manifest {
 }
 
 export function isRevisionFileName(name: string): boolean {
-  return REVISION_FILE.test(name) && !name.endsWith('.d.ts');
+  return REVISION_FILE.test(name); // the slug has no dots, so `x.d.ts` never matches
 }
 
 export function readManifest(dir: string, lineage: Lineage): Manifest {
@@ -68,7 +68,6 @@ export function writeManifest(dir: string, manifest: Manifest): void {
 
 /** Line numbers (1-based) that still carry the hand-fill marker. */
 export function handFillLinesOf(content: string): number[] {
-  if (!content.includes(HAND_FILL_MARKER)) return [];
   return content.split('\n').flatMap((line, index) => (line.includes(HAND_FILL_MARKER) ? [index + 1] : []));
 }
 

@@ -25,6 +25,6 @@ export function quoteLiteral(value: unknown): string {
 export function inlineParameters(sql: string, parameters: readonly unknown[] = []): string {
   return sql.replace(/\$(\d+)/g, (match, index: string) => {
     const position = Number(index) - 1;
-    return position < parameters.length ? quoteLiteral(parameters[position]) : match;
+    return position >= 0 && position < parameters.length ? quoteLiteral(parameters[position]) : match;
   });
 }

@@ -151,7 +151,6 @@ function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
         concurrent: stmt.concurrent === true,
       };
     case 'CreateEnumStmt':
-      return { ...base, types: [typeName(stmt.typeName)] };
     case 'AlterEnumStmt':
       return { ...base, types: [typeName(stmt.typeName)] };
     case 'CommentStmt':

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { adminRoutes } from './admin-routes';
 import { crudRoutes } from './crud-routes';
+import { REQUEST_VALIDATION_OPTIONS } from './entity-schema';
 import { feedbackRoutes } from './feedback-routes';
 import { buildOpenApiDocument } from './openapi';
 import type { RouteContext } from './route-context';
@@ -12,11 +13,7 @@ import type { RouteContext } from './route-context';
 export async function buildApp(context: RouteContext, version: string): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
-    // Unknown filters must be refused, not silently dropped (Fastify's default removes them), and a
-    // number sent for a string field is a 400, not a silent conversion: no type coercion anywhere.
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: false, allowUnionTypes: true, allErrors: false },
-    },
+    ajv: { customOptions: { ...REQUEST_VALIDATION_OPTIONS } },
     // On close: in-flight requests finish, idle keep-alive connections are closed at once.
     forceCloseConnections: 'idle',
   });

@@ -19,24 +19,26 @@ export interface JsonSchema {
   maximum?: number;
 }
 
-const STRING_TYPES = new Set([
-  'character varying',
-  'varchar',
-  'text',
-  'character',
-  'char',
-  'citext',
-  'inet',
-  'cidr',
-  'interval',
-  'time',
-]);
+/**
+ * How Fastify's Ajv applies these schemas. Unknown properties and filters are refused, not silently
+ * dropped (Fastify's default removes them), and a number sent for a string field is a 400, not a
+ * silent conversion: no type coercion anywhere.
+ */
+export const REQUEST_VALIDATION_OPTIONS = Object.freeze({
+  removeAdditional: false,
+  coerceTypes: false,
+  allowUnionTypes: true,
+  allErrors: false,
+} as const);
+
+/** String types that take a length (`string` is TypeORM's design type for an undecorated string). */
+const LENGTH_TYPES = new Set(['character varying', 'varchar', 'character', 'char', 'string']);
 
 function scalarSchema(column: ColumnMetadata): JsonSchema {
   const type = typeof column.type === 'function' ? column.type.name.toLowerCase() : String(column.type);
   if (column.enum) return { type: 'string', enum: column.enum.map(String) };
   if (type === 'uuid') return { type: 'string', format: 'uuid' };
-  if (type === 'string' || STRING_TYPES.has(type)) {
+  if (LENGTH_TYPES.has(type)) {
     const length = Number(column.length);
     return length > 0 ? { type: 'string', maxLength: length } : { type: 'string' };
   }
@@ -51,6 +53,7 @@ function scalarSchema(column: ColumnMetadata): JsonSchema {
   if (type === 'date') return { type: 'string', format: 'date' };
   if (type.startsWith('timestamp') || type === 'datetime') return { type: 'string', format: 'date-time' };
   if (type === 'jsonb' || type === 'json') return {};
+  // text, citext, inet, cidr, interval, time, bytea, …: text on the wire, any length.
   return { type: 'string' };
 }
 
