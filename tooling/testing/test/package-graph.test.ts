@@ -7,7 +7,7 @@ import {
   layeringViolations,
   readPackage,
   typeScriptFiles,
-} from './layering/module-imports';
+} from './layering/module-imports.js';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'layering');
