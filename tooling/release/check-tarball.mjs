@@ -36,6 +36,7 @@ export async function checkTarball(tarball) {
     'package/dist/index.js',
     'package/dist/index.d.ts',
     'package/README.md',
+    'package/LICENSE',
     ...Object.values(pkg.bin ?? {}).map((bin) => `package/${bin.replace(/^\.\//, '')}`),
   ]) {
     if (!files.includes(required)) problems.push(`missing ${required.slice(8)}`);

@@ -38,9 +38,7 @@ export async function diffSchema(dataSource: DataSource, scope: DiffScope = {}):
   for (const m of narrowed) m.synchronize = false;
   try {
     const log = await dataSource.driver.createSchemaBuilder().log();
-    const [{ name }] = (await dataSource.query('SELECT current_database() AS name')) as Array<{
-      name: string;
-    }>;
+    const [{ name }] = (await dataSource.query('SELECT current_database() AS name')) as [{ name: string }];
     const text = (q: { query: string; parameters?: unknown[] }) =>
       portable(inlineParameters(q.query, q.parameters ?? []).trim(), name!);
     return { up: log.upQueries.map(text), down: [...log.downQueries].reverse().map(text) };
