@@ -86,32 +86,25 @@ function revisionFailure(info: RevisionInfo, direction: Direction, error: unknow
     ? 'was rolled back whole; nothing of it remains'
     : 'is not transactional: statements before the failing one stay applied';
   const shown = statement ? ` Statement: ${statement.replace(/\s+/g, ' ').slice(0, 300)}` : '';
+  const facts = {
+    revision: info.id,
+    file: info.file,
+    direction,
+    statement,
+    postgresCode: failed.driverError?.code,
+    postgresMessage: reason,
+  };
   if (isConnectionLost(failed))
     return new MigratorError(
       'DATABASE_CONNECTION_LOST',
       `The database connection was lost while revision ${info.id} (${info.file}) was ${direction === 'up' ? 'upgrading' : 'downgrading'} (${reason}); ${info.transactional ? 'its transaction ended with the session, so nothing of it remains' : 'it is not transactional: statements before the lost one stay applied'}, and the migration lock was freed. Find out why the session ended (a restart, pg_terminate_backend, a network drop), then run the command again.`,
-      {
-        revision: info.id,
-        file: info.file,
-        direction,
-        statement,
-        postgresCode: failed.driverError?.code,
-        postgresMessage: reason,
-      },
+      facts,
       error,
     );
   return new MigratorError(
     'MIGRATION_FAILED',
     `Revision ${info.id} (${info.file}) failed ${direction === 'up' ? 'upgrading' : 'downgrading'} and ${what}: ${reason}.${shown} Fix the revision, then run the command again.`,
-    {
-      revision: info.id,
-      file: info.file,
-      direction,
-      statement,
-      postgresCode: failed.driverError?.code,
-      postgresMessage: reason,
-      detail: failed.driverError?.detail,
-    },
+    { ...facts, detail: failed.driverError?.detail },
     error,
   );
 }
