@@ -4,12 +4,13 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   unlinkSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { dazzle, errorLines, newApp, startServe, writeFiles } from './harness/app';
 import { isAlive, runningPostmaster, waitFor } from './harness/embedded';
@@ -84,8 +85,9 @@ describe('the embedded default, as an app author meets it', () => {
       const before = new Set(passwordFiles());
       const locked = mkdtempSync(join(inject('acceptanceRunDir'), 'locked-'));
       chmodSync(locked, 0o700);
+      const app = newApp('private', { parent: locked, copyModules: true });
+      const link = join(app, '.dazzle', 'postgres');
       try {
-        const app = newApp('private', { parent: locked, copyModules: true });
         writeFiles(app, { 'dazzle.config.ts': ITEM_CONFIG, 'src/item.ts': itemEntity() });
         const revision = await dazzle(app, ['db', 'revision', '-m', 'create item']);
         expect(revision.stderr).not.toMatch(/\n\s+at |Unhandled 'error' event|EACCES/);
@@ -104,6 +106,8 @@ describe('the embedded default, as an app author meets it', () => {
           expect(statSync(join(tmpdir(), name)).mode & 0o077, `${name} is readable by others`).toBe(0);
         }
       } finally {
+        // The cluster lives outside the app (under /var/lib/dazzle/): the test removes what it made.
+        if (existsSync(link)) rmSync(dirname(realpathSync(link)), { recursive: true, force: true });
         rmSync(locked, { recursive: true, force: true });
       }
     },
