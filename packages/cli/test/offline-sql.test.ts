@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempApp, dazzle } from './helpers/temp-app';
@@ -52,16 +52,6 @@ function scriptUnits(script: string): string[] {
     }
   }
   return units;
-}
-
-async function rows<T>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as T[];
-  } finally {
-    await client.end();
-  }
 }
 
 const INDEX_REVISION = '29990101000000_index_note_title_concurrently';
@@ -134,7 +124,7 @@ export async function down(db: QueryRunner): Promise<void> {
     const applied = await applyScript(db.url, file);
     expect(applied.ok, applied.output).toBe(true);
 
-    const ledger = await rows<{ id: string; applied_by: string }>(
+    const ledger = await queryDatabase<{ id: string; applied_by: string }>(
       db.url,
       'SELECT id, applied_by FROM _dazzle_migrations ORDER BY id',
     );
@@ -174,7 +164,7 @@ export async function down(db: QueryRunner): Promise<void> {
     databases.push(db);
     const env = { DATABASE_URL: db.url };
     expect((await dazzle(app, ['db', 'upgrade', initId], env)).code).toBe(0);
-    await rows(
+    await queryDatabase(
       db.url,
       `INSERT INTO _dazzle_migrations (id, lineage, message, checksum, applied_by) VALUES ('29990202000000_from_the_future', 'app', 'x', repeat('0', 64), 'test')`,
     );

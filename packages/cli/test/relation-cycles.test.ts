@@ -1,24 +1,13 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
-import pg from 'pg';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_ORDER_LINE_ITEM, createRelationApp, PROJECT_TASK } from './helpers/relation-apps';
 import { dazzle } from './helpers/temp-app';
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[]): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 /** `table.column type`, for every column of the app's tables (the framework's are left out). */
 async function columnTypes(url: string, tables: string[]): Promise<string[]> {
-  const rows = await query<{ c: string }>(
+  const rows = await queryDatabase<{ c: string }>(
     url,
     `SELECT table_name || '.' || column_name || ' ' || data_type AS c FROM information_schema.columns
      WHERE table_schema = 'public' AND table_name = ANY($1) ORDER BY 1`,
@@ -29,7 +18,7 @@ async function columnTypes(url: string, tables: string[]): Promise<string[]> {
 
 /** `table.column → table.column`, for every foreign key of the app's tables. */
 async function foreignKeys(url: string, tables: string[]): Promise<string[]> {
-  const rows = await query<{ fk: string }>(
+  const rows = await queryDatabase<{ fk: string }>(
     url,
     `SELECT k.table_name || '.' || k.column_name || ' → ' || u.table_name || '.' || u.column_name AS fk
      FROM information_schema.table_constraints c

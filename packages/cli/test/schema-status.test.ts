@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
-import pg from 'pg';
+import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempApp, DAZZLE_BIN, dazzle } from './helpers/temp-app';
 
@@ -11,16 +10,6 @@ import { createTempApp, DAZZLE_BIN, dazzle } from './helpers/temp-app';
  * `db check`, `db current --json`, `serve --no-migrate` and `db upgrade`, and all four must give
  * the same answer; then the advice printed is followed, and it must never fail for the same reason.
  */
-
-async function query(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The code of the one `Error CODE:` line on stderr, or undefined when there is none. */
 function errorCode(stderr: string): string | undefined {
@@ -113,7 +102,7 @@ const cases: StateCase[] = [
   {
     name: 'a ledger row the code does not know (database ahead)',
     arrange: async (_app, url) => {
-      await query(
+      await queryDatabase(
         url,
         `INSERT INTO _dazzle_migrations (id, lineage, message, checksum, applied_by) VALUES ('29990101000000_from_the_future', 'app', 'x', repeat('0', 64), 'test')`,
       );

@@ -1,23 +1,19 @@
 import { createServer, type Server } from 'node:net';
-import { createTestDatabase, findFreePort, type TestDatabase } from '@app/testing';
-import pg from 'pg';
+import { createTestDatabase, findFreePort, queryDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempApp, dazzle } from './helpers/temp-app';
 
 async function rowsOf(url: string, table: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ exists: boolean }>(
-      'SELECT to_regclass($1) IS NOT NULL AS "exists"',
-      [`"${table}"`],
-    );
-    if (!rows[0]!.exists) return 0;
-    const count = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}"`);
-    return Number(count.rows[0]!.n);
-  } finally {
-    await client.end();
-  }
+  const [{ exists }] = (await queryDatabase<{ exists: boolean }>(
+    url,
+    'SELECT to_regclass($1) IS NOT NULL AS "exists"',
+    [`"${table}"`],
+  )) as [{ exists: boolean }];
+  if (!exists) return 0;
+  const [{ n }] = (await queryDatabase<{ n: string }>(url, `SELECT count(*) AS n FROM "${table}"`)) as [
+    { n: string },
+  ];
+  return Number(n);
 }
 
 describe('dazzle serve on a port that is taken', () => {
