@@ -1,7 +1,8 @@
 import { join } from 'node:path';
+import { findSchemaDrift, typeScriptSupport } from '@app/autogenerate';
 import {
   buildMetadata,
-  findSchemaDrift,
+  installTypeScriptSupport,
   type LoadedConfig,
   loadConfig,
   Migrator,
@@ -34,6 +35,7 @@ describe.sequential('invoice-ops: the committed history, replayed on a database 
 
   beforeAll(async () => {
     db = await createTestDatabase('invoice_ops');
+    installTypeScriptSupport(typeScriptSupport); // the app is TypeScript, as under the CLI
     config = await loadConfig({ cwd: APP_ROOT });
     steps = readRevisionGraph(config.sources)
       .lineageRevisions('app')

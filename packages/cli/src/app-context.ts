@@ -8,12 +8,11 @@ import {
   CONFIG_DEFAULTS,
   describeConnectRetry,
   type LoadedConfig,
-  loadConfig,
   Migrator,
   type MigratorEvent,
-  type ResolvedDatabase,
-  resolveDatabase,
 } from '@app/migrator';
+import { loadAppConfig } from './app-config';
+import { type ResolvedDatabase, resolveDatabase } from './embedded/resolve-database';
 import { releaseOnSignal } from './embedded-signals';
 import type { Reporter } from './reporter';
 
@@ -48,7 +47,7 @@ export class AppContext {
   }
 
   static async load(options: GlobalOptions, reporter: Reporter): Promise<AppContext> {
-    return new AppContext(await loadConfig({ configPath: options.config }), reporter, options);
+    return new AppContext(await loadAppConfig(options.config), reporter, options);
   }
 
   metadata(): BuiltMetadata {

@@ -1,75 +1,44 @@
-/** @app/migrator: revisions, the ledger, upgrade and downgrade under a lock, generation, lint and check. */
+/**
+ * @app/migrator: what `dazzle db upgrade` and `dazzle serve` need to apply revisions: the revision
+ * graph, manifests and checksums, the ledger, upgrade and downgrade under the lock, create-all,
+ * stamp, offline SQL and the schema status. Writing revisions lives in @app/autogenerate.
+ */
 
 // Re-exported so the CLI and server need only the migrator's public door for these.
 export { DazzleError, isDazzleError } from '@app/entities-framework';
 export { type BuiltMetadata, buildMetadata, type EntityClass } from '@app/metadata-builder';
-export { writeMergeRevision } from './authoring/merge';
-export { type RehashResult, rehashFolder } from './authoring/rehash';
-export {
-  type RenderedStatement,
-  type RevisionContent,
-  type RevisionFormat,
-  renderRevision,
-} from './authoring/render-revision';
-export { newRevisionId, slugForMessage } from './authoring/revision-id';
-export {
-  assertWritableMigrationsDir,
-  type WriteRevisionOptions,
-  writeRevision,
-} from './authoring/write-revision';
+export { type CompileErrorLocation, describeCompileError } from './config/compile-error';
 export {
   CONFIG_DEFAULTS,
   type DazzleConfig,
   defineConfig,
   type EmptyDatabaseStrategy,
+  type RevisionFormat,
 } from './config/config';
 export { CONFIG_FILE_NAMES, findConfigFile, type LoadedConfig, loadConfig } from './config/load-config';
-export { compileTypeScript, registerTypeScriptLoader } from './config/typescript-loader';
+export { firstUserFrame, remapStack } from './config/user-stack';
 export {
   assertPostgresUrl,
   type ConnectRetry,
+  connectionFailure,
+  databaseNameOf,
+  databaseUrl,
   describeConnectRetry,
   maskSecrets,
   maskUrl,
   type OpenDataSourceOptions,
   openDataSource,
 } from './database/connect';
-export {
-  type DatabaseSource,
-  type ResolveDatabaseOptions,
-  type ResolvedDatabase,
-  resolveDatabase,
-} from './database/resolve-database';
-export { embeddedDataDir } from './embedded/cluster-place';
-export {
-  EMBEDDED_DATABASE,
-  type EmbeddedDatabase,
-  startEmbeddedDatabase,
-} from './embedded/embedded-default';
 export { MIGRATOR_ERROR_CODES, MigratorError, type MigratorErrorCode } from './errors';
-export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
-export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
-export {
-  type GenerateRevisionOptions,
-  type GenerateRevisionResult,
-  generateRevision,
-  type PlannedRevision,
-} from './generate/generate-revision';
-export type { DriftItem, RenameCandidate } from './generate/post-process';
-export type { RenameHint } from './generate/pre-steps';
-export { dropShadowCaches, shadowCacheName } from './generate/shadow-cache';
-export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
 export { multipleHeadsError, planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';
 export { RevisionGraph } from './graph/revision-graph';
-export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger/ledger';
 export {
-  ACKNOWLEDGED_MARKER,
-  formatFinding,
-  type LintFinding,
-  lintRevision,
-  lintStatements,
-} from './lint/lint-revision';
-export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
+  APPLIED_BY,
+  insertLedgerRowSql,
+  type LedgerMethod,
+  type LedgerRow,
+  ledgerRowParameters,
+} from './ledger/ledger';
 export { LOCK_CLASS_ID, LOCK_OBJECT_ID, type LockHolder } from './lock/migration-lock';
 export { Migrator } from './migrator';
 export type {
@@ -81,12 +50,16 @@ export type {
   UpgradeOptions,
 } from './migrator-types';
 export { checksumOf } from './revision/checksum';
-export { HAND_FILL_MARKER } from './revision/load-revision';
+export { HAND_FILL_MARKER, loadRevisionModule } from './revision/load-revision';
 export {
+  handFillLinesOf,
+  isRevisionFileName,
+  listRevisionFiles,
   MANIFEST_FILE,
   type Manifest,
   type ManifestEntry,
   readManifest,
+  readRevisionFolder,
   writeManifest,
 } from './revision/manifest';
 export {
@@ -97,9 +70,23 @@ export {
   type RevisionModule,
 } from './revision/revision';
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
+export {
+  installTypeScriptSupport,
+  isTypeScriptFile,
+  type TypeScriptSupport,
+} from './revision/typescript-support';
+export { rememberVerifiedSource, sourceOf } from './revision/verified-source';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
-export { SCRIPT_APPLIED_BY } from './run/offline-sql';
+export {
+  recordingQueryRunner,
+  recordStatements,
+  SCRIPT_APPLIED_BY,
+  scriptStatement,
+} from './run/offline-sql';
+export { inlineParameters, quoteIdent, quoteTable } from './sql/quote';
+export { type DiffScope, diffSchema, type SchemaDiff } from './sql/schema-diff';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
+export { entityTablePath, tablePath, withoutPublic } from './sql/table-path';
 export {
   type AssessOptions,
   assertInStep,

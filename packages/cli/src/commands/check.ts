@@ -1,16 +1,10 @@
 /** `dazzle db check` (CI) and `dazzle db lint`. */
-import {
-  assertInStep,
-  findSchemaDrift,
-  formatFinding,
-  type LintFinding,
-  lintRevision,
-  type RevisionInfo,
-  readRevisionGraph,
-} from '@app/migrator';
+import type { LintFinding } from '@app/autogenerate';
+import { assertInStep, type RevisionInfo, readRevisionGraph } from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
+import { loadAutogenerate } from '../optional-parts';
 import { globalsOf, reporterFor } from '../program-support';
 
 export function registerCheck(db: Command): void {
@@ -34,7 +28,7 @@ export function registerCheck(db: Command): void {
         const refused = status.state !== 'in-step' && status.state !== 'pending';
         const missing = refused
           ? []
-          : await findSchemaDrift({
+          : await (await loadAutogenerate('`dazzle db check`')).findSchemaDrift({
               serverUrl: database.url,
               sources: app.config.sources,
               metadata: app.metadata(),
@@ -81,6 +75,7 @@ export function registerCheck(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       const app = await AppContext.load(globals, reporter);
+      const { formatFinding, lintRevision } = await loadAutogenerate('`dazzle db lint`');
       const graph = readRevisionGraph(app.config.sources);
       const { resolveRevision } = await import('@app/migrator');
       const targets: RevisionInfo[] = revision

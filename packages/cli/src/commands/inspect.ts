@@ -1,5 +1,6 @@
 /** `dazzle db current`, `history` and `heads`: where the database and the code are. */
 import type { Command } from 'commander';
+import { loadAppConfig } from '../app-config';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
 
@@ -74,8 +75,8 @@ export function registerInspect(db: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
-      const { loadConfig, readRevisionGraph } = await import('@app/migrator');
-      const config = await loadConfig({ configPath: globals.config });
+      const { readRevisionGraph } = await import('@app/migrator');
+      const config = await loadAppConfig(globals.config);
       const graph = readRevisionGraph(config.sources);
       const heads = { framework: graph.heads('framework'), app: graph.heads('app') };
       reporter.document(heads);

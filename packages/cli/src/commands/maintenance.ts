@@ -1,8 +1,9 @@
 /** `dazzle db stamp`, `merge` and `rehash`: ledger and folder housekeeping. */
-import { type Lineage, readRevisionGraph, rehashFolder, writeMergeRevision } from '@app/migrator';
+import { type Lineage, readRevisionGraph } from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { UsageError } from '../cli-error';
+import { loadAutogenerate } from '../optional-parts';
 import { globalsOf, reporterFor } from '../program-support';
 
 function lineageOf(value: string): Lineage {
@@ -44,6 +45,7 @@ export function registerMaintenance(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       const lineage = lineageOf(options.lineage);
+      const { writeMergeRevision } = await loadAutogenerate('`dazzle db merge`');
       const app = await AppContext.load(globals, reporter);
       const revision = writeMergeRevision({
         graph: readRevisionGraph(app.config.sources),
@@ -66,6 +68,7 @@ export function registerMaintenance(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       const lineage = lineageOf(options.lineage);
+      const { rehashFolder } = await loadAutogenerate('`dazzle db rehash`');
       const app = await AppContext.load(globals, reporter);
       const result = await rehashFolder(folderOf(app, lineage), lineage);
       reporter.document({ added: result.added, updated: result.updated, removed: result.removed });

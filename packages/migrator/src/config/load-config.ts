@@ -7,9 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { FRAMEWORK_LINEAGE, frameworkMigrationsDir } from '@app/entities-framework';
 import { MigratorError } from '../errors';
 import type { MigrationSource } from '../revision/revision-set';
+import { isTypeScriptFile, typeScriptSupportFor } from '../revision/typescript-support';
 import { describeCompileError } from './compile-error';
 import { CONFIG_DEFAULTS, type DazzleConfig } from './config';
-import { registerTypeScriptLoader } from './typescript-loader';
 import { firstUserFrame, remapStack } from './user-stack';
 import { validateConfig } from './validate-config';
 
@@ -77,9 +77,11 @@ export async function loadConfig(options: { cwd?: string; configPath?: string } 
 }
 
 async function importConfig(file: string): Promise<DazzleConfig> {
+  // Outside the try: a missing compiler is its own error, not a broken config.
+  const typescript = isTypeScriptFile(file) ? typeScriptSupportFor(file) : undefined;
   let loaded: unknown;
   try {
-    if (/\.(ts|cts|mts)$/.test(file)) registerTypeScriptLoader();
+    typescript?.register();
     loaded = file.endsWith('.mjs') ? await import(file) : require(file);
   } catch (error) {
     throw loadFailure(file, error);

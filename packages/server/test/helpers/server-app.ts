@@ -3,7 +3,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateRevision, type LoadedConfig, loadConfig } from '@app/migrator';
+import { generateRevision } from '@app/autogenerate';
+import { buildMetadata, type LoadedConfig, loadConfig } from '@app/migrator';
 
 export const FIXTURE_ENTITIES = join(__dirname, '..', 'fixtures', 'widget');
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -30,7 +31,7 @@ export default {
   await generateRevision({
     serverUrl,
     sources: config.sources,
-    metadata: (await import('@app/migrator')).buildMetadata({ entities: config.config.entities }),
+    metadata: buildMetadata({ entities: config.config.entities }),
     lineage: 'app',
     message: 'widgets and makers',
   });

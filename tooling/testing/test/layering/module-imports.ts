@@ -11,8 +11,10 @@ export interface LayeredPackage {
   name: string;
   /** The package's folder (holds package.json and tsconfig.build.json). */
   folder: string;
-  /** The file its one public door resolves to for TypeScript (the `types` entry). */
+  /** The file its public door resolves to for TypeScript (the `types` entry). */
   publicDoor: string;
+  /** Every door it declares: the main one and each `exports` subpath's `types` (a light second door). */
+  publicDoors: string[];
 }
 
 /** One import found in a source file, with where the compiler resolved it. */
@@ -37,11 +39,18 @@ export function readPackage(folder: string): LayeredPackage {
   const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
     name: string;
     types: string;
+    exports?: Record<string, string | { types?: string }>;
   };
+  const real = realpathSync(folder);
+  const subpathDoors = Object.values(manifest.exports ?? {}).flatMap((entry) =>
+    typeof entry === 'object' && entry.types ? [join(real, entry.types)] : [],
+  );
+  const publicDoor = join(real, manifest.types);
   return {
     name: manifest.name,
-    folder: realpathSync(folder),
-    publicDoor: join(realpathSync(folder), manifest.types),
+    folder: real,
+    publicDoor,
+    publicDoors: [...new Set([publicDoor, ...subpathDoors])],
   };
 }
 
@@ -119,7 +128,7 @@ export function layeringViolations(
     if (!allowed.includes(target.name)) {
       return [{ ...at, reason: `reaches ${target.name}, which ${pkg.name} may not use` }];
     }
-    if (resolvedFile !== target.publicDoor) {
+    if (!target.publicDoors.includes(resolvedFile)) {
       return [
         {
           ...at,
