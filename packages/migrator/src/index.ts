@@ -75,7 +75,7 @@ export {
   isTypeScriptFile,
   type TypeScriptSupport,
 } from './revision/typescript-support';
-export { rememberVerifiedSource, sourceOf } from './revision/verified-source';
+export { sourceOf } from './revision/verified-source';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export {
   recordingQueryRunner,

@@ -13,7 +13,6 @@ import {
   type ManifestEntry,
   type RevisionInfo,
   readManifest,
-  rememberVerifiedSource,
   writeManifest,
 } from '@app/migrator';
 import { assertWritableMigrationsDir } from './write-revision';
@@ -44,9 +43,9 @@ export async function rehashFolder(dir: string, lineage: Lineage): Promise<Rehas
       transactional: true,
       checksum,
       file,
+      // The header comes from the very text that was hashed, not from a second read of the file.
+      source: text,
     };
-    // The header comes from the very text that was hashed, not from a second read of the file.
-    rememberVerifiedSource(info, text);
     const { revision } = await loadRevisionModule(info);
     entries.push({
       id: revision.id,

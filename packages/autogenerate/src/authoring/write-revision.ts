@@ -87,6 +87,7 @@ export function prepareRevision(options: WriteRevisionOptions): PreparedRevision
     checksum: checksumOf(content),
     file,
     handFillLines: Object.freeze(handFillLinesOf(content)),
+    source: content,
   });
   return { info, content };
 }

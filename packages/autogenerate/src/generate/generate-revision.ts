@@ -200,8 +200,12 @@ async function planOnShadow(
 }
 
 /** Diffing against the target itself only makes sense when it is exactly at the committed heads. */
-async function assertAtHeads(options: GenerateRevisionOptions): Promise<void> {
-  const migrator = await Migrator.connect({ databaseUrl: options.serverUrl, sources: options.sources });
+async function assertAtHeads(options: GenerateRevisionOptions, graph: RevisionGraph): Promise<void> {
+  const migrator = await Migrator.connect({
+    databaseUrl: options.serverUrl,
+    sources: options.sources,
+    graph,
+  });
   try {
     const status = await migrator.status();
     if (status.state !== 'in-step') {
@@ -264,7 +268,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
     saveRevision(prepared);
     return { ...planned, revision: prepared.info };
   }
-  if (options.against === 'database') await assertAtHeads(options);
+  if (options.against === 'database') await assertAtHeads(options, graph);
   const cloneOf = options.against === 'database' ? databaseNameOf(options.serverUrl) : undefined;
   const outcome = await withShadowSession(
     {

@@ -133,6 +133,7 @@ async function advance(
   previous: string,
   name: string,
   sources: readonly MigrationSource[],
+  graph?: RevisionGraph,
 ): Promise<boolean> {
   // Unmarked first: a reader must never find a complete-looking kept shadow at the wrong heads.
   // Either statement fails when another role owns it; then it is theirs to keep.
@@ -155,7 +156,7 @@ async function advance(
         `UPDATE ${quoteIdent(TYPEORM_METADATA_TABLE)} SET "database" = current_database() WHERE "database" IS DISTINCT FROM current_database()`,
       ),
     );
-    await replayRevisions(url, sources);
+    await replayRevisions(url, sources, graph);
     return true;
   } catch {
     await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
@@ -168,10 +169,11 @@ async function replayFromEmpty(
   serverUrl: string,
   name: string,
   sources: readonly MigrationSource[],
+  graph?: RevisionGraph,
 ): Promise<void> {
   await createDatabase(c, serverUrl, name);
   try {
-    await replayRevisions(databaseUrl(serverUrl, name), sources);
+    await replayRevisions(databaseUrl(serverUrl, name), sources, graph);
   } catch (error) {
     await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
     throw error;
@@ -198,8 +200,8 @@ export async function ensureKeptShadow(
       if (state === 'complete') return false;
       if (state === 'partial') await c.query(`DROP DATABASE ${quoteIdent(name)} WITH (FORCE)`);
       const previous = await previousOf(c, name);
-      if (!previous || !(await advance(c, serverUrl, previous, name, sources))) {
-        await replayFromEmpty(c, serverUrl, name, sources);
+      if (!previous || !(await advance(c, serverUrl, previous, name, sources, graph))) {
+        await replayFromEmpty(c, serverUrl, name, sources, graph);
       }
       await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS '${completeNow()}'`);
       return true;

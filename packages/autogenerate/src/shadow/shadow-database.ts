@@ -13,6 +13,7 @@ import {
   MigratorError,
   maskUrl,
   quoteIdent,
+  type RevisionGraph,
 } from '@app/migrator';
 import pg from 'pg';
 
@@ -94,8 +95,9 @@ export async function withShadowDatabase<T>(
 export async function replayRevisions(
   shadowUrl: string,
   sources: readonly MigrationSource[],
+  graph?: RevisionGraph,
 ): Promise<number> {
-  const migrator = await Migrator.connect({ databaseUrl: shadowUrl, sources });
+  const migrator = await Migrator.connect({ databaseUrl: shadowUrl, sources, graph });
   try {
     return (await migrator.upgrade()).revisions.length;
   } finally {

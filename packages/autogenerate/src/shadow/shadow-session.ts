@@ -66,7 +66,7 @@ async function onThrowawayShadow<T>(options: ShadowSessionOptions, work: Session
   return withShadowDatabase(
     options.serverUrl,
     async (shadowUrl) => {
-      if (!options.cloneOf) await replayRevisions(shadowUrl, options.sources);
+      if (!options.cloneOf) await replayRevisions(shadowUrl, options.sources, options.graph);
       const dataSource = await openDataSource(shadowUrl, { entities: options.entities });
       try {
         return await work(dataSource, THROWAWAY);

@@ -9,12 +9,20 @@ import {
   MANIFEST_FILE,
   type ManifestEntry,
   MigratorError,
+  type RevisionInfo,
   readManifest,
   readRevisionFolder,
   sourceOf,
   writeManifest,
 } from '@app/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+/** The one revision of a folder holding only `id` (written and listed in the manifest). */
+function readRevisionFolderOf(id: string): RevisionInfo {
+  writeRevision(id, 'verified');
+  writeManifest(dir, { lineage: 'app', revisions: [entry(id, 'verified')] });
+  return readRevisionFolder(dir, 'app')[0]!;
+}
 
 /** The MigratorError `run` throws; fails the test when it throws nothing or something else. */
 function migratorErrorOf(run: () => unknown): MigratorError {
@@ -179,6 +187,7 @@ describe('readRevisionFolder', () => {
       checksum: checksumOf(first),
       file: join(dir, `${FIRST}.ts`),
       handFillLines: [],
+      source: first,
     });
     expect(b).toMatchObject({
       parents: [FIRST],
@@ -198,6 +207,20 @@ describe('readRevisionFolder', () => {
     const [info] = readRevisionFolder(dir, 'app');
     writeRevision(FIRST, 'edited later');
     expect(sourceOf(info!)).toBe('verified');
+  });
+
+  it('carries the verified text on the revision, so a copy runs what was checked too', () => {
+    writeRevision(FIRST, 'verified');
+    writeManifest(dir, { lineage: 'app', revisions: [entry(FIRST, 'verified')] });
+    const [info] = readRevisionFolder(dir, 'app');
+    writeRevision(FIRST, 'edited later');
+    const copy = { ...info!, message: 'a copy' };
+    expect(sourceOf(copy)).toBe('verified');
+  });
+
+  it('refuses to give text for a revision that was never read and verified', () => {
+    const { source: _dropped, ...unverified } = readRevisionFolderOf(FIRST);
+    expect(() => sourceOf(unverified)).toThrow(/carries no verified text/);
   });
 
   it('reads an entry without parents, dependsOn or transactional as none, none and true', () => {

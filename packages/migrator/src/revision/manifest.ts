@@ -10,7 +10,6 @@ import { MigratorError } from '../errors';
 import { checksumOf } from './checksum';
 import { HAND_FILL_MARKER } from './hand-fill-marker';
 import type { Lineage, RevisionInfo } from './revision';
-import { rememberVerifiedSource } from './verified-source';
 
 export const MANIFEST_FILE = 'manifest.json';
 const REVISION_FILE = /^[0-9]{14}_[a-z0-9_]+\.(ts|js|cjs|mjs|cts|mts)$/;
@@ -107,8 +106,8 @@ export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[
       checksum: entry.checksum,
       file,
       handFillLines: Object.freeze(handFillLinesOf(content)),
+      source: content,
     });
-    rememberVerifiedSource(info, content);
     infos.push(info);
   }
   for (const stray of files) problems.push(`${stray} is not in the manifest`);
