@@ -181,8 +181,7 @@ describe('a rolling deploy of the example app', () => {
       for (const serving of [r1, r2]) serving.child.kill('SIGTERM');
       expect((await r1.ended).code).toBe(0);
       expect((await r2.ended).code).toBe(0);
-      expect((await r1.ended).stdout).toMatch(/Applied 1 revision/);
-      expect((await r2.ended).stdout).toMatch(/Applied 1 revision/);
+      for (const serving of [r1, r2]) expect((await serving.ended).stderr).toMatch(/Applied 1 revision/);
     } finally {
       await traffic.stop();
     }
