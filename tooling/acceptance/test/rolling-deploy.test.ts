@@ -3,7 +3,7 @@
 // 1 serves under load while release 2 migrates the contract step; no request may fail. Then both
 // downs run on the rows written meanwhile. The code blocks are read from the guide itself, so the
 // guide cannot drift from what works.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,13 @@ function guideBlock(name: string): string {
   const block = /```ts\n([\s\S]*?)```/.exec(GUIDE.slice(at));
   if (at < 0 || !block) throw new Error(`docs/guides/deploying.md has no walkthrough block ${name}`);
   return block[1] as string;
+}
+
+/** Every path in an app folder but its installed packages. */
+function listing(app: string): string[] {
+  return readdirSync(app, { recursive: true, encoding: 'utf8' })
+    .filter((path) => !path.startsWith('node_modules'))
+    .sort();
 }
 
 function edit(file: string, change: (text: string) => string): void {
@@ -152,6 +159,8 @@ describe('a rolling deploy of the example app', () => {
     useGuideRevision(revisionFile(release2, 'drop_tenant_name'), guideBlock('release-2-revision'));
     await ok(release2, ['db', 'rehash']);
 
+    // The recipe runs replicas on a read-only file system: serving on a URL must write nothing.
+    const filesOfN = listing(releaseN);
     const n = await startServe(releaseN, ['--no-migrate'], env);
     running.push(n);
     const targets = [n.url];
@@ -165,6 +174,7 @@ describe('a rolling deploy of the example app', () => {
       targets.push(r1.url);
       await traffic.until(() => traffic.answered(r1.url) >= 20);
       expect(await retire(n, targets, traffic)).toBe(0);
+      expect(listing(releaseN)).toEqual(filesOfN);
 
       const r1Before = traffic.answered(r1.url);
       const r2 = await startServe(release2, [], env); // migrates the contract step
