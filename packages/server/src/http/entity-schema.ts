@@ -98,7 +98,9 @@ export function toEntityInput(
 
 /** The body schema for create (required = NOT NULL without a default) or update (all optional). */
 export function bodySchema(entity: EntityMetadata, mode: 'create' | 'update'): JsonSchema {
-  const columns = writableColumns(entity);
+  // `insert: false` / `update: false` columns (e.g. an old column kept for the release still
+  // running, filled by a trigger) are not the client's to write.
+  const columns = writableColumns(entity).filter((c) => (mode === 'create' ? c.isInsert : c.isUpdate));
   const properties = Object.fromEntries(columns.map((c) => [c.propertyName, columnSchema(c)]));
   const required =
     mode === 'create'
@@ -107,10 +109,12 @@ export function bodySchema(entity: EntityMetadata, mode: 'create' | 'update'): J
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-/** The response schema: every column. */
+/** The response schema: every column the entity selects. */
 export function rowSchema(entity: EntityMetadata): JsonSchema {
   return {
     type: 'object',
-    properties: Object.fromEntries(entity.columns.map((c) => [c.propertyName, columnSchema(c)])),
+    properties: Object.fromEntries(
+      entity.columns.filter((c) => c.isSelect).map((c) => [c.propertyName, columnSchema(c)]),
+    ),
   };
 }
