@@ -49,6 +49,10 @@ function describeValue(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+function isClass(value: object): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(value));
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -102,8 +106,12 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
         ? undefined
         : `${name} must be one of ${rule.values.join(', ')}, got ${describeValue(value)}`;
     case 'entities': {
-      // A function is a loader (EntityLoader), called by the commands that need entities.
-      if (typeof value === 'function' && path === 'entities') return undefined;
+      // A function is a loader (EntityLoader), called by the commands that need entities; a class
+      // is one entity given without its list.
+      if (typeof value === 'function' && path === 'entities') {
+        if (!isClass(value)) return undefined;
+        return `${name} must be a list of entity classes, got the class ${value.name || '(anonymous)'}: write \`entities: [${value.name || 'Entity'}]\``;
+      }
       if (!Array.isArray(value))
         return `${name} must be a list of entity classes${path === 'entities' ? ' or a function that loads them' : ''}, got ${describeValue(value)}`;
       const index = value.findIndex((item) => typeof item !== 'function');
