@@ -2,7 +2,7 @@
  * Every error the migrator raises on purpose, with a stable code. Messages say what happened,
  * to which revision or file, and what to do next; docs/reference/errors.md explains each code.
  */
-import { DazzleError } from '@app/entities-framework';
+import { DazzleError } from '@app/entities-framework/base';
 
 /** Every code the migrator raises; docs/reference/errors.md documents each (a test holds them equal). */
 export const MIGRATOR_ERROR_CODES = [

@@ -22,8 +22,19 @@ export {
   type DazzleConfig,
   defineConfig,
   type EmptyDatabaseStrategy,
+  type EntityLoader,
+  type ResolvedDazzleConfig,
 } from './config/config';
-export { CONFIG_FILE_NAMES, findConfigFile, type LoadedConfig, loadConfig } from './config/load-config';
+export {
+  CONFIG_FILE_NAMES,
+  findConfigFile,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  type LoadedSettings,
+  loadConfig,
+  loadEntities,
+  loadSettings,
+} from './config/load-config';
 export { compileTypeScript, registerTypeScriptLoader } from './config/typescript-loader';
 export {
   assertPostgresUrl,
@@ -62,6 +73,7 @@ export { replayRevisions, withShadowDatabase } from './generate/shadow-database'
 export { multipleHeadsError, planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';
 export { RevisionGraph } from './graph/revision-graph';
 export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger/ledger';
+export { readLedgerOverPg } from './ledger/read-ledger-pg';
 export {
   ACKNOWLEDGED_MARKER,
   formatFinding,
@@ -96,10 +108,15 @@ export {
   type RevisionInfo,
   type RevisionModule,
 } from './revision/revision';
-export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
+export {
+  type MigrationSource,
+  readRevisionGraph,
+  readRevisionGraphOrFolderError,
+} from './revision/revision-set';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
+export { historyOf } from './status/history';
 export {
   type AssessOptions,
   assertInStep,
@@ -111,3 +128,4 @@ export {
   type SchemaStatus,
   schemaStatusError,
 } from './status/schema-status';
+export { isNoopUpgrade } from './status/upgrade-noop';

@@ -34,12 +34,14 @@ import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { renderScript } from './run/offline-sql';
 import { runPlan } from './run/run-plan';
 import { stampRevisions } from './run/stamp';
+import { historyOf } from './status/history';
 import {
   type AssessOptions,
   assertMigratable,
   assessSchema,
   type SchemaStatus,
 } from './status/schema-status';
+import { isNoopUpgrade } from './status/upgrade-noop';
 
 export class Migrator {
   readonly #options: Readonly<MigratorOptions>;
@@ -97,15 +99,8 @@ export class Migrator {
   async upgrade(options: UpgradeOptions = {}): Promise<RunResult> {
     const started = performance.now();
     const graph = this.graph;
-    const seen = await this.#withRunner(readLedgerIfPresent);
-    if (seen) {
-      const status = assessSchema(graph, seen);
-      if (
-        (status.state === 'in-step' || status.state === 'pending') &&
-        planUpgrade(graph, appliedIds(seen), options.target).length === 0
-      ) {
-        return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
-      }
+    if (isNoopUpgrade(graph, await this.#withRunner(readLedgerIfPresent), options.target)) {
+      return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
     }
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);
@@ -182,12 +177,7 @@ export class Migrator {
   /** Every revision in apply order, with its ledger row when applied. */
   async history(): Promise<HistoryEntry[]> {
     const graph = this.graph;
-    const ledger = (await this.#withRunner(readLedgerIfPresent)) ?? [];
-    const byId = new Map(ledger.map((r) => [r.id, r]));
-    const heads = new Set([...graph.heads('framework'), ...graph.heads('app')]);
-    return graph
-      .all()
-      .map((revision) => ({ revision, applied: byId.get(revision.id), isHead: heads.has(revision.id) }));
+    return historyOf(graph, (await this.#withRunner(readLedgerIfPresent)) ?? []);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config/validate-config';
+import { validateConfig, validateLoadedEntities } from '../src/config/validate-config';
 
 const FILE = '/app/dazzle.config.ts';
 
@@ -53,7 +53,14 @@ describe('validateConfig', () => {
   });
 
   it.each([
-    [{ entities: Note }, /`entities` must be a list of entity classes/],
+    [
+      { entities: Note },
+      /`entities` must be a list of entity classes, got the class Note: write `entities: \[Note\]`/,
+    ],
+    [
+      { entities: 'src/entities' },
+      /`entities` must be a list of entity classes or a function that loads them/,
+    ],
     [{ entities: [Note, 'x'] }, /`entities\[1\]` must be an entity class/],
     [{ migrations: 'migrations' }, /`migrations` must be an object/],
     [{ migrations: { dir: 5 } }, /`migrations\.dir` must be a string, got a number/],
@@ -65,6 +72,22 @@ describe('validateConfig', () => {
     [{ emptyDatabase: 'nuke' }, /`emptyDatabase` must be one of create-all, replay/],
   ])('refuses %j', (config, expected) => {
     expect(problemOf(config)).toMatch(expected);
+  });
+
+  it('accepts a function that loads the entities, and checks what it returns', () => {
+    expect(validateConfig({ entities: () => [Note] }, '/app/dazzle.config.ts').entities).toBeTypeOf(
+      'function',
+    );
+    expect(validateConfig({ entities: async () => [Note] }, '/app/dazzle.config.ts').entities).toBeTypeOf(
+      'function',
+    );
+    expect(validateLoadedEntities([Note], '/app/dazzle.config.ts')).toEqual([Note]);
+    expect(() => validateLoadedEntities(Note, '/app/dazzle.config.ts')).toThrow(
+      /\/app\/dazzle.config.ts: `entities\(\)` must be a list of entity classes/,
+    );
+    expect(() => validateLoadedEntities(undefined, '/app/dazzle.config.ts')).toThrow(
+      /`entities\(\)` must return a list of entity classes, got nothing/,
+    );
   });
 
   it('refuses something that is not an object', () => {

@@ -1,16 +1,9 @@
 /** `dazzle db check` (CI) and `dazzle db lint`. */
-import {
-  assertInStep,
-  findSchemaDrift,
-  formatFinding,
-  type LintFinding,
-  lintRevision,
-  type RevisionInfo,
-  readRevisionGraph,
-} from '@app/migrator';
+import type { LintFinding, RevisionInfo } from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
+import { migratorApi } from '../migrator-api';
 import { globalsOf, reporterFor } from '../program-support';
 
 export function registerCheck(db: Command): void {
@@ -27,6 +20,7 @@ export function registerCheck(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
+        const { assertInStep, findSchemaDrift } = migratorApi();
         const database = await app.database();
         const status = await (await app.migrator()).status();
         // A state no upgrade fixes (ahead, changed checksum, two heads, manifest) is refused first,
@@ -37,7 +31,7 @@ export function registerCheck(db: Command): void {
           : await findSchemaDrift({
               serverUrl: database.url,
               sources: app.config.sources,
-              metadata: app.metadata(),
+              metadata: await app.metadata(),
               freshShadow: options.freshShadow,
             });
         const ok = status.state === 'in-step' && missing.length === 0;
@@ -81,8 +75,8 @@ export function registerCheck(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       const app = await AppContext.load(globals, reporter);
+      const { formatFinding, lintRevision, readRevisionGraph, resolveRevision } = migratorApi();
       const graph = readRevisionGraph(app.config.sources);
-      const { resolveRevision } = await import('@app/migrator');
       const targets: RevisionInfo[] = revision
         ? [graph.get(resolveRevision(graph, revision))!]
         : graph.lineageRevisions(options.lineage === 'framework' ? 'framework' : 'app');

@@ -1,4 +1,5 @@
 /** `dazzle db current`, `history` and `heads`: where the database and the code are. */
+import { loadSettings, readRevisionGraph } from '@app/migrator/inspect';
 import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
@@ -11,7 +12,7 @@ export function registerInspect(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
-        const status = await (await app.migrator()).status();
+        const status = await app.status();
         reporter.document({
           state: status.state,
           code: status.code ?? null,
@@ -44,7 +45,7 @@ export function registerInspect(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
-        const history = await (await app.migrator()).history();
+        const history = await app.history();
         reporter.document(
           history.map((h) => ({
             id: h.revision.id,
@@ -74,8 +75,7 @@ export function registerInspect(db: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
-      const { loadConfig, readRevisionGraph } = await import('@app/migrator');
-      const config = await loadConfig({ configPath: globals.config });
+      const config = await loadSettings({ configPath: globals.config });
       const graph = readRevisionGraph(config.sources);
       const heads = { framework: graph.heads('framework'), app: graph.heads('app') };
       reporter.document(heads);

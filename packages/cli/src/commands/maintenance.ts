@@ -1,8 +1,9 @@
 /** `dazzle db stamp`, `merge` and `rehash`: ledger and folder housekeeping. */
-import { type Lineage, readRevisionGraph, rehashFolder, writeMergeRevision } from '@app/migrator';
+import type { Lineage } from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { UsageError } from '../cli-error';
+import { migratorApi } from '../migrator-api';
 import { globalsOf, reporterFor } from '../program-support';
 
 function lineageOf(value: string): Lineage {
@@ -45,6 +46,7 @@ export function registerMaintenance(db: Command): void {
       const reporter = reporterFor(globals);
       const lineage = lineageOf(options.lineage);
       const app = await AppContext.load(globals, reporter);
+      const { readRevisionGraph, writeMergeRevision } = migratorApi();
       const revision = writeMergeRevision({
         graph: readRevisionGraph(app.config.sources),
         dir: folderOf(app, lineage),
@@ -67,7 +69,7 @@ export function registerMaintenance(db: Command): void {
       const reporter = reporterFor(globals);
       const lineage = lineageOf(options.lineage);
       const app = await AppContext.load(globals, reporter);
-      const result = await rehashFolder(folderOf(app, lineage), lineage);
+      const result = await migratorApi().rehashFolder(folderOf(app, lineage), lineage);
       reporter.document({ added: result.added, updated: result.updated, removed: result.removed });
       reporter.line(
         `manifest.json rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,

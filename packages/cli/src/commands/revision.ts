@@ -1,15 +1,10 @@
 /** `dazzle db revision`: autogenerate (or write empty) the next revision of a lineage. */
 import { createInterface } from 'node:readline/promises';
-import {
-  formatFinding,
-  generateRevision,
-  type Lineage,
-  type RenameCandidate,
-  type RenameHint,
-} from '@app/migrator';
+import type { Lineage, RenameCandidate, RenameHint } from '@app/migrator';
 import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { UsageError } from '../cli-error';
+import { migratorApi } from '../migrator-api';
 import { globalsOf, reporterFor } from '../program-support';
 
 function parseRename(value: string): RenameHint {
@@ -96,12 +91,13 @@ export function registerRevision(db: Command): void {
           throw new UsageError(`--against must be shadow or database, got "${options.against}".`);
         const renames = [...options.rename.map(parseRename), ...options.renameTable.map(parseTableRename)];
         await withApp(globals, reporter, async (app) => {
+          const { formatFinding, generateRevision } = migratorApi();
           const database = await app.database();
           const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
           const result = await generateRevision({
             serverUrl: database.url,
             sources: app.config.sources,
-            metadata: app.metadata(),
+            metadata: await app.metadata(),
             lineage,
             message: options.message,
             renames,

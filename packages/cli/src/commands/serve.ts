@@ -25,7 +25,7 @@ export function registerServe(program: Command): void {
       try {
         const database = await app.database();
         server = await startServer({
-          config: app.config,
+          config: await app.loadedConfig(),
           databaseUrl: database.url,
           host: options.host,
           port,

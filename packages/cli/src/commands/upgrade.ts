@@ -64,6 +64,13 @@ export function registerUpgrade(db: Command): void {
         const globals = globalsOf(command);
         const reporter = reporterFor(globals);
         await withApp(globals, reporter, async (app) => {
+          const started = performance.now();
+          // Nothing to do is answered from the ledger and the folders, before TypeORM is loaded.
+          if (!options.sql && (await app.isNoopUpgrade(target))) {
+            const durationMs = performance.now() - started;
+            summarise(reporter, { revisions: [], method: 'replay', noop: true, durationMs }, 'Applied');
+            return;
+          }
           const migrator = await app.migrator();
           if (options.sql) {
             sqlOut(reporter, await migrator.renderUpgradeSql({ target, fromBase: options.fromBase }));

@@ -7,9 +7,19 @@ import type { RevisionFormat } from '../authoring/render-revision';
 
 export type EmptyDatabaseStrategy = 'create-all' | 'replay';
 
+/**
+ * Loads the app's entity classes when a command needs them. Importing entity modules loads TypeORM
+ * and runs every decorator; a config that lists its entities through a loader lets `current`,
+ * `history`, `heads` and a no-op `upgrade` start without either.
+ *
+ * @example
+ * entities: () => import('./src/entities').then((m) => [m.Invoice, m.Customer]),
+ */
+export type EntityLoader = () => EntityClass[] | Promise<EntityClass[]>;
+
 export interface DazzleConfig {
-  /** The app's entity classes. */
-  entities?: EntityClass[];
+  /** The app's entity classes, or a function that loads them (see EntityLoader). */
+  entities?: EntityClass[] | EntityLoader;
   migrations?: {
     /** The app lineage's folder, relative to the config file. Default `migrations`. */
     dir?: string;
@@ -41,6 +51,9 @@ export interface DazzleConfig {
   /** The app's version, recorded in DeployHistory. Default: the app's package.json version. */
   version?: string;
 }
+
+/** A config whose entities are loaded: what commands that build metadata read. */
+export type ResolvedDazzleConfig = Omit<DazzleConfig, 'entities'> & { entities?: EntityClass[] };
 
 /**
  * Identity function that gives a config file types.

@@ -4,6 +4,8 @@
  * key and the file: a silently ignored key means a default, and a default entities list of nothing
  * means "drop every table" proposals.
  */
+
+import type { EntityClass } from '@app/metadata-builder';
 import { MigratorError } from '../errors';
 import type { DazzleConfig } from './config';
 
@@ -45,6 +47,10 @@ function describeValue(value: unknown): string {
   if (typeof value === 'number') return 'a number';
   if (typeof value === 'function') return 'a function';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function isClass(value: object): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -100,8 +106,14 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
         ? undefined
         : `${name} must be one of ${rule.values.join(', ')}, got ${describeValue(value)}`;
     case 'entities': {
+      // A function is a loader (EntityLoader), called by the commands that need entities; a class
+      // is one entity given without its list.
+      if (typeof value === 'function' && path === 'entities') {
+        if (!isClass(value)) return undefined;
+        return `${name} must be a list of entity classes, got the class ${value.name || '(anonymous)'}: write \`entities: [${value.name || 'Entity'}]\``;
+      }
       if (!Array.isArray(value))
-        return `${name} must be a list of entity classes, got ${describeValue(value)}`;
+        return `${name} must be a list of entity classes${path === 'entities' ? ' or a function that loads them' : ''}, got ${describeValue(value)}`;
       const index = value.findIndex((item) => typeof item !== 'function');
       return index === -1
         ? undefined
@@ -150,4 +162,21 @@ export function validateConfig(value: unknown, file: string): DazzleConfig {
       },
     );
   return value as DazzleConfig;
+}
+
+/**
+ * Checks what a config's entity loader returned, naming the file like validateConfig does.
+ *
+ * @example
+ * validateLoadedEntities(await loader(), '/app/dazzle.config.ts');
+ */
+export function validateLoadedEntities(value: unknown, file: string): EntityClass[] {
+  const problem = problemWith(value, { kind: 'entities' }, 'entities()');
+  if (problem || value === undefined)
+    throw new MigratorError(
+      'CONFIG_INVALID',
+      `${file}: ${problem ?? `\`entities()\` must return a list of entity classes, got ${describeValue(value)}`}. Fix it in the file and run the command again.`,
+      { file },
+    );
+  return value as EntityClass[];
 }

@@ -5,7 +5,8 @@
  */
 
 import { startEmbeddedDatabase } from '../embedded/embedded-default';
-import { assertPostgresUrl, maskUrl } from './connect';
+import { assertPostgresUrl } from './connection-errors';
+import { maskUrl } from './mask-secrets';
 
 export type DatabaseSource = 'flag' | 'environment' | 'config' | 'embedded';
 

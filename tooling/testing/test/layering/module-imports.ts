@@ -11,8 +11,13 @@ export interface LayeredPackage {
   name: string;
   /** The package's folder (holds package.json and tsconfig.build.json). */
   folder: string;
-  /** The file its one public door resolves to for TypeScript (the `types` entry). */
+  /** The file its main public door resolves to for TypeScript (the `types` entry). */
   publicDoor: string;
+  /**
+   * Every door the package declares: the main one and each `exports` subpath's `types` (such as
+   * `@app/migrator/inspect`, the door that loads no TypeORM). Anything else is an internal.
+   */
+  doors: string[];
 }
 
 /** One import found in a source file, with where the compiler resolved it. */
@@ -37,12 +42,14 @@ export function readPackage(folder: string): LayeredPackage {
   const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
     name: string;
     types: string;
+    exports?: Record<string, string | { types?: string }>;
   };
-  return {
-    name: manifest.name,
-    folder: realpathSync(folder),
-    publicDoor: join(realpathSync(folder), manifest.types),
-  };
+  const root = realpathSync(folder);
+  const declared = Object.values(manifest.exports ?? {}).flatMap((entry) =>
+    typeof entry === 'object' && entry.types ? [join(root, entry.types)] : [],
+  );
+  const publicDoor = join(root, manifest.types);
+  return { name: manifest.name, folder: root, publicDoor, doors: [...new Set([publicDoor, ...declared])] };
 }
 
 /** Every `.ts` file under a folder. */
@@ -119,7 +126,7 @@ export function layeringViolations(
     if (!allowed.includes(target.name)) {
       return [{ ...at, reason: `reaches ${target.name}, which ${pkg.name} may not use` }];
     }
-    if (resolvedFile !== target.publicDoor) {
+    if (!target.doors.includes(resolvedFile)) {
       return [
         {
           ...at,
