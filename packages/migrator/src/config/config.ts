@@ -37,6 +37,21 @@ export interface DazzleConfig {
     port?: number;
     /** Bearer token for admin routes; `DAZZLE_ADMIN_TOKEN` overrides it. Without one, admin routes answer 401. */
     adminToken?: string;
+    /** Request log level; `DAZZLE_LOG_LEVEL` overrides it. Default `info`. */
+    logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    /** When given, only these app entities get public CRUD routes. Default: every app entity. */
+    publicEntities?: EntityClass[];
+    /** App entities kept off the public CRUD API. */
+    privateEntities?: EntityClass[];
+    /**
+     * Fastify plugins (a plugin, or `[plugin, options]`), registered on the root instance before
+     * the generated routes, so their hooks guard those routes. Type them with `ServerPlugin` from `@app/server`.
+     */
+    plugins?: Array<
+      ((...args: never[]) => unknown) | readonly [(...args: never[]) => unknown, Record<string, unknown>]
+    >;
+    /** Called with the Fastify instance after the plugins, before the generated routes. */
+    configureServer?: (app: never) => unknown;
   };
   /** The app's version, recorded in DeployHistory. Default: the app's package.json version. */
   version?: string;
