@@ -82,7 +82,8 @@ export function databaseProblem(error: unknown, entities: EntityMetadata[]): Htt
       fields[0],
     );
   }
-  if (driver.code === '23503') return referenceProblem(entities, driver);
+  // 23001: a RESTRICT foreign key refused the delete, which PostgreSQL words like a 23503.
+  if (driver.code === '23503' || driver.code === '23001') return referenceProblem(entities, driver);
   if (driver.code === '23502')
     return new HttpProblem(
       400,
