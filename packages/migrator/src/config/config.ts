@@ -50,8 +50,8 @@ export interface DazzleConfig {
     plugins?: Array<
       ((...args: never[]) => unknown) | readonly [(...args: never[]) => unknown, Record<string, unknown>]
     >;
-    /** Called with the Fastify instance after the plugins, before the generated routes. */
-    configureServer?: (app: never) => unknown;
+    /** Called with the Fastify instance and `{ dataSource }` after the plugins, before the generated routes; type it with `ConfigureServer` from `@app/server`. */
+    configureServer?: (app: never, context: never) => unknown;
   };
   /** The app's version, recorded in DeployHistory. Default: the app's package.json version. */
   version?: string;

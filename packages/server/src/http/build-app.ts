@@ -96,7 +96,7 @@ export async function buildApp(context: RouteContext, options: AppOptions): Prom
       },
     },
   });
-  await applyServerExtensions(app, options.extensions);
+  await applyServerExtensions(app, options.extensions, { dataSource: context.dataSource });
 
   await app.register(async (scope) => healthRoutes(scope, context));
   await app.register(async (scope) => feedbackRoutes(scope, context));

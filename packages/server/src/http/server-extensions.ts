@@ -6,6 +6,15 @@
  * that wants its own encapsulated scope calls `app.register` itself.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback } from 'fastify';
+import type { DataSource } from 'typeorm';
+
+/** What `configureServer` gets besides the instance: the app's open DataSource, for its own routes. */
+export interface ServerHookContext {
+  dataSource: DataSource;
+}
+
+/** The type of a `configureServer` hook, for an app's own module. */
+export type ConfigureServer = (app: FastifyInstance, context: ServerHookContext) => unknown;
 
 /** A Fastify plugin as a config lists it: the function, or the function and its options. */
 export type ServerPluginEntry =
@@ -15,7 +24,7 @@ export type ServerPluginEntry =
 export interface ServerExtensions {
   plugins?: readonly ServerPluginEntry[];
   /** Runs after the plugins, before the generated routes. */
-  configureServer?: (app: never) => unknown;
+  configureServer?: (app: never, context: never) => unknown;
 }
 
 const SKIP_OVERRIDE = Symbol.for('skip-override');
@@ -50,11 +59,11 @@ function inRootScope(plugin: AnyPlugin): AnyPlugin {
 export async function applyServerExtensions(
   app: FastifyInstance,
   extensions: ServerExtensions,
+  context: ServerHookContext,
 ): Promise<void> {
   for (const entry of extensions.plugins ?? []) {
     const [plugin, options] = Array.isArray(entry) ? entry : [entry, {}];
     await app.register(inRootScope(plugin as AnyPlugin), options as Record<string, unknown>);
   }
-  if (extensions.configureServer)
-    await (extensions.configureServer as (app: FastifyInstance) => unknown)(app);
+  if (extensions.configureServer) await (extensions.configureServer as ConfigureServer)(app, context);
 }
