@@ -31,6 +31,12 @@ export interface StartServerOptions {
   adminToken?: string;
   /** Request log level. Default: DAZZLE_LOG_LEVEL, then `server.logLevel`, then `info`. */
   logLevel?: LogLevel;
+  /**
+   * On close, how long to keep serving (readyz answering 503, every response with Connection:
+   * close) before the listener closes, so load balancers stop sending first. Default:
+   * `server.drainDelayMs`, then 0.
+   */
+  drainDelayMs?: number;
   /** Where the JSON request log goes. Default: process.stderr. */
   logStream?: NodeJS.WritableStream;
   log?: (line: string) => void;
@@ -147,6 +153,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       migration: result,
       close: async () => {
         readiness.markDraining();
+        const delay = options.drainDelayMs ?? config.server?.drainDelayMs ?? 0;
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         await app.close();
         await db.destroy();
         await migrator.close();

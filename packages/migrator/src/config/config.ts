@@ -37,6 +37,8 @@ export interface DazzleConfig {
     port?: number;
     /** Bearer token for admin routes; `DAZZLE_ADMIN_TOKEN` overrides it. Without one, admin routes answer 401. */
     adminToken?: string;
+    /** On shutdown, keep serving this long with /readyz at 503 before closing the listener. Default 0. */
+    drainDelayMs?: number;
     /** Request log level; `DAZZLE_LOG_LEVEL` overrides it. Default `info`. */
     logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
     /** When given, only these app entities get public CRUD routes. Default: every app entity. */

@@ -40,6 +40,7 @@ export const CONFIG_SHAPE: Rule = {
         host: string,
         port: { kind: 'port' },
         adminToken: string,
+        drainDelayMs: milliseconds,
         logLevel: { kind: 'oneOf', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
         publicEntities: { kind: 'entities' },
         privateEntities: { kind: 'entities' },

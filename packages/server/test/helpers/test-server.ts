@@ -33,7 +33,10 @@ export async function startTestServer(
   try {
     const config = await createServerApp(db.url, app);
     root = dirname(config.file);
-    const server = await startServer({ config, databaseUrl: db.url, port: 0, logStream, ...options });
+    const started = await startServer({ config, databaseUrl: db.url, port: 0, logStream, ...options });
+    // close() may be called by the test (to watch a shutdown) and again by the cleanup.
+    let closing: Promise<void> | undefined;
+    const server: RunningServer = { ...started, close: () => (closing ??= started.close()) };
     return {
       db,
       server,
