@@ -47,6 +47,23 @@ export interface DazzleConfig {
     port?: number;
     /** Bearer token for admin routes; `DAZZLE_ADMIN_TOKEN` overrides it. Without one, admin routes answer 401. */
     adminToken?: string;
+    /** On shutdown, keep serving this long with /readyz at 503 before closing the listener. Default 0. */
+    drainDelayMs?: number;
+    /** Request log level; `DAZZLE_LOG_LEVEL` overrides it. Default `info`. */
+    logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+    /** When given, only these app entities get public CRUD routes. Default: every app entity. */
+    publicEntities?: EntityClass[];
+    /** App entities kept off the public CRUD API. */
+    privateEntities?: EntityClass[];
+    /**
+     * Fastify plugins (a plugin, or `[plugin, options]`), registered on the root instance before
+     * the generated routes, so their hooks guard those routes. Type them with `ServerPlugin` from `@app/server`.
+     */
+    plugins?: Array<
+      ((...args: never[]) => unknown) | readonly [(...args: never[]) => unknown, Record<string, unknown>]
+    >;
+    /** Called with the Fastify instance and `{ dataSource }` after the plugins, before the generated routes; type it with `ConfigureServer` from `@app/server`. */
+    configureServer?: (app: never, context: never) => unknown;
   };
   /** The app's version, recorded in DeployHistory. Default: the app's package.json version. */
   version?: string;

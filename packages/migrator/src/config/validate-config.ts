@@ -15,6 +15,8 @@ type Rule =
   | { readonly kind: 'milliseconds' }
   | { readonly kind: 'port' }
   | { readonly kind: 'entities' }
+  | { readonly kind: 'function' }
+  | { readonly kind: 'plugins' }
   | { readonly kind: 'oneOf'; readonly values: readonly string[] }
   | { readonly kind: 'object'; readonly keys: Readonly<Record<string, Rule>> };
 
@@ -34,7 +36,20 @@ export const CONFIG_SHAPE: Rule = {
       keys: { url: string, lockTimeoutMs: milliseconds, connectRetryMs: milliseconds },
     },
     emptyDatabase: { kind: 'oneOf', values: ['create-all', 'replay'] },
-    server: { kind: 'object', keys: { host: string, port: { kind: 'port' }, adminToken: string } },
+    server: {
+      kind: 'object',
+      keys: {
+        host: string,
+        port: { kind: 'port' },
+        adminToken: string,
+        drainDelayMs: milliseconds,
+        logLevel: { kind: 'oneOf', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+        publicEntities: { kind: 'entities' },
+        privateEntities: { kind: 'entities' },
+        plugins: { kind: 'plugins' },
+        configureServer: { kind: 'function' },
+      },
+    },
     version: string,
   },
 };
@@ -118,6 +133,26 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
       return index === -1
         ? undefined
         : `\`${path}[${index}]\` must be an entity class, got ${describeValue(value[index])}`;
+    }
+    case 'function':
+      return typeof value === 'function'
+        ? undefined
+        : `${name} must be a function, got ${describeValue(value)}`;
+    case 'plugins': {
+      if (!Array.isArray(value))
+        return `${name} must be a list of Fastify plugins, got ${describeValue(value)}`;
+      const index = value.findIndex(
+        (item) =>
+          typeof item !== 'function' &&
+          !(
+            Array.isArray(item) &&
+            typeof item[0] === 'function' &&
+            (item[1] === undefined || isPlainObject(item[1]))
+          ),
+      );
+      return index === -1
+        ? undefined
+        : `\`${path}[${index}]\` must be a Fastify plugin or [plugin, options], got ${describeValue(value[index])}`;
     }
     case 'object': {
       if (!isPlainObject(value)) return `${name} must be an object, got ${describeValue(value)}`;
