@@ -70,7 +70,14 @@ export {
   lintStatements,
 } from './lint/lint-revision';
 export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
-export { LOCK_CLASS_ID, LOCK_OBJECT_ID, type LockHolder } from './lock/migration-lock';
+export {
+  LEASE_NAME,
+  LEASE_TTL_MS,
+  LOCK_CLASS_ID,
+  LOCK_OBJECT_ID,
+  type LockHolder,
+} from './lock/migration-lock';
+export { sessionStateOf } from './lock/pooler-detection';
 export { Migrator } from './migrator';
 export type {
   CurrentState,
