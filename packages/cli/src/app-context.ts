@@ -3,6 +3,7 @@
  * the database (printed, password masked, before anything changes), a connected Migrator.
  */
 import {
+  assertPostgresUrl,
   type BuiltMetadata,
   buildMetadata,
   CONFIG_DEFAULTS,
@@ -11,6 +12,7 @@ import {
   loadConfig,
   Migrator,
   type MigratorEvent,
+  maskUrl,
   type ResolvedDatabase,
   resolveDatabase,
 } from '@app/migrator';
@@ -88,13 +90,27 @@ export class AppContext {
     if (!this.#migrator) {
       const database = await this.database();
       this.#migrator = await Migrator.connect({
-        databaseUrl: database.url,
+        databaseUrl: this.#migrationUrl(database),
         sources: this.config.sources,
         lockTimeoutMs: this.lockTimeoutMs(),
         onEvent: (event) => this.#progress(event),
       });
     }
     return this.#migrator;
+  }
+
+  /**
+   * Where migrations connect: `database.directUrl` when the config names one (the way past a
+   * transaction pooler), unless --database-url names a database explicitly.
+   */
+  #migrationUrl(database: ResolvedDatabase): string {
+    const directUrl = this.config.config.database?.directUrl;
+    if (!directUrl || database.source === 'flag') return database.url;
+    assertPostgresUrl(directUrl);
+    this.reporter.note(
+      this.reporter.style(`Migrating through database.directUrl: ${maskUrl(directUrl)}`, 'dim'),
+    );
+    return directUrl;
   }
 
   async release(): Promise<void> {
