@@ -47,6 +47,20 @@ export {
   startEmbeddedDatabase,
 } from './embedded/embedded-default';
 export { MIGRATOR_ERROR_CODES, MigratorError, type MigratorErrorCode } from './errors';
+export {
+  type FleetSource,
+  type FleetTarget,
+  readFleetTargets,
+} from './fleet/fleet-targets';
+export {
+  DEFAULT_FLEET_CONCURRENCY,
+  type FleetOutcome,
+  type FleetProgress,
+  type FleetResult,
+  type FleetVerb,
+  type RunFleetOptions,
+  runFleet,
+} from './fleet/run-fleet';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
 export {

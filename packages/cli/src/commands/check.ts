@@ -12,9 +12,10 @@ import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
 import { globalsOf, reporterFor } from '../program-support';
+import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 
 export function registerCheck(db: Command): void {
-  db.command('check')
+  withFleetOptions(db.command('check'))
     .description(
       'fail when the database has pending revisions or the entities differ from what the revisions produce',
     )
@@ -23,9 +24,10 @@ export function registerCheck(db: Command): void {
       'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
     )
     .addHelpText('after', '\nExample (CI):\n  dazzle db check || exit 1')
-    .action(async (options: { freshShadow?: boolean }, command: Command) => {
+    .action(async (options: { freshShadow?: boolean } & FleetOptions, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
+      if (options.all) return runFleetCommand('check', options, globals, reporter);
       await withApp(globals, reporter, async (app) => {
         const database = await app.database();
         const status = await (await app.migrator()).status();
