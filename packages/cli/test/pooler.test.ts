@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LEASE_NAME, LEASE_TTL_MS, writeRevision } from '@app/migrator';
+import { LEASE_NAME, LEASE_TTL_MS } from '@app/migrator';
 import {
   createTestDatabase,
   type PgBouncer,
@@ -10,7 +10,8 @@ import {
   type TestDatabase,
 } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTempApp, dazzle, removeTempApps, spawnDazzle } from './helpers/temp-app';
+import { type ChainRevision, chainApp, chainConfig } from './helpers/chain-app';
+import { dazzle, removeTempApps, spawnDazzle } from './helpers/temp-app';
 
 /**
  * The migration lock through a real PgBouncer, in transaction and in session pooling: 16 `dazzle db
@@ -28,46 +29,15 @@ console.log(
 
 const REVISIONS = 12;
 
-let stamp = Date.UTC(2026, 5, 1);
-
-/** An app with no framework lineage and a chain of revisions that each log themselves once. */
-function appWithChain(
-  count: number,
-  extra: Array<{ message: string; up: string[]; transactional?: boolean }> = [],
-) {
-  const app = createTempApp();
-  const dir = join(app, 'migrations');
-  mkdirSync(dir);
-  writeFileSync(
-    join(app, 'dazzle.config.ts'),
-    `export default { entities: [], framework: { enabled: false }, migrations: { dir: 'migrations' } };\n`,
-  );
-  const specs = [
+/** A chain of revisions that each log themselves once, then the extra ones. */
+function appWithChain(count: number, extra: ChainRevision[] = []) {
+  return chainApp([
     ...Array.from({ length: count }, (_, i) => ({
       message: `table ${i}`,
       up: [`CREATE TABLE IF NOT EXISTS t${i} (id int)`, `INSERT INTO applied_log (revision) VALUES (${i})`],
-      transactional: true,
     })),
     ...extra,
-  ];
-  const ids: string[] = [];
-  for (const spec of specs) {
-    stamp += 1000;
-    ids.push(
-      writeRevision({
-        dir,
-        lineage: 'app',
-        message: spec.message,
-        parents: ids.length > 0 ? [ids.at(-1)!] : [],
-        up: spec.up.map((sql) => ({ sql })),
-        down: [],
-        transactional: spec.transactional ?? true,
-        format: 'ts',
-        now: new Date(stamp),
-      }).id,
-    );
-  }
-  return { app, ids };
+  ]);
 }
 
 async function leaseHeld(url: string): Promise<boolean> {
@@ -209,10 +179,7 @@ describe.skipIf(unavailable !== undefined)('the migration lock through PgBouncer
     ]);
     expect(await leaseHeld(db.url)).toBe(false);
 
-    writeFileSync(
-      join(app, 'dazzle.config.ts'),
-      `export default { entities: [], framework: { enabled: false }, migrations: { dir: 'migrations' }, database: { directUrl: ${JSON.stringify(db.url)} } };\n`,
-    );
+    writeFileSync(join(app, 'dazzle.config.ts'), chainConfig(`{ directUrl: ${JSON.stringify(db.url)} }`));
     const direct = await dazzle(app, ['db', 'upgrade'], { DATABASE_URL: pooled });
     expect(direct.code, direct.stderr).toBe(0);
     expect(direct.stderr).toContain('Migrating through database.directUrl: ');
