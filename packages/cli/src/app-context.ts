@@ -19,6 +19,7 @@ import {
   loadEntities,
   loadSettings,
   MigratorError,
+  maskUrl,
   type ResolvedDatabase,
   type RevisionGraph,
   readLedgerOverPg,
@@ -107,7 +108,7 @@ export class AppContext {
     if (!this.#migrator) {
       const database = await this.database();
       this.#migrator = await migratorApi().Migrator.connect({
-        databaseUrl: database.url,
+        databaseUrl: this.#migrationUrl(database),
         sources: this.config.sources,
         lockTimeoutMs: this.lockTimeoutMs(),
         onEvent: (event) => this.#progress(event),
@@ -150,6 +151,20 @@ export class AppContext {
 
   async #ledger(): Promise<LedgerRow[] | undefined> {
     return readLedgerOverPg((await this.database()).url);
+  }
+
+  /**
+   * Where migrations connect: `database.directUrl` when the config names one (the way past a
+   * transaction pooler), unless --database-url names a database explicitly.
+   */
+  #migrationUrl(database: ResolvedDatabase): string {
+    const directUrl = this.config.config.database?.directUrl;
+    if (!directUrl || database.source === 'flag') return database.url;
+    migratorApi().assertPostgresUrl(directUrl);
+    this.reporter.note(
+      this.reporter.style(`Migrating through database.directUrl: ${maskUrl(directUrl)}`, 'dim'),
+    );
+    return directUrl;
   }
 
   async release(): Promise<void> {

@@ -58,6 +58,20 @@ export {
   startEmbeddedDatabase,
 } from './embedded/embedded-default';
 export { MIGRATOR_ERROR_CODES, MigratorError, type MigratorErrorCode } from './errors';
+export {
+  type FleetSource,
+  type FleetTarget,
+  readFleetTargets,
+} from './fleet/fleet-targets';
+export {
+  DEFAULT_FLEET_CONCURRENCY,
+  type FleetOutcome,
+  type FleetProgress,
+  type FleetResult,
+  type FleetVerb,
+  type RunFleetOptions,
+  runFleet,
+} from './fleet/run-fleet';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
 export {
@@ -82,7 +96,14 @@ export {
   lintStatements,
 } from './lint/lint-revision';
 export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
-export { LOCK_CLASS_ID, LOCK_OBJECT_ID, type LockHolder } from './lock/migration-lock';
+export {
+  LEASE_NAME,
+  LEASE_TTL_MS,
+  LOCK_CLASS_ID,
+  LOCK_OBJECT_ID,
+  type LockHolder,
+} from './lock/migration-lock';
+export { sessionStateOf } from './lock/pooler-detection';
 export { Migrator } from './migrator';
 export type {
   CurrentState,

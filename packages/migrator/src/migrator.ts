@@ -18,7 +18,7 @@ import {
   readLedgerIfPresent,
   updateLedgerChecksum,
 } from './ledger/ledger';
-import { acquireMigrationLock, releaseMigrationLock, watchForDeadClient } from './lock/migration-lock';
+import { withMigrationLease } from './lock/locked-session';
 import type {
   HistoryEntry,
   MigratorEvent,
@@ -48,6 +48,10 @@ export class Migrator {
   /** The graph, or why the folders could not be read (raised by every verb but `status`). */
   readonly #graph: RevisionGraph | MigratorError;
   readonly #dataSource: DataSource;
+  /** The held migration lease's fence, while a locked operation runs. */
+  #fence: string | undefined;
+  /** The revision running now, for errors raised outside its own stack. */
+  #running: string | undefined;
 
   private constructor(
     options: MigratorOptions,
@@ -230,7 +234,7 @@ export class Migrator {
   }
 
   #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
-    return runPlan(db, this.graph, plan, direction, (event) => this.#emit(event));
+    return runPlan(db, this.graph, plan, direction, (event) => this.#emit(event), this.#fence);
   }
 
   #assertFilled(plan: readonly string[]): void {
@@ -248,15 +252,17 @@ export class Migrator {
   }
 
   async #locked<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
-    return this.#withRunner(async (db) => {
-      const started = performance.now();
-      await watchForDeadClient(db);
-      await acquireMigrationLock(db, {
-        timeoutMs: this.#options.lockTimeoutMs ?? 60_000,
-        onWait: (holder) => this.#emit({ type: 'lock-wait', holder }),
-      });
-      this.#emit({ type: 'lock-acquired', waitedMs: performance.now() - started });
-      return settle(work(db), () => releaseMigrationLock(db));
+    return withMigrationLease(this.#dataSource, {
+      timeoutMs: this.#options.lockTimeoutMs ?? 60_000,
+      holder: `dazzle-migrator ${APPLIED_BY}`,
+      emit: (event) => this.#emit(event),
+      currentRevision: () => this.#running,
+      work: (db, fence) => {
+        this.#fence = fence;
+        return work(db);
+      },
+    }).finally(() => {
+      this.#fence = undefined;
     });
   }
 
@@ -267,6 +273,7 @@ export class Migrator {
   }
 
   #emit(event: MigratorEvent): void {
+    if (event.type === 'revision-start') this.#running = event.revision.id;
     this.#options.onEvent?.(event);
   }
 }

@@ -16,7 +16,7 @@ import {
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { basename, join } from 'node:path';
-import { LOCK_CLASS_ID, LOCK_OBJECT_ID } from '@app/migrator';
+import { LEASE_NAME } from '@app/migrator';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -259,16 +259,22 @@ describe('running revisions against a database (one story: each step leaves it a
 
   it('MIGRATION_LOCK_TIMEOUT: another runner holds the lock; the message names it and nothing runs', async () => {
     const file = await pendingFlag();
-    const holder = new pg.Client({ connectionString: ctx.db.url, application_name: 'release-job' });
+    const holder = new pg.Client({ connectionString: ctx.db.url });
     await holder.connect();
     try {
-      await holder.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS_ID, LOCK_OBJECT_ID]);
+      // Another runner's live lease, as it writes one.
+      await holder.query(
+        `UPDATE _dazzle_migration_lease SET holder = 'release-job', holder_pid = 4242, token = token + 1,
+           expires_at = now() + interval '1 hour' WHERE name = $1`,
+        [LEASE_NAME],
+      );
       const line = expectRefusal(
         await run('db', 'upgrade', '--lock-timeout', '500'),
         'MIGRATION_LOCK_TIMEOUT',
       );
-      expect(line).toContain('release-job');
+      expect(line).toContain('release-job (pid 4242)');
     } finally {
+      await holder.query('UPDATE _dazzle_migration_lease SET holder = NULL WHERE name = $1', [LEASE_NAME]);
       await holder.end();
     }
     expect(await ledger()).toEqual(applied);

@@ -5,9 +5,10 @@ import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
 import { migratorApi } from '../migrator-api';
 import { globalsOf, reporterFor } from '../program-support';
+import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 
 export function registerCheck(db: Command): void {
-  db.command('check')
+  withFleetOptions(db.command('check'))
     .description(
       'fail when the database has pending revisions or the entities differ from what the revisions produce',
     )
@@ -16,9 +17,10 @@ export function registerCheck(db: Command): void {
       'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
     )
     .addHelpText('after', '\nExample (CI):\n  dazzle db check || exit 1')
-    .action(async (options: { freshShadow?: boolean }, command: Command) => {
+    .action(async (options: { freshShadow?: boolean } & FleetOptions, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
+      if (options.all) return runFleetCommand('check', options, globals, reporter);
       await withApp(globals, reporter, async (app) => {
         const { assertInStep, findSchemaDrift } = migratorApi();
         const database = await app.database();

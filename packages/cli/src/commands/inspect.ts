@@ -3,14 +3,16 @@ import { loadSettings, readRevisionGraph } from '@app/migrator/inspect';
 import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
+import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 
 export function registerInspect(db: Command): void {
-  db.command('current')
+  withFleetOptions(db.command('current'))
     .description('the revisions the database is at, per lineage, and whether it is in step with the code')
     .addHelpText('after', '\nExample:\n  dazzle db current --json')
-    .action(async (_options: unknown, command: Command) => {
+    .action(async (options: FleetOptions, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
+      if (options.all) return runFleetCommand('current', options, globals, reporter);
       await withApp(globals, reporter, async (app) => {
         const status = await app.status();
         reporter.document({

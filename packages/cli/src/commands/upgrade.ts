@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
 import type { Reporter } from '../reporter';
+import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 
 function summarise(reporter: Reporter, result: RunResult, verb: string): void {
   reporter.document({
@@ -40,7 +41,7 @@ function sqlOut(reporter: Reporter, sql: string): void {
 }
 
 export function registerUpgrade(db: Command): void {
-  db.command('upgrade')
+  withFleetOptions(db.command('upgrade'))
     .description('apply pending revisions, each in its own transaction, under the migration lock')
     .argument('[target]', 'heads (default), app@head, framework@head, +N, or a revision id', 'heads')
     .option('--sql', 'print the SQL instead of running it (offline mode, for DBAs)')
@@ -53,16 +54,17 @@ export function registerUpgrade(db: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  dazzle db upgrade\n  dazzle db upgrade +1\n  dazzle db upgrade --sql > upgrade.sql',
+      '\nExamples:\n  dazzle db upgrade\n  dazzle db upgrade +1\n  dazzle db upgrade --sql > upgrade.sql\n  dazzle db upgrade --all tenants.txt --concurrency 8',
     )
     .action(
       async (
         target: string,
-        options: { sql?: boolean; fromBase?: boolean; acceptChecksum: string[] },
+        options: { sql?: boolean; fromBase?: boolean; acceptChecksum: string[] } & FleetOptions,
         command: Command,
       ) => {
         const globals = globalsOf(command);
         const reporter = reporterFor(globals);
+        if (options.all) return runFleetCommand('upgrade', options, globals, reporter);
         await withApp(globals, reporter, async (app) => {
           const started = performance.now();
           // Nothing to do is answered from the ledger and the folders, before TypeORM is loaded.

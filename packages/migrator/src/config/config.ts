@@ -35,6 +35,11 @@ export interface DazzleConfig {
   database?: {
     /** Used when neither --database-url nor DATABASE_URL is set. */
     url?: string;
+    /**
+     * A direct connection (no transaction pooler in between) the migration commands use instead of
+     * the URL above: the escape hatch for revisions that need session state behind PgBouncer.
+     */
+    directUrl?: string;
     /** How long to wait for another runner's migration lock. Default 60000. */
     lockTimeoutMs?: number;
     /** How long to retry a server that is not up yet. Default 30000 for serve, 0 otherwise. */

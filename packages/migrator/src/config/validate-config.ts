@@ -33,7 +33,7 @@ export const CONFIG_SHAPE: Rule = {
     framework: { kind: 'object', keys: { enabled: boolean, migrationsDir: string } },
     database: {
       kind: 'object',
-      keys: { url: string, lockTimeoutMs: milliseconds, connectRetryMs: milliseconds },
+      keys: { url: string, directUrl: string, lockTimeoutMs: milliseconds, connectRetryMs: milliseconds },
     },
     emptyDatabase: { kind: 'oneOf', values: ['create-all', 'replay'] },
     server: {

@@ -8,6 +8,7 @@ import {
   LEDGER_TABLE,
 } from '@app/entities-framework/base';
 import type { QueryRunner } from 'typeorm';
+import { CREATE_MIGRATION_LEASE_SQL, LOCK_CLASS_ID } from '../lock/migration-lock';
 import type { RevisionInfo } from '../revision/revision';
 import {
   APPLIED_BY,
@@ -42,13 +43,24 @@ const CREATE_LEDGER_SQL = `CREATE TABLE IF NOT EXISTS "${LEDGER_TABLE}" (
 export const BOOTSTRAP_STATEMENTS: readonly string[] = Object.freeze([
   CREATE_PARAMS_TABLE_SQL,
   CREATE_TYPEORM_METADATA_TABLE_SQL,
+  // The migration lock's lease row; IF NOT EXISTS is also how a ledger made before it gains it.
+  CREATE_MIGRATION_LEASE_SQL,
   CREATE_LEDGER_SQL,
 ]);
 
-/** Creates the ledger, `_dazzle_params` and TypeORM's side table if missing, in one transaction. */
+/**
+ * Creates the ledger, the lock's lease table, `_dazzle_params` and TypeORM's side table if missing,
+ * in one transaction. It runs before the migration lock is taken (the lock lives in one of these
+ * tables), so concurrent runners queue on a transaction-scoped advisory lock, which any pooler keeps.
+ */
 export async function bootstrapInfrastructure(db: QueryRunner): Promise<void> {
-  await db.query(`BEGIN;\n${BOOTSTRAP_STATEMENTS.join(';\n')};\nCOMMIT`);
+  await db.query(
+    `BEGIN;\nSELECT pg_advisory_xact_lock(${LOCK_CLASS_ID}, ${BOOTSTRAP_LOCK_OBJECT_ID});\n${BOOTSTRAP_STATEMENTS.join(';\n')};\nCOMMIT`,
+  );
 }
+
+/** The bootstrap's transaction-scoped advisory lock: 'DAZZ', 2. */
+const BOOTSTRAP_LOCK_OBJECT_ID = 2;
 
 /** The ledger rows, or undefined before the first bootstrap: the single query the no-op check costs. */
 export async function readLedgerIfPresent(db: QueryRunner): Promise<LedgerRow[] | undefined> {

@@ -6,6 +6,7 @@
 import type { QueryRunner } from 'typeorm';
 import { MigratorError } from '../errors';
 import { deleteLedgerRowSql, insertLedgerRowSql, ledgerRowParameters } from '../ledger/ledger';
+import { LEASE_LOST_SQLSTATE, leaseLostFailure } from '../lock/lease-fence';
 import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
 
@@ -24,6 +25,8 @@ export interface ExecuteRevisionOptions {
   begun?: boolean;
   /** Begin the next revision's transaction in this one's last round trip. */
   beginNext?: boolean;
+  /** The migration lease's fence: runs in the ledger write's transaction, so a lost lease cannot commit. */
+  fence?: string;
 }
 
 export async function executeRevision(
@@ -47,8 +50,10 @@ export async function executeRevision(
         ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, durationMs, 'run'))
         : inlineParameters(deleteLedgerRowSql(), [info.id]);
     const commit = transactional ? ';\nCOMMIT' : '';
+    // Without a BEGIN, a multi-statement string is one implicit transaction: fence and row commit together.
+    const fence = options.fence ? `${options.fence};\n` : '';
     // A failure anywhere in the string stops it there: the BEGIN only runs once the COMMIT succeeded.
-    await db.query(`${ledger}${commit}${options.beginNext ? ';\nBEGIN' : ''}`);
+    await db.query(`${fence}${ledger}${commit}${options.beginNext ? ';\nBEGIN' : ''}`);
     return Object.freeze({
       id: info.id,
       lineage: info.lineage,
@@ -80,6 +85,8 @@ function revisionFailure(info: RevisionInfo, direction: Direction, error: unknow
     query?: string;
     driverError?: { code?: string; message?: string; detail?: string };
   };
+  if (failed.driverError?.code === LEASE_LOST_SQLSTATE) return leaseLostFailure(info, error);
+  if (error instanceof MigratorError && error.code === 'POOLER_SESSION_STATE') return error;
   const reason = failed.driverError?.message ?? failed.message ?? String(error);
   const statement = typeof failed.query === 'string' ? failed.query : undefined;
   const what = info.transactional

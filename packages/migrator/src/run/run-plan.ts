@@ -16,6 +16,8 @@ export async function runPlan(
   plan: readonly string[],
   direction: Direction,
   emit: (event: MigratorEvent) => void,
+  /** The migration lease's fence, checked in each revision's ledger transaction. */
+  fence?: string,
 ): Promise<RevisionOutcome[]> {
   const outcomes: RevisionOutcome[] = [];
   let begun = false;
@@ -31,7 +33,7 @@ export async function runPlan(
     }
     const beginNext = i + 1 < plan.length && graph.get(plan[i + 1]!)!.transactional;
     emit({ type: 'revision-start', revision: info, direction });
-    const outcome = await executeRevision(db, info, module, direction, { begun, beginNext });
+    const outcome = await executeRevision(db, info, module, direction, { begun, beginNext, fence });
     begun = beginNext;
     outcomes.push(outcome);
     emit({ type: 'revision-done', outcome });
