@@ -9,6 +9,7 @@ import {
   describeConnectRetry,
   type LoadedConfig,
   loadConfig,
+  lockDisciplineOf,
   Migrator,
   type MigratorEvent,
   type ResolvedDatabase,
@@ -91,6 +92,7 @@ export class AppContext {
         databaseUrl: database.url,
         sources: this.config.sources,
         lockTimeoutMs: this.lockTimeoutMs(),
+        revisionLocks: lockDisciplineOf(this.config.config.migrations),
         onEvent: (event) => this.#progress(event),
       });
     }
@@ -123,6 +125,14 @@ export class AppContext {
         break;
       case 'connect-retry':
         r.note(r.style(describeConnectRetry(event.retry), 'yellow'));
+        break;
+      case 'lock-retry':
+        r.note(
+          r.style(
+            `  ${event.retry.revision} waited longer than its lock_timeout (${event.retry.lockTimeoutMs} ms) and was rolled back; retry ${event.retry.attempt} of ${event.retry.of} in ${event.retry.delayMs} ms…`,
+            'yellow',
+          ),
+        );
         break;
       case 'checksum-accepted':
         r.note(r.style(`Accepted the changed checksum of ${event.revision}.`, 'yellow'));

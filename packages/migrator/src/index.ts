@@ -98,6 +98,12 @@ export {
 } from './revision/revision';
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
+export {
+  LOCK_DISCIPLINE_DEFAULTS,
+  type LockDiscipline,
+  type LockRetry,
+  lockDisciplineOf,
+} from './run/lock-discipline';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
 export {

@@ -240,7 +240,14 @@ export class Migrator {
   }
 
   #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
-    return runPlan(db, this.graph, plan, direction, (event) => this.#emit(event));
+    return runPlan(
+      db,
+      this.graph,
+      plan,
+      direction,
+      (event) => this.#emit(event),
+      this.#options.revisionLocks,
+    );
   }
 
   #assertFilled(plan: readonly string[]): void {

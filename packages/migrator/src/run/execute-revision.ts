@@ -24,6 +24,8 @@ export interface ExecuteRevisionOptions {
   begun?: boolean;
   /** Begin the next revision's transaction in this one's last round trip. */
   beginNext?: boolean;
+  /** Statements run first inside a transactional revision's transaction (its SET LOCAL limits). */
+  settingsSql?: string;
 }
 
 export async function executeRevision(
@@ -38,8 +40,14 @@ export async function executeRevision(
   // BEGIN/COMMIT are sent as SQL, and the ledger row travels with the COMMIT (and the next
   // revision's BEGIN) in one round trip: in a run, a revision costs its own statements plus one
   // round trip, where TypeORM's runner needs three.
-  if (transactional && !options.begun) await db.query('BEGIN');
   try {
+    if (transactional) {
+      const opening = [
+        ...(options.begun ? [] : ['BEGIN']),
+        ...(options.settingsSql ? [options.settingsSql] : []),
+      ];
+      if (opening.length > 0) await db.query(opening.join(';\n'));
+    }
     await module[direction](db);
     const durationMs = performance.now() - started;
     const ledger =

@@ -9,6 +9,7 @@ import type { MigratorEvent } from '../migrator-types';
 import { loadRevisionModule } from '../revision/load-revision';
 import type { RevisionModule } from '../revision/revision';
 import { type Direction, executeRevision, type RevisionOutcome } from './execute-revision';
+import { disciplineFor, type LockDiscipline, lockSettingsSql, withLockRetries } from './lock-discipline';
 
 export async function runPlan(
   db: QueryRunner,
@@ -16,6 +17,7 @@ export async function runPlan(
   plan: readonly string[],
   direction: Direction,
   emit: (event: MigratorEvent) => void,
+  locks?: Partial<LockDiscipline>,
 ): Promise<RevisionOutcome[]> {
   const outcomes: RevisionOutcome[] = [];
   let begun = false;
@@ -31,7 +33,22 @@ export async function runPlan(
     }
     const beginNext = i + 1 < plan.length && graph.get(plan[i + 1]!)!.transactional;
     emit({ type: 'revision-start', revision: info, direction });
-    const outcome = await executeRevision(db, info, module, direction, { begun, beginNext });
+    // Transactional revisions run under lock_timeout and are tried again after a lock timeout;
+    // a retry opens its own transaction (the failed one, whoever began it, is rolled back).
+    const discipline = disciplineFor(locks, module.revision);
+    const outcome = info.transactional
+      ? await withLockRetries(
+          info,
+          discipline,
+          (tryNumber) =>
+            executeRevision(db, info, module, direction, {
+              begun: begun && tryNumber === 1,
+              beginNext,
+              settingsSql: lockSettingsSql(discipline),
+            }),
+          (retry) => emit({ type: 'lock-retry', retry }),
+        )
+      : await executeRevision(db, info, module, direction, { begun, beginNext });
     begun = beginNext;
     outcomes.push(outcome);
     emit({ type: 'revision-done', outcome });
