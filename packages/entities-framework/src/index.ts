@@ -36,6 +36,7 @@ export {
   INFRASTRUCTURE_TABLES,
   LEDGER_TABLE,
   PARAMS_TABLE,
+  REVISION_PROGRESS_TABLE,
   TYPEORM_METADATA_TABLE,
 } from './params/params-table';
 export {

@@ -98,6 +98,7 @@ export {
 } from './revision/revision';
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
+export { findInvalidIndexes, type InvalidIndex } from './run/incomplete-revision';
 export {
   LOCK_DISCIPLINE_DEFAULTS,
   type LockDiscipline,
@@ -105,6 +106,7 @@ export {
   lockDisciplineOf,
 } from './run/lock-discipline';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
+export type { ResolveDecision, ResolveResult } from './run/resolve-revision';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
 export {
   type AssessOptions,

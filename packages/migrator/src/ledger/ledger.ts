@@ -10,8 +10,9 @@ import {
 } from '@app/entities-framework';
 import type { QueryRunner } from 'typeorm';
 import type { Lineage, RevisionInfo } from '../revision/revision';
+import { CREATE_REVISION_PROGRESS_SQL } from './revision-progress';
 
-export type LedgerMethod = 'run' | 'stamp' | 'create-all';
+export type LedgerMethod = 'run' | 'stamp' | 'create-all' | 'resolve';
 
 export interface LedgerRow {
   id: string;
@@ -51,6 +52,8 @@ export const APPLIED_BY = `${hostname()}:${process.pid}`;
 export const BOOTSTRAP_STATEMENTS: readonly string[] = Object.freeze([
   CREATE_PARAMS_TABLE_SQL,
   CREATE_TYPEORM_METADATA_TABLE_SQL,
+  // Added after the first release: IF NOT EXISTS creates it in older ledgers on their next run.
+  CREATE_REVISION_PROGRESS_SQL,
   CREATE_LEDGER_SQL,
 ]);
 

@@ -26,6 +26,10 @@ export interface ExecuteRevisionOptions {
   beginNext?: boolean;
   /** Statements run first inside a transactional revision's transaction (its SET LOCAL limits). */
   settingsSql?: string;
+  /** The runner handed to the revision's up/down (one that records each statement reached). */
+  moduleRunner?: QueryRunner;
+  /** Runs in the same round trip (and implicit transaction) as the ledger write. */
+  ledgerSuffixSql?: string;
 }
 
 export async function executeRevision(
@@ -48,12 +52,14 @@ export async function executeRevision(
       ];
       if (opening.length > 0) await db.query(opening.join(';\n'));
     }
-    await module[direction](db);
+    await module[direction](options.moduleRunner ?? db);
     const durationMs = performance.now() - started;
-    const ledger =
+    const ledger = [
       direction === 'up'
         ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, durationMs, 'run'))
-        : inlineParameters(deleteLedgerRowSql(), [info.id]);
+        : inlineParameters(deleteLedgerRowSql(), [info.id]),
+      ...(options.ledgerSuffixSql ? [options.ledgerSuffixSql] : []),
+    ].join(';\n');
     const commit = transactional ? ';\nCOMMIT' : '';
     // A failure anywhere in the string stops it there: the BEGIN only runs once the COMMIT succeeded.
     await db.query(`${ledger}${commit}${options.beginNext ? ';\nBEGIN' : ''}`);

@@ -10,6 +10,7 @@ import { loadRevisionModule } from '../revision/load-revision';
 import type { RevisionModule } from '../revision/revision';
 import { type Direction, executeRevision, type RevisionOutcome } from './execute-revision';
 import { disciplineFor, type LockDiscipline, lockSettingsSql, withLockRetries } from './lock-discipline';
+import { executeTrackedRevision } from './tracked-revision';
 
 export async function runPlan(
   db: QueryRunner,
@@ -31,7 +32,9 @@ export async function runPlan(
       if (begun) await db.query('ROLLBACK');
       throw error;
     }
-    const beginNext = i + 1 < plan.length && graph.get(plan[i + 1]!)!.transactional;
+    // Only a COMMIT may carry the next BEGIN: a BEGIN after a non-transactional revision's ledger
+    // write would pull that write into the next revision's transaction, and its rollback.
+    const beginNext = info.transactional && i + 1 < plan.length && graph.get(plan[i + 1]!)!.transactional;
     emit({ type: 'revision-start', revision: info, direction });
     // Transactional revisions run under lock_timeout and are tried again after a lock timeout;
     // a retry opens its own transaction (the failed one, whoever began it, is rolled back).
@@ -48,7 +51,7 @@ export async function runPlan(
             }),
           (retry) => emit({ type: 'lock-retry', retry }),
         )
-      : await executeRevision(db, info, module, direction, { begun, beginNext });
+      : await executeTrackedRevision(db, info, module, direction);
     begun = beginNext;
     outcomes.push(outcome);
     emit({ type: 'revision-done', outcome });
