@@ -1,10 +1,12 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dazzle, newApp, writeFiles } from './harness/app';
 import { expectRefusal } from './harness/failures';
-import { itemEntity } from './harness/fixtures';
-import { fillEmptyRevision, revisionFile } from './harness/revisions';
+import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
+import { fillEmptyRevision, revisionFile, revisionFiles } from './harness/revisions';
 import { watchDazzle } from './harness/watched-run';
 
 const LOCK_CONFIG = `import { defineConfig } from '@app/cli';
@@ -76,5 +78,89 @@ describe('lock discipline: a revision never queues behind a long transaction for
     } finally {
       await holder.end();
     }
+  });
+});
+
+describe('a CREATE INDEX CONCURRENTLY revision killed in the middle of its build', () => {
+  const { ctx, run } = appWithBusyTable('killed-concurrently', ITEM_CONFIG);
+  const idOf = (file: string) => basename(file).replace(/\.ts$/, '');
+  const nameIndex = () =>
+    queryDatabase(
+      ctx.db.url,
+      `SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('item_name_idx')`,
+    );
+
+  it('is refused by name with its INVALID index until `dazzle db resolve` records what was done', async () => {
+    expect((await run('db', 'revision', '--empty', '-m', 'index item by name')).code).toBe(0);
+    const file = revisionFile(ctx.app, 'index_item_by_name');
+    fillEmptyRevision(
+      file,
+      ['CREATE INDEX CONCURRENTLY "item_name_idx" ON "item" ("name")'],
+      ['DROP INDEX CONCURRENTLY "item_name_idx"'],
+    );
+    writeFileSync(file, readFileSync(file, 'utf8').replace('transactional: true', 'transactional: false'));
+    expect((await run('db', 'rehash')).code).toBe(0);
+    const id = idOf(file);
+
+    // An open write: the concurrent build creates its index, then waits for the writer to finish.
+    const writer = new pg.Client({ connectionString: ctx.db.url });
+    await writer.connect();
+    await writer.query('BEGIN');
+    await writer.query(`INSERT INTO item (name) VALUES ('in flight')`);
+    try {
+      const upgrade = watchDazzle(ctx.app, ['db', 'upgrade'], ctx.env);
+      await upgrade.waitForStderr(/index_item_by_name/);
+      let waiting = false;
+      for (let i = 0; i < 600 && !waiting; i++) {
+        const rows = await queryDatabase(
+          ctx.db.url,
+          `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY "item_name_idx"%' AND wait_event_type = 'Lock'`,
+        );
+        waiting = rows.length > 0;
+        if (!waiting) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(waiting, 'the concurrent build never waited for the open write').toBe(true);
+      upgrade.child.kill('SIGKILL');
+      expect((await upgrade.ended).signal).toBe('SIGKILL');
+      // PostgreSQL notices the dead client (client_connection_check_interval) and ends the build;
+      // the write stays open until then, as a busy table's writes would.
+      let building = true;
+      for (let i = 0; i < 300 && building; i++) {
+        const rows = await queryDatabase(
+          ctx.db.url,
+          `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY "item_name_idx"%'`,
+        );
+        building = rows.length > 0;
+        if (building) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(building, "the killed runner's session outlived it").toBe(false);
+    } finally {
+      await writer.query('ROLLBACK');
+      await writer.end();
+    }
+    expect(await nameIndex()).toEqual([{ valid: false }]);
+
+    const refused = expectRefusal(await run('db', 'upgrade'), 'REVISION_INCOMPLETE');
+    expect(refused).toContain(`Revision ${id}`);
+    expect(refused).toContain('was interrupted upgrading at statement 1');
+    expect(refused).toContain('INVALID index "public"."item_name_idx" on "item"');
+    expect(refused).toContain(`dazzle db resolve ${id} --rolled-back`);
+    // Resolving is refused too while the invalid index is there; a revision with nothing to resolve is named.
+    expectRefusal(await run('db', 'resolve', id, '--rolled-back'), 'REVISION_INCOMPLETE');
+    const createItem = idOf(revisionFiles(ctx.app).find((f) => f.includes('create_item'))!);
+    expect(
+      expectRefusal(await run('db', 'resolve', createItem, '--applied'), 'REVISION_NOT_INCOMPLETE'),
+    ).toContain(id);
+
+    await queryDatabase(ctx.db.url, 'DROP INDEX CONCURRENTLY "item_name_idx"');
+    const resolved = await run('db', 'resolve', id, '--rolled-back');
+    expect(resolved.code, resolved.stderr).toBe(0);
+    expect(resolved.stdout).toContain(`Recorded ${id} as rolled back`);
+    const upgrade = await run('db', 'upgrade');
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(await nameIndex()).toEqual([{ valid: true }]);
+    expect(
+      await queryDatabase(ctx.db.url, 'SELECT method FROM "_dazzle_migrations" WHERE id = $1', [id]),
+    ).toEqual([{ method: 'run' }]);
   });
 });
