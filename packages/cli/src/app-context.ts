@@ -111,6 +111,7 @@ export class AppContext {
         databaseUrl: this.#migrationUrl(database),
         sources: this.config.sources,
         lockTimeoutMs: this.lockTimeoutMs(),
+        revisionLocks: migratorApi().lockDisciplineOf(this.config.config.migrations),
         onEvent: (event) => this.#progress(event),
       });
     }
@@ -193,6 +194,14 @@ export class AppContext {
         break;
       case 'connect-retry':
         r.note(r.style(migratorApi().describeConnectRetry(event.retry), 'yellow'));
+        break;
+      case 'lock-retry':
+        r.note(
+          r.style(
+            `  ${event.retry.revision} waited longer than its lock_timeout (${event.retry.lockTimeoutMs} ms) and was rolled back; retry ${event.retry.attempt} of ${event.retry.of} in ${event.retry.delayMs} ms…`,
+            'yellow',
+          ),
+        );
         break;
       case 'checksum-accepted':
         r.note(r.style(`Accepted the changed checksum of ${event.revision}.`, 'yellow'));

@@ -8,6 +8,7 @@ import { registerCheck } from './commands/check';
 import { registerInit } from './commands/init';
 import { registerInspect } from './commands/inspect';
 import { registerMaintenance } from './commands/maintenance';
+import { registerResolve } from './commands/resolve';
 import { registerRevision } from './commands/revision';
 import { registerServe } from './commands/serve';
 import { registerUpgrade } from './commands/upgrade';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerUpgrade(db);
   registerInspect(db);
   registerMaintenance(db);
+  registerResolve(db);
   registerCheck(db);
   registerServe(program);
   registerInit(program);

@@ -37,6 +37,7 @@ export {
   LEDGER_TABLE,
   MIGRATION_LEASE_TABLE,
   PARAMS_TABLE,
+  REVISION_PROGRESS_TABLE,
   TYPEORM_METADATA_TABLE,
 } from './params/params-table';
 export {

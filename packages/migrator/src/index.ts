@@ -135,7 +135,15 @@ export {
   readRevisionGraphOrFolderError,
 } from './revision/revision-set';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
+export { findInvalidIndexes, type InvalidIndex } from './run/incomplete-revision';
+export {
+  LOCK_DISCIPLINE_DEFAULTS,
+  type LockDiscipline,
+  type LockRetry,
+  lockDisciplineOf,
+} from './run/lock-discipline';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
+export type { ResolveDecision, ResolveResult } from './run/resolve-revision';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
 export { historyOf } from './status/history';
 export {

@@ -6,6 +6,7 @@ import type { LockHolder } from './lock/migration-lock';
 import type { RevisionInfo } from './revision/revision';
 import type { MigrationSource } from './revision/revision-set';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
+import type { LockDiscipline, LockRetry } from './run/lock-discipline';
 import type { SchemaStatus } from './status/schema-status';
 
 export type MigratorEvent =
@@ -14,7 +15,8 @@ export type MigratorEvent =
   | { type: 'revision-start'; revision: RevisionInfo; direction: Direction }
   | { type: 'revision-done'; outcome: RevisionOutcome }
   | { type: 'checksum-accepted'; revision: string }
-  | { type: 'connect-retry'; retry: ConnectRetry };
+  | { type: 'connect-retry'; retry: ConnectRetry }
+  | { type: 'lock-retry'; retry: LockRetry };
 
 export interface MigratorOptions {
   databaseUrl: string;
@@ -24,6 +26,8 @@ export interface MigratorOptions {
   /** Retry a server that is not up yet for this long. Default 0. */
   connectRetryMs?: number;
   onEvent?: (event: MigratorEvent) => void;
+  /** lock_timeout, retries and statement_timeout of each transactional revision (see lockDisciplineOf). */
+  revisionLocks?: Partial<LockDiscipline>;
 }
 
 export interface UpgradeOptions {

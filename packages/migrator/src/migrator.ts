@@ -31,7 +31,9 @@ import type { Lineage } from './revision/revision';
 import { readRevisionGraphOrFolderError } from './revision/revision-set';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
+import { assertNoIncompleteRevision } from './run/incomplete-revision';
 import { renderScript } from './run/offline-sql';
+import { type ResolveDecision, type ResolveResult, resolveIncompleteRevision } from './run/resolve-revision';
 import { runPlan } from './run/run-plan';
 import { stampRevisions } from './run/stamp';
 import { historyOf } from './status/history';
@@ -111,6 +113,7 @@ export class Migrator {
       const ledger = await readLedger(db);
       const status = assessSchema(graph, ledger, { acceptChecksums: options.acceptChecksums });
       assertMigratable(status);
+      await assertNoIncompleteRevision(db, graph);
       // Past the check, every changed checksum left is one the caller accepted.
       for (const mismatch of status.checksumMismatches) {
         await updateLedgerChecksum(db, mismatch.id, mismatch.current);
@@ -149,6 +152,7 @@ export class Migrator {
       await bootstrapInfrastructure(db);
       const ledger = await readLedger(db);
       assertMigratable(assessSchema(graph, ledger));
+      await assertNoIncompleteRevision(db, graph);
       const plan = planDowngrade(graph, appliedIds(ledger), target);
       const revisions = await this.#run(db, plan, 'down');
       return {
@@ -197,6 +201,22 @@ export class Migrator {
   }
 
   /**
+   * Records what the user did about a non-transactional revision that stopped partway
+   * (REVISION_INCOMPLETE): `applied` (finished by hand) or `rolled-back` (undone, runs again).
+   * Runs nothing of the revision; refuses while an INVALID index it left is still there.
+   *
+   * @example
+   * await migrator.resolve('20260301120000_index_invoices_by_due_date', 'rolled-back');
+   */
+  async resolve(revision: string, decision: ResolveDecision): Promise<ResolveResult> {
+    const graph = this.graph;
+    return this.#locked(async (db) => {
+      await bootstrapInfrastructure(db);
+      return resolveIncompleteRevision(db, graph, revision, decision);
+    });
+  }
+
+  /**
    * Creates the tables of these entities that do not exist yet, and never alters an existing
    * one: running it twice changes nothing. Returns the statements it ran.
    */
@@ -234,7 +254,15 @@ export class Migrator {
   }
 
   #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
-    return runPlan(db, this.graph, plan, direction, (event) => this.#emit(event), this.#fence);
+    return runPlan(
+      db,
+      this.graph,
+      plan,
+      direction,
+      (event) => this.#emit(event),
+      this.#fence,
+      this.#options.revisionLocks,
+    );
   }
 
   #assertFilled(plan: readonly string[]): void {

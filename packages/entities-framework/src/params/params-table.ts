@@ -21,6 +21,8 @@ export const LEDGER_TABLE = '_dazzle_migrations';
 
 /** The migration lock's lease row (one per database); owned by the migrator, named here for the same reason. */
 export const MIGRATION_LEASE_TABLE = '_dazzle_migration_lease';
+/** Where the migrator records a non-transactional revision in progress, or stopped partway. */
+export const REVISION_PROGRESS_TABLE = '_dazzle_revision_progress';
 
 /**
  * TypeORM keeps the expressions of generated columns in this side table and reads them back when
@@ -43,5 +45,6 @@ export const INFRASTRUCTURE_TABLES: readonly string[] = Object.freeze([
   PARAMS_TABLE,
   LEDGER_TABLE,
   MIGRATION_LEASE_TABLE,
+  REVISION_PROGRESS_TABLE,
   TYPEORM_METADATA_TABLE,
 ]);

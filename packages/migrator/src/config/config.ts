@@ -25,6 +25,12 @@ export interface DazzleConfig {
     dir?: string;
     /** Language of generated app revisions. Default `ts`. */
     format?: RevisionFormat;
+    /** PostgreSQL `lock_timeout` of each transactional revision, in ms. Default 5000; a revision header may override it. */
+    lockTimeoutMs?: number;
+    /** Retries of a revision that hit its lock_timeout, with a growing pause. Default 5. */
+    lockRetries?: number;
+    /** PostgreSQL `statement_timeout` of each transactional revision, in ms. Default: the server's. */
+    statementTimeoutMs?: number;
   };
   framework?: {
     /** Include the framework's own entities and lineage. Default true. */

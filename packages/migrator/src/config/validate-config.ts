@@ -13,6 +13,7 @@ type Rule =
   | { readonly kind: 'string' }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'milliseconds' }
+  | { readonly kind: 'count' }
   | { readonly kind: 'port' }
   | { readonly kind: 'entities' }
   | { readonly kind: 'function' }
@@ -29,7 +30,16 @@ export const CONFIG_SHAPE: Rule = {
   kind: 'object',
   keys: {
     entities: { kind: 'entities' },
-    migrations: { kind: 'object', keys: { dir: string, format: { kind: 'oneOf', values: ['ts', 'js'] } } },
+    migrations: {
+      kind: 'object',
+      keys: {
+        dir: string,
+        format: { kind: 'oneOf', values: ['ts', 'js'] },
+        lockTimeoutMs: milliseconds,
+        lockRetries: { kind: 'count' },
+        statementTimeoutMs: milliseconds,
+      },
+    },
     framework: { kind: 'object', keys: { enabled: boolean, migrationsDir: string } },
     database: {
       kind: 'object',
@@ -112,6 +122,10 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
       return typeof value === 'number' && Number.isFinite(value) && value >= 0
         ? undefined
         : `${name} must be a non-negative number of milliseconds, got ${typeof value === 'number' ? value : describeValue(value)}`;
+    case 'count':
+      return Number.isInteger(value) && (value as number) >= 0
+        ? undefined
+        : `${name} must be a whole number of 0 or more, got ${typeof value === 'number' ? value : describeValue(value)}`;
     case 'port':
       return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535
         ? undefined

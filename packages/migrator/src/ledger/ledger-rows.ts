@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { LEDGER_TABLE } from '@app/entities-framework/base';
 import type { Lineage } from '../revision/revision';
 
-export type LedgerMethod = 'run' | 'stamp' | 'create-all';
+export type LedgerMethod = 'run' | 'stamp' | 'create-all' | 'resolve';
 
 export interface LedgerRow {
   id: string;

@@ -9,6 +9,7 @@ import {
 } from '@app/entities-framework/base';
 import type { QueryRunner } from 'typeorm';
 import { CREATE_MIGRATION_LEASE_SQL, LOCK_CLASS_ID } from '../lock/migration-lock';
+import { CREATE_REVISION_PROGRESS_SQL } from './revision-progress';
 import type { RevisionInfo } from '../revision/revision';
 import {
   APPLIED_BY,
@@ -45,6 +46,8 @@ export const BOOTSTRAP_STATEMENTS: readonly string[] = Object.freeze([
   CREATE_TYPEORM_METADATA_TABLE_SQL,
   // The migration lock's lease row; IF NOT EXISTS is also how a ledger made before it gains it.
   CREATE_MIGRATION_LEASE_SQL,
+  // Added after the first release: IF NOT EXISTS creates it in older ledgers on their next run.
+  CREATE_REVISION_PROGRESS_SQL,
   CREATE_LEDGER_SQL,
 ]);
 

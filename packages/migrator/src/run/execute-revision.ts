@@ -27,6 +27,12 @@ export interface ExecuteRevisionOptions {
   beginNext?: boolean;
   /** The migration lease's fence: runs in the ledger write's transaction, so a lost lease cannot commit. */
   fence?: string;
+  /** Statements run first inside a transactional revision's transaction (its SET LOCAL limits). */
+  settingsSql?: string;
+  /** The runner handed to the revision's up/down (one that records each statement reached). */
+  moduleRunner?: QueryRunner;
+  /** Runs in the same round trip (and implicit transaction) as the ledger write. */
+  ledgerSuffixSql?: string;
 }
 
 export async function executeRevision(
@@ -41,14 +47,22 @@ export async function executeRevision(
   // BEGIN/COMMIT are sent as SQL, and the ledger row travels with the COMMIT (and the next
   // revision's BEGIN) in one round trip: in a run, a revision costs its own statements plus one
   // round trip, where TypeORM's runner needs three.
-  if (transactional && !options.begun) await db.query('BEGIN');
   try {
-    await module[direction](db);
+    if (transactional) {
+      const opening = [
+        ...(options.begun ? [] : ['BEGIN']),
+        ...(options.settingsSql ? [options.settingsSql] : []),
+      ];
+      if (opening.length > 0) await db.query(opening.join(';\n'));
+    }
+    await module[direction](options.moduleRunner ?? db);
     const durationMs = performance.now() - started;
-    const ledger =
+    const ledger = [
       direction === 'up'
         ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, durationMs, 'run'))
-        : inlineParameters(deleteLedgerRowSql(), [info.id]);
+        : inlineParameters(deleteLedgerRowSql(), [info.id]),
+      ...(options.ledgerSuffixSql ? [options.ledgerSuffixSql] : []),
+    ].join(';\n');
     const commit = transactional ? ';\nCOMMIT' : '';
     // Without a BEGIN, a multi-statement string is one implicit transaction: fence and row commit together.
     const fence = options.fence ? `${options.fence};\n` : '';
