@@ -97,6 +97,13 @@ export {
   type RevisionModule,
 } from './revision/revision';
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
+export {
+  type DowngradeLossOptions,
+  type DroppedData,
+  describeDroppedData,
+  dropsOf,
+  measureDowngradeLoss,
+} from './run/downgrade-loss';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
