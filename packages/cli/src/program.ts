@@ -10,6 +10,7 @@ import { registerInspect } from './commands/inspect';
 import { registerMaintenance } from './commands/maintenance';
 import { registerRevision } from './commands/revision';
 import { registerServe } from './commands/serve';
+import { registerShadow } from './commands/shadow';
 import { registerUpgrade } from './commands/upgrade';
 import { parseMilliseconds } from './program-support';
 
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerInspect(db);
   registerMaintenance(db);
   registerCheck(db);
+  registerShadow(db);
   registerServe(program);
   registerInit(program);
   for (const command of [...db.commands, ...program.commands]) command.exitOverride();

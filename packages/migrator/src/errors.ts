@@ -42,6 +42,7 @@ export const MIGRATOR_ERROR_CODES = [
   'NOT_AT_HEADS',
   'SHADOW_CLONE_FAILED',
   'SHADOW_BUSY',
+  'SHADOW_NEEDS_CREATEDB',
 ] as const;
 
 export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];

@@ -55,10 +55,12 @@ export {
   generateRevision,
   type PlannedRevision,
 } from './generate/generate-revision';
+export { type PruneResult, pruneKeptShadows } from './generate/kept-shadow-prune';
 export type { DriftItem, RenameCandidate } from './generate/post-process';
 export type { RenameHint } from './generate/pre-steps';
 export { dropShadowCaches, shadowCacheName } from './generate/shadow-cache';
 export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
+export { shadowServerOf } from './generate/shadow-server';
 export { multipleHeadsError, planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';
 export { RevisionGraph } from './graph/revision-graph';
 export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger/ledger';

@@ -36,6 +36,7 @@ export function registerCheck(db: Command): void {
           ? []
           : await findSchemaDrift({
               serverUrl: database.url,
+              shadowServerUrl: app.config.config.database?.shadowUrl,
               sources: app.config.sources,
               metadata: app.metadata(),
               freshShadow: options.freshShadow,

@@ -12,6 +12,7 @@ type Rule =
   | { readonly kind: 'boolean' }
   | { readonly kind: 'milliseconds' }
   | { readonly kind: 'port' }
+  | { readonly kind: 'postgresUrl' }
   | { readonly kind: 'entities' }
   | { readonly kind: 'oneOf'; readonly values: readonly string[] }
   | { readonly kind: 'object'; readonly keys: Readonly<Record<string, Rule>> };
@@ -29,7 +30,12 @@ export const CONFIG_SHAPE: Rule = {
     framework: { kind: 'object', keys: { enabled: boolean, migrationsDir: string } },
     database: {
       kind: 'object',
-      keys: { url: string, lockTimeoutMs: milliseconds, connectRetryMs: milliseconds },
+      keys: {
+        url: string,
+        shadowUrl: { kind: 'postgresUrl' },
+        lockTimeoutMs: milliseconds,
+        connectRetryMs: milliseconds,
+      },
     },
     emptyDatabase: { kind: 'oneOf', values: ['create-all', 'replay'] },
     server: { kind: 'object', keys: { host: string, port: { kind: 'port' }, adminToken: string } },
@@ -45,6 +51,15 @@ function describeValue(value: unknown): string {
   if (typeof value === 'number') return 'a number';
   if (typeof value === 'function') return 'a function';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function isPostgresUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -95,6 +110,10 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
       return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535
         ? undefined
         : `${name} must be a port number from 0 to 65535, got ${typeof value === 'number' ? value : describeValue(value)}`;
+    case 'postgresUrl':
+      return isPostgresUrl(value)
+        ? undefined
+        : `${name} must be a postgres:// or postgresql:// URL, got ${typeof value === 'string' ? 'another string' : describeValue(value)}`;
     case 'oneOf':
       return typeof value === 'string' && rule.values.includes(value)
         ? undefined
