@@ -11,6 +11,7 @@ import { registerMaintenance } from './commands/maintenance';
 import { registerResolve } from './commands/resolve';
 import { registerRevision } from './commands/revision';
 import { registerServe } from './commands/serve';
+import { registerShadow } from './commands/shadow';
 import { registerUpgrade } from './commands/upgrade';
 import { parseMilliseconds } from './program-support';
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerMaintenance(db);
   registerResolve(db);
   registerCheck(db);
+  registerShadow(db);
   registerServe(program);
   registerInit(program);
   for (const command of [...db.commands, ...program.commands]) command.exitOverride();

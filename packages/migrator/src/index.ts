@@ -80,10 +80,12 @@ export {
   generateRevision,
   type PlannedRevision,
 } from './generate/generate-revision';
+export { type PruneResult, pruneKeptShadows } from './generate/kept-shadow-prune';
 export type { DriftItem, RenameCandidate } from './generate/post-process';
 export type { RenameHint } from './generate/pre-steps';
 export { dropShadowCaches, shadowCacheName } from './generate/shadow-cache';
 export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
+export { shadowServerOf } from './generate/shadow-server';
 export { multipleHeadsError, planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';
 export { RevisionGraph } from './graph/revision-graph';
 export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger/ledger';
@@ -134,6 +136,13 @@ export {
   readRevisionGraph,
   readRevisionGraphOrFolderError,
 } from './revision/revision-set';
+export {
+  type DowngradeLossOptions,
+  type DroppedData,
+  describeDroppedData,
+  dropsOf,
+  measureDowngradeLoss,
+} from './run/downgrade-loss';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { findInvalidIndexes, type InvalidIndex } from './run/incomplete-revision';
 export {

@@ -5,6 +5,7 @@ import type { LedgerRow } from './ledger/ledger';
 import type { LockHolder } from './lock/migration-lock';
 import type { RevisionInfo } from './revision/revision';
 import type { MigrationSource } from './revision/revision-set';
+import type { DroppedData } from './run/downgrade-loss';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
 import type { LockDiscipline, LockRetry } from './run/lock-discipline';
 import type { SchemaStatus } from './status/schema-status';
@@ -49,6 +50,8 @@ export interface RunResult {
   /** True when the database was already where the target asked. */
   readonly noop: boolean;
   readonly durationMs: number;
+  /** For a downgrade: each table and column its downs dropped, with what they held before. */
+  readonly destroyed?: readonly DroppedData[];
 }
 
 export interface HistoryEntry {

@@ -30,6 +30,7 @@ import { unfilledSteps } from './revision/load-revision';
 import type { Lineage } from './revision/revision';
 import { readRevisionGraphOrFolderError } from './revision/revision-set';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
+import { type DowngradeLossOptions, guardDowngradeLoss } from './run/downgrade-loss';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { assertNoIncompleteRevision } from './run/incomplete-revision';
 import { renderScript } from './run/offline-sql';
@@ -145,7 +146,7 @@ export class Migrator {
    * Reverts applied revisions down to the target: a revision id (kept applied), `-N` or
    * `<lineage>@-N`, `<lineage>@base`, or `base`.
    */
-  async downgrade(target: string): Promise<RunResult> {
+  async downgrade(target: string, options: DowngradeLossOptions = {}): Promise<RunResult> {
     const started = performance.now();
     const graph = this.graph;
     return this.#locked(async (db) => {
@@ -154,9 +155,11 @@ export class Migrator {
       assertMigratable(assessSchema(graph, ledger));
       await assertNoIncompleteRevision(db, graph);
       const plan = planDowngrade(graph, appliedIds(ledger), target);
+      const destroyed = await guardDowngradeLoss(db, graph, plan, options);
       const revisions = await this.#run(db, plan, 'down');
       return {
         revisions,
+        destroyed,
         method: 'replay',
         noop: revisions.length === 0,
         durationMs: performance.now() - started,

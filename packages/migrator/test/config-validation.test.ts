@@ -21,7 +21,12 @@ describe('validateConfig', () => {
       entities: [Note],
       migrations: { dir: 'migrations', format: 'ts' },
       framework: { enabled: true, migrationsDir: 'x' },
-      database: { url: 'postgres://x', lockTimeoutMs: 1000, connectRetryMs: 0 },
+      database: {
+        url: 'postgres://x',
+        shadowUrl: 'postgresql://dev@localhost:5432/postgres',
+        lockTimeoutMs: 1000,
+        connectRetryMs: 0,
+      },
       emptyDatabase: 'create-all',
       server: { host: '0.0.0.0', port: 8080, adminToken: 't' },
       version: '1.2.3',
@@ -63,6 +68,14 @@ describe('validateConfig', () => {
     ],
     [{ entities: [Note, 'x'] }, /`entities\[1\]` must be an entity class/],
     [{ migrations: 'migrations' }, /`migrations` must be an object/],
+    [
+      { database: { shadowUrl: 'localhost:5432' } },
+      /`database\.shadowUrl` must be a postgres:\/\/ or postgresql:\/\/ URL, got another string/,
+    ],
+    [
+      { database: { shadowUrl: 5432 } },
+      /`database\.shadowUrl` must be a postgres:\/\/ or postgresql:\/\/ URL, got a number/,
+    ],
     [{ migrations: { dir: 5 } }, /`migrations\.dir` must be a string, got a number/],
     [{ migrations: { format: 'py' } }, /`migrations\.format` must be one of ts, js, got "py"/],
     [{ database: { lockTimeoutMs: '60s' } }, /`database\.lockTimeoutMs` must be a non-negative number/],

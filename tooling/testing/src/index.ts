@@ -6,10 +6,18 @@ export {
   pgBouncerUnavailableReason,
   startPgBouncer,
 } from './pgbouncer.js';
+export {
+  type DatabaseCensus,
+  leftBehindError,
+  type ReclaimResult,
+  reclaimDatabases,
+  takeDatabaseCensus,
+} from './database-census.js';
 export { findFreePort } from './providers/embedded.js';
 export { maskPassword } from './providers/from-environment.js';
 export type { PostgresServer, ProviderName } from './providers/postgres-server.js';
 export { dockerEngineUnavailableReason, startContainerServer } from './providers/testcontainers.js';
+export { makeTempDir, removeTempDirs } from './temp-folders.js';
 export {
   adminUrl,
   createTestDatabase,

@@ -32,6 +32,7 @@ export function registerCheck(db: Command): void {
           ? []
           : await findSchemaDrift({
               serverUrl: database.url,
+              shadowServerUrl: app.config.config.database?.shadowUrl,
               sources: app.config.sources,
               metadata: await app.metadata(),
               freshShadow: options.freshShadow,

@@ -96,6 +96,7 @@ export function registerRevision(db: Command): void {
           const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
           const result = await generateRevision({
             serverUrl: database.url,
+            shadowServerUrl: app.config.config.database?.shadowUrl,
             sources: app.config.sources,
             metadata: await app.metadata(),
             lineage,

@@ -6,12 +6,14 @@ import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
 import type { Reporter } from '../reporter';
 import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
+import { askToDestroy, canAskAtTerminal, reportDestroyed } from './destroyed-data';
 
 function summarise(reporter: Reporter, result: RunResult, verb: string): void {
   reporter.document({
     noop: result.noop,
     method: result.method,
     durationMs: Math.round(result.durationMs),
+    ...(result.destroyed ? { destroyed: result.destroyed } : {}),
     revisions: result.revisions.map((r) => ({
       id: r.id,
       lineage: r.lineage,
@@ -24,6 +26,7 @@ function summarise(reporter: Reporter, result: RunResult, verb: string): void {
     reporter.line('Nothing to do: the database is already at the target.');
     return;
   }
+  reportDestroyed(reporter, result.destroyed);
   const n = result.revisions.length;
   const how = result.method === 'create-all' ? ' (tables created from the entities, revisions stamped)' : '';
   reporter.line(
@@ -91,17 +94,24 @@ export function registerUpgrade(db: Command): void {
     .description('revert applied revisions, newest first, under the migration lock')
     .argument('<target>', 'a revision id (kept applied), -N, app@-N, framework@-N, app@base, or base')
     .option('--sql', 'print the SQL instead of running it')
+    .option('--allow-destructive', 'revert even when the downs drop tables or columns that hold data')
     .addHelpText('after', '\nExamples:\n  dazzle db downgrade -1\n  dazzle db downgrade app@base --sql')
-    .action(async (target: string, options: { sql?: boolean }, command: Command) => {
-      const globals = globalsOf(command);
-      const reporter = reporterFor(globals);
-      await withApp(globals, reporter, async (app) => {
-        const migrator = await app.migrator();
-        if (options.sql) {
-          sqlOut(reporter, await migrator.renderDowngradeSql(target));
-          return;
-        }
-        summarise(reporter, await migrator.downgrade(target), 'Reverted');
-      });
-    });
+    .action(
+      async (target: string, options: { sql?: boolean; allowDestructive?: boolean }, command: Command) => {
+        const globals = globalsOf(command);
+        const reporter = reporterFor(globals);
+        await withApp(globals, reporter, async (app) => {
+          const migrator = await app.migrator();
+          if (options.sql) {
+            sqlOut(reporter, await migrator.renderDowngradeSql(target));
+            return;
+          }
+          const result = await migrator.downgrade(target, {
+            allowDestructive: options.allowDestructive,
+            confirmLoss: canAskAtTerminal() && !reporter.json ? askToDestroy : undefined,
+          });
+          summarise(reporter, result, 'Reverted');
+        });
+      },
+    );
 }

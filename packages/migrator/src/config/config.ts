@@ -46,6 +46,11 @@ export interface DazzleConfig {
      * the URL above: the escape hatch for revisions that need session state behind PgBouncer.
      */
     directUrl?: string;
+    /**
+     * A server (URL whose role has CREATEDB) where `revision` and `check` make their shadow
+     * databases, for an app database whose role may not create databases. Default: the app's server.
+     */
+    shadowUrl?: string;
     /** How long to wait for another runner's migration lock. Default 60000. */
     lockTimeoutMs?: number;
     /** How long to retry a server that is not up yet. Default 30000 for serve, 0 otherwise. */

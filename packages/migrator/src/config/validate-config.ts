@@ -15,6 +15,7 @@ type Rule =
   | { readonly kind: 'milliseconds' }
   | { readonly kind: 'count' }
   | { readonly kind: 'port' }
+  | { readonly kind: 'postgresUrl' }
   | { readonly kind: 'entities' }
   | { readonly kind: 'function' }
   | { readonly kind: 'plugins' }
@@ -43,7 +44,13 @@ export const CONFIG_SHAPE: Rule = {
     framework: { kind: 'object', keys: { enabled: boolean, migrationsDir: string } },
     database: {
       kind: 'object',
-      keys: { url: string, directUrl: string, lockTimeoutMs: milliseconds, connectRetryMs: milliseconds },
+      keys: {
+        url: string,
+        directUrl: { kind: 'postgresUrl' },
+        shadowUrl: { kind: 'postgresUrl' },
+        lockTimeoutMs: milliseconds,
+        connectRetryMs: milliseconds,
+      },
     },
     emptyDatabase: { kind: 'oneOf', values: ['create-all', 'replay'] },
     server: {
@@ -76,6 +83,15 @@ function describeValue(value: unknown): string {
 
 function isClass(value: object): boolean {
   return /^class[\s{]/.test(Function.prototype.toString.call(value));
+}
+
+function isPostgresUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -130,6 +146,10 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
       return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535
         ? undefined
         : `${name} must be a port number from 0 to 65535, got ${typeof value === 'number' ? value : describeValue(value)}`;
+    case 'postgresUrl':
+      return isPostgresUrl(value)
+        ? undefined
+        : `${name} must be a postgres:// or postgresql:// URL, got ${typeof value === 'string' ? 'another string' : describeValue(value)}`;
     case 'oneOf':
       return typeof value === 'string' && rule.values.includes(value)
         ? undefined

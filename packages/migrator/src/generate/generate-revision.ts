@@ -32,12 +32,15 @@ import {
 import { applyAndProve } from './prove-convergence';
 import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
+import { shadowServerOf } from './shadow-server';
 import { withShadowSession } from './shadow-session';
 import { buildTableLineage } from './table-lineage';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
   serverUrl: string;
+  /** Where shadow databases are made instead (`database.shadowUrl`); `--against database` copies on serverUrl. */
+  shadowServerUrl?: string;
   sources: readonly MigrationSource[];
   metadata: BuiltMetadata;
   lineage: Lineage;
@@ -264,7 +267,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
   const cloneOf = options.against === 'database' ? databaseNameOf(options.serverUrl) : undefined;
   const outcome = await withShadowSession(
     {
-      serverUrl: options.serverUrl,
+      serverUrl: cloneOf ? options.serverUrl : shadowServerOf(options.serverUrl, options.shadowServerUrl),
       sources: options.sources,
       entities: options.metadata.entities,
       cloneOf,

@@ -11,6 +11,7 @@ import { MigratorError } from '../errors';
 import { Migrator } from '../migrator';
 import type { MigrationSource } from '../revision/revision-set';
 import { quoteIdent } from '../sql/quote';
+import { shadowNeedsCreatedb } from './shadow-server';
 
 /** Runs `work` on one plain connection to `serverUrl` (for statements about databases, not in them). */
 export async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -54,6 +55,7 @@ export async function createDatabase(
         error,
       );
     }
+    if ((error as { code?: string }).code === '42501') throw shadowNeedsCreatedb(serverUrl, error);
     throw new MigratorError(
       'DATABASE_UNREACHABLE',
       `Could not create the shadow database on ${maskUrl(serverUrl)}: ${(error as Error).message}. The user needs the CREATEDB privilege (ALTER ROLE … CREATEDB), or point --database-url at a development server.`,

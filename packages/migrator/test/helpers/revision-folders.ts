@@ -1,7 +1,5 @@
 /** Builds throwaway migrations folders with real revision files, the way `dazzle db revision` writes them. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempDir } from '@app/testing';
 import { type Lineage, type RevisionInfo, writeRevision } from '../../src';
 
 export interface RevisionSpec {
@@ -21,8 +19,9 @@ export function nextTime(): Date {
   return new Date(clock);
 }
 
+/** A temporary folder removed after the test file (see @app/testing's makeTempDir). */
 export function tempDir(prefix = 'dazzle-mig-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return makeTempDir(prefix);
 }
 
 /** Writes a linear chain (unless parents are given) and returns the revisions in order. */

@@ -1,9 +1,9 @@
 /** A throwaway app (config + generated revisions) around the fixture entities, and ways to run it. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateRevision, type LoadedConfig, loadConfig } from '@app/migrator';
+import { makeTempDir } from '@app/testing';
 
 export const FIXTURE_ENTITIES = join(__dirname, '..', 'fixtures', 'widget');
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -18,7 +18,7 @@ export async function createServerApp(
     server?: string;
   } = {},
 ): Promise<LoadedConfig> {
-  const root = mkdtempSync(join(tmpdir(), 'dazzle-server-app-'));
+  const root = makeTempDir('dazzle-server-app-');
   writeFileSync(
     join(root, 'dazzle.config.ts'),
     `import { Maker, Widget } from ${JSON.stringify(FIXTURE_ENTITIES)};
