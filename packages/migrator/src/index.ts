@@ -48,6 +48,12 @@ export {
 } from './embedded/embedded-default';
 export { MIGRATOR_ERROR_CODES, MigratorError, type MigratorErrorCode } from './errors';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
+export {
+  type CatalogSnapshot,
+  catalogSnapshot,
+  compareSnapshots,
+  type SnapshotDifference,
+} from './generate/catalog-snapshot';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
 export {
   type GenerateRevisionOptions,

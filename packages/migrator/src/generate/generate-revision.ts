@@ -19,6 +19,7 @@ import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { loadSqlParser } from '../sql/statement-facts';
 import { entityTablePath, tablePath } from '../sql/table-path';
+import { catalogSnapshot } from './catalog-snapshot';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
@@ -30,6 +31,7 @@ import {
   type StepResult,
 } from './pre-steps';
 import { applyAndProve } from './prove-convergence';
+import { proveBothWays } from './prove-down';
 import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { withShadowSession } from './shadow-session';
@@ -120,6 +122,7 @@ async function planOnShadow(
     const catalog = await shadowCatalog(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
+    const before = await catalogSnapshot(runner);
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
     await applyRenames(
       runner,
@@ -171,8 +174,14 @@ async function planOnShadow(
     refuse(processed, steps, options);
 
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
-    const up = [...steps.up, ...processed.up];
-    const down = [...processed.down, ...steps.down];
+    const proof = await proveBothWays(
+      runner,
+      before,
+      [...steps.up, ...processed.up],
+      [...processed.down, ...steps.down],
+      transactional,
+    );
+    const { up, down } = proof;
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
     const linted = await lintStatements(up.map((s) => s.sql));
     const acknowledged = new Set(
@@ -181,6 +190,7 @@ async function planOnShadow(
     const findings = linted.map((f) => (acknowledged.has(f.rule) ? { ...f, severity: 'info' as const } : f));
     const notes = [
       ...steps.notes,
+      ...proof.notes,
       ...[...acknowledged].sort().map((rule) => `${ACKNOWLEDGED_MARKER} ${rule}`),
     ];
     const dependsOn = [...processed.referencedLineages].flatMap((l) => singleHead(graph, l) ?? []);

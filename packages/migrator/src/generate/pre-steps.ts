@@ -17,6 +17,7 @@ import type { RenderedStatement } from '../authoring/render-revision';
 import { quoteIdent, quoteTable } from '../sql/quote';
 import { entityTablePath } from '../sql/table-path';
 import { type CastSafety, classifyCast } from './cast-safety';
+import { castGuard } from './data-guards';
 import type { TableLineage } from './table-lineage';
 
 export interface RenameHint {
@@ -159,6 +160,19 @@ export async function applyTypeChanges(
       const col = quoteIdent(column.databaseName);
       const up = `ALTER TABLE ${target} ALTER COLUMN ${col} TYPE ${toType} USING ${col}::${toType}`;
       const down = `ALTER TABLE ${target} ALTER COLUMN ${col} TYPE ${fromType} USING ${col}::${fromType}`;
+      // A cast that can change values is preceded by a guard counting the rows it would change.
+      const upGuard =
+        safety === 'narrowing'
+          ? castGuard(entityTablePath(m), column.databaseName, old, next, toType, fromType)
+          : undefined;
+      const downGuard =
+        classifyCast(next, old) === 'narrowing'
+          ? castGuard(entityTablePath(m), column.databaseName, next, old, fromType, toType)
+          : undefined;
+      if (upGuard) {
+        await runner.query(upGuard.sql);
+        result.up.push(upGuard);
+      }
       await runner.query(up);
       result.up.push({
         sql: up,
@@ -168,7 +182,7 @@ export async function applyTypeChanges(
             ? `check that every ${entityTablePath(m)}.${column.databaseName} value converts to ${toType}, or write the USING expression that converts it.`
             : undefined,
       });
-      result.down.unshift({ sql: down });
+      result.down.unshift(...(downGuard ? [downGuard] : []), { sql: down });
       result.notes.push(
         `Changes ${entityTablePath(m)}.${column.databaseName} from ${fromType} to ${toType} (${safety}).`,
       );

@@ -8,6 +8,7 @@ import { MigratorError } from '../errors';
 import { deleteLedgerRowSql, insertLedgerRowSql, ledgerRowParameters } from '../ledger/ledger';
 import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
+import { DATA_GUARD_SQLSTATE, dataGuardStop } from './data-guard-stop';
 
 export type Direction = 'up' | 'down';
 
@@ -101,6 +102,8 @@ function revisionFailure(info: RevisionInfo, direction: Direction, error: unknow
       facts,
       error,
     );
+  if (failed.driverError?.code === DATA_GUARD_SQLSTATE)
+    return dataGuardStop(info, direction, reason, facts, error);
   return new MigratorError(
     'MIGRATION_FAILED',
     `Revision ${info.id} (${info.file}) failed ${direction === 'up' ? 'upgrading' : 'downgrading'} and ${what}: ${reason}.${shown} Fix the revision, then run the command again.`,
