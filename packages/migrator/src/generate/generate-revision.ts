@@ -20,6 +20,7 @@ import { type MigrationSource, readRevisionGraph } from '../revision/revision-se
 import { loadSqlParser } from '../sql/statement-facts';
 import { entityTablePath, tablePath } from '../sql/table-path';
 import { catalogSnapshot } from './catalog-snapshot';
+import { dropInsteadOfRenaming, guessedRenames, renameCandidates, renameQuestion } from './guessed-renames';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
@@ -144,6 +145,12 @@ async function planOnShadow(
       await applyTypeChanges(runner, dataSource, candidates, steps);
       if (steps.up.length > before) diff = await diffSchema(dataSource);
     }
+    // TypeORM renames a column by itself when it sees one go and one come: never a silent guess.
+    const guessed = guessedRenames(diff.up, tables, options.lineage);
+    if (guessed.length > 0 && options.allowDestructive) {
+      await dropInsteadOfRenaming(runner, guessed, steps);
+      diff = await diffSchema(dataSource);
+    }
     const processed = postProcess(diff, {
       lineage: options.lineage,
       tables,
@@ -162,14 +169,13 @@ async function planOnShadow(
     }
     const ownOrphans = orphans.filter((o) => o.lineage === options.lineage);
     processed.destructive.push(...ownOrphans.map(dropStatementOf));
+    processed.renameCandidates = renameCandidates(guessed, processed.renameCandidates);
     const candidate = processed.renameCandidates[0];
     if (candidate && !options.allowDestructive && processed.drift.length === 0) {
       if (options.confirmRename && (await options.confirmRename(candidate))) return candidate;
-      throw new MigratorError(
-        'RENAME_AMBIGUOUS',
-        `"${candidate.table}" loses column "${candidate.from}" and gains "${candidate.to}". If it was renamed, pass --rename ${candidate.table}.${candidate.from}=${candidate.to} to keep its data; to drop it and add an empty column, pass --allow-destructive.`,
-        { candidates: processed.renameCandidates },
-      );
+      throw new MigratorError('RENAME_AMBIGUOUS', renameQuestion(processed.renameCandidates), {
+        candidates: processed.renameCandidates,
+      });
     }
     refuse(processed, steps, options);
 
