@@ -55,6 +55,7 @@ export {
   type SnapshotDifference,
 } from './generate/catalog-snapshot';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
+export { previewRevisions, type RevisionPreview } from './generate/preview-revision';
 export {
   type GenerateRevisionOptions,
   type GenerateRevisionResult,

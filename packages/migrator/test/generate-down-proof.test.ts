@@ -3,7 +3,7 @@ import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateRevision, Migrator, type MigratorError } from '../src';
+import { findSchemaDrift, generateRevision, Migrator, type MigratorError, previewRevisions } from '../src';
 import { openDataSource } from '../src/database/connect';
 import { catalogSnapshot } from '../src/generate/catalog-snapshot';
 import { proveBothWays } from '../src/generate/prove-down';
@@ -111,6 +111,22 @@ describe('every generated down is proven on the shadow, and guarded where rows w
     expect(await sql(db.url, 'SELECT state, code FROM ticket')).toEqual([{ state: 'closed', code: 'T-1' }]);
     await sql(db.url, `INSERT INTO ticket (code) VALUES ('T-2')`); // the default is back
     await withMigrator((m) => m.upgrade());
+  });
+
+  it('check shows what revision would write: the ALTER … USING and its guarded down, not a DROP + ADD', async () => {
+    const metadata = buildMetadata({ entities: [TicketWideCode], framework: { enabled: false } });
+    const missing = await findSchemaDrift({ serverUrl: db.url, sources: sources(), metadata });
+    expect(missing.map((m) => m.sql).join('\n')).toContain('DROP COLUMN "code"');
+    const [preview] = await previewRevisions({
+      serverUrl: db.url,
+      sources: sources(),
+      metadata,
+      lineages: ['app'],
+    });
+    expect(preview!.up).toEqual([
+      'ALTER TABLE "ticket" ALTER COLUMN "code" TYPE character varying(20) USING "code"::character varying(20)',
+    ]);
+    expect(preview!.down[0]).toContain(`RAISE EXCEPTION 'ticket.code: % row(s)`);
   });
 
   it('the down of a widening stops, naming table, column and count, while a value is too long, and keeps it', async () => {

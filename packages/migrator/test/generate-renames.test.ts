@@ -3,7 +3,7 @@ import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateRevision, Migrator, type MigratorError, type RenameHint } from '../src';
+import { generateRevision, Migrator, type MigratorError, previewRevisions, type RenameHint } from '../src';
 import { sql } from './helpers/catalog';
 import { tempDir } from './helpers/revision-folders';
 
@@ -123,6 +123,20 @@ describe('a column that goes while another comes is never renamed without the us
       }
     },
   );
+
+  it('check says revision would stop and ask, with the same code and flag', async () => {
+    const [preview] = await previewRevisions({
+      serverUrl: db.url,
+      sources: [{ lineage: 'app', dir: copyOfBase() }],
+      metadata: buildMetadata({
+        entities: [Store, Region, CustomerWithMobile],
+        framework: { enabled: false },
+      }),
+      lineages: ['app'],
+    });
+    expect(preview!.refused?.code).toBe('RENAME_AMBIGUOUS');
+    expect(preview!.refused?.message).toContain('--rename customer.phone=mobile');
+  });
 
   it("with --allow-destructive, TypeORM's own RENAME becomes a drop and an empty new column", async () => {
     const { up } = await generate(copyOfBase(), CustomerWithMobile, { allowDestructive: true });

@@ -45,6 +45,12 @@ describe('a generated down never cuts a value silently', () => {
         "@Column({ type: 'varchar', length: 20, nullable: true })\n  code: string | null;",
       ),
     });
+    const check = await run('db', 'check');
+    expect(check.code, check.stderr).toBe(1);
+    expect(check.stdout).toContain(
+      '[app] ALTER TABLE "item" ALTER COLUMN "code" TYPE character varying(20) USING "code"::character varying(20)',
+    );
+    expect(check.stdout).not.toContain('DROP COLUMN');
     await ok('db', 'revision', '-m', 'widen code');
     expect(readFileSync(revisionFile(app, 'widen_code'), 'utf8')).toContain('Down proven on the shadow');
     await ok('db', 'upgrade');

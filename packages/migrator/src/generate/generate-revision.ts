@@ -109,7 +109,7 @@ function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRe
   }
 }
 
-async function planOnShadow(
+export async function planOnShadow(
   options: GenerateRevisionOptions,
   graph: RevisionGraph,
   dataSource: DataSource,
