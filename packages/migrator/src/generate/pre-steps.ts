@@ -18,6 +18,7 @@ import { quoteIdent, quoteTable } from '../sql/quote';
 import { entityTablePath } from '../sql/table-path';
 import { type CastSafety, classifyCast } from './cast-safety';
 import { castGuard } from './data-guards';
+import { exclusionExtensions } from './exclusion-extensions';
 import type { TableLineage } from './table-lineage';
 
 export interface RenameHint {
@@ -204,16 +205,17 @@ export async function applyRequiredExtensions(
   entities: readonly EntityMetadata[],
   result: StepResult,
 ): Promise<void> {
-  const needed = new Set(
-    entities.flatMap((m) => m.columns.flatMap((c) => EXTENSION_OF_TYPE[String(c.type)] ?? [])),
-  );
+  const needed = new Set([
+    ...entities.flatMap((m) => m.columns.flatMap((c) => EXTENSION_OF_TYPE[String(c.type)] ?? [])),
+    ...(await exclusionExtensions(entities)),
+  ]);
   if (needed.size === 0) return;
   const installed: Array<{ extname: string }> = await runner.query('SELECT extname FROM pg_extension');
   for (const extension of [...needed].sort()) {
     if (installed.some((row) => row.extname === extension)) continue;
     const up = `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension)}`;
     await runner.query(up);
-    result.up.push({ sql: up, note: `the ${extension} type comes from an extension` });
+    result.up.push({ sql: up, note: `the ${extension} extension provides what a column or constraint uses` });
     result.down.push({ sql: `DROP EXTENSION IF EXISTS ${quoteIdent(extension)}` });
     result.notes.push(`Creates the ${extension} extension.`);
   }
