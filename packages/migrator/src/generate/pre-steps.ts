@@ -18,6 +18,7 @@ import { quoteIdent, quoteTable } from '../sql/quote';
 import { entityTablePath } from '../sql/table-path';
 import { type CastSafety, classifyCast } from './cast-safety';
 import { castGuard } from './data-guards';
+import { aroundTypeChange, generatedDependants } from './dependent-generated-columns';
 import { exclusionExtensions } from './exclusion-extensions';
 import type { TableLineage } from './table-lineage';
 
@@ -174,7 +175,14 @@ export async function applyTypeChanges(
         await runner.query(upGuard.sql);
         result.up.push(upGuard);
       }
+      const around = aroundTypeChange(
+        entityTablePath(m),
+        await generatedDependants(runner, entityTablePath(m), column.databaseName),
+      );
+      for (const s of around.before) await runner.query(s.sql);
       await runner.query(up);
+      for (const s of around.after) await runner.query(s.sql);
+      result.up.push(...around.before);
       result.up.push({
         sql: up,
         note: `type change ${fromType} → ${toType}: ${ADVICE[safety]}`,
@@ -183,7 +191,13 @@ export async function applyTypeChanges(
             ? `check that every ${entityTablePath(m)}.${column.databaseName} value converts to ${toType}, or write the USING expression that converts it.`
             : undefined,
       });
-      result.down.unshift(...(downGuard ? [downGuard] : []), { sql: down });
+      result.down.unshift(
+        ...(downGuard ? [downGuard] : []),
+        ...around.before.map((s) => ({ sql: s.sql })),
+        { sql: down },
+        ...around.after,
+      );
+      result.up.push(...around.after);
       result.notes.push(
         `Changes ${entityTablePath(m)}.${column.databaseName} from ${fromType} to ${toType} (${safety}).`,
       );
