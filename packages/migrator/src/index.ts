@@ -55,7 +55,6 @@ export {
   type SnapshotDifference,
 } from './generate/catalog-snapshot';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
-export { previewRevisions, type RevisionPreview } from './generate/preview-revision';
 export {
   type GenerateRevisionOptions,
   type GenerateRevisionResult,
@@ -64,6 +63,7 @@ export {
 } from './generate/generate-revision';
 export type { DriftItem, RenameCandidate } from './generate/post-process';
 export type { RenameHint } from './generate/pre-steps';
+export { previewRevisions, type RevisionPreview } from './generate/preview-revision';
 export { dropShadowCaches, shadowCacheName } from './generate/shadow-cache';
 export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
 export { multipleHeadsError, planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';

@@ -164,7 +164,7 @@ describe('every generated down is proven on the shadow, and guarded where rows w
       const beforeUp = await catalogSnapshot(runner);
       const up = [{ sql: 'ALTER TABLE "ticket" ADD "note" text' }];
       await runner.query(up[0]!.sql);
-      const proof = await proveBothWays(runner, beforeUp, up, [{ sql: 'SELECT 1' }], true);
+      const proof = await proveBothWays(runner, beforeUp, { up, down: [{ sql: 'SELECT 1' }] }, true);
       expect(proof.unproven).toContain('column ticket.note is extra (text)');
       expect(proof.down[0]!.handFill).toContain(
         'this down was tried on the shadow and after it, column ticket.note is extra',

@@ -34,7 +34,7 @@ describe('a generated down never cuts a value silently', () => {
     writeFiles(app, { 'dazzle.config.ts': ITEM_CONFIG, 'src/item.ts': itemEntity() });
     await ok('db', 'revision', '-m', 'create item');
     await ok('db', 'upgrade');
-  });
+  }, 300_000);
   afterAll(async () => {
     await db?.drop();
   });
@@ -91,7 +91,7 @@ describe('a rename is never guessed, and the flag RENAME_AMBIGUOUS suggests work
     expect((await run('db', 'revision', '-m', 'create item')).code).toBe(0);
     expect((await run('db', 'upgrade')).code).toBe(0);
     await queryDatabase(db.url, `INSERT INTO item (name, code) VALUES ('kept', 'C-1')`);
-  });
+  }, 300_000);
   afterAll(async () => {
     await db?.drop();
   });

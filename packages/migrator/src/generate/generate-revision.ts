@@ -20,7 +20,7 @@ import { type MigrationSource, readRevisionGraph } from '../revision/revision-se
 import { loadSqlParser } from '../sql/statement-facts';
 import { entityTablePath, tablePath } from '../sql/table-path';
 import { catalogSnapshot } from './catalog-snapshot';
-import { dropInsteadOfRenaming, guessedRenames, renameCandidates, renameQuestion } from './guessed-renames';
+import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
@@ -170,24 +170,15 @@ export async function planOnShadow(
     const ownOrphans = orphans.filter((o) => o.lineage === options.lineage);
     processed.destructive.push(...ownOrphans.map(dropStatementOf));
     processed.renameCandidates = renameCandidates(guessed, processed.renameCandidates);
-    const candidate = processed.renameCandidates[0];
-    if (candidate && !options.allowDestructive && processed.drift.length === 0) {
-      if (options.confirmRename && (await options.confirmRename(candidate))) return candidate;
-      throw new MigratorError('RENAME_AMBIGUOUS', renameQuestion(processed.renameCandidates), {
-        candidates: processed.renameCandidates,
-      });
+    if (!options.allowDestructive && processed.drift.length === 0) {
+      const confirmed = await askAboutRenames(processed.renameCandidates, options.confirmRename);
+      if (confirmed) return confirmed;
     }
     refuse(processed, steps, options);
 
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
-    const proof = await proveBothWays(
-      runner,
-      before,
-      [...steps.up, ...processed.up],
-      [...processed.down, ...steps.down],
-      transactional,
-    );
-    const { up, down } = proof;
+    const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };
+    const { up, down, notes: proven } = await proveBothWays(runner, before, generated, transactional);
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
     const linted = await lintStatements(up.map((s) => s.sql));
     const acknowledged = new Set(
@@ -196,7 +187,7 @@ export async function planOnShadow(
     const findings = linted.map((f) => (acknowledged.has(f.rule) ? { ...f, severity: 'info' as const } : f));
     const notes = [
       ...steps.notes,
-      ...proof.notes,
+      ...proven,
       ...[...acknowledged].sort().map((rule) => `${ACKNOWLEDGED_MARKER} ${rule}`),
     ];
     const dependsOn = [...processed.referencedLineages].flatMap((l) => singleHead(graph, l) ?? []);

@@ -9,6 +9,7 @@
  */
 import type { Lineage } from '@app/metadata-builder';
 import type { QueryRunner } from 'typeorm';
+import { MigratorError } from '../errors';
 import { describeStatement } from '../sql/statement-facts';
 import type { RenameCandidate } from './post-process';
 import type { StepResult } from './pre-steps';
@@ -92,4 +93,18 @@ export function renameQuestion(candidates: readonly RenameCandidate[]): string {
   const pairs = candidates.map((c) => `"${c.table}" loses column "${c.from}" and gains "${c.to}"`).join('; ');
   const flags = candidates.map((c) => `--rename ${c.table}.${c.from}=${c.to}`).join(' or ');
   return `${pairs}. If it was renamed, pass ${flags} to keep its data; to drop it and add an empty column, pass --allow-destructive.`;
+}
+
+/**
+ * The user decides: the first candidate confirmed on a terminal is returned (the revision is then
+ * planned again with it as a rename); without a terminal, RENAME_AMBIGUOUS names every pair.
+ */
+export async function askAboutRenames(
+  candidates: readonly RenameCandidate[],
+  confirm: ((candidate: RenameCandidate) => Promise<boolean>) | undefined,
+): Promise<RenameCandidate | undefined> {
+  const [candidate] = candidates;
+  if (!candidate) return undefined;
+  if (confirm && (await confirm(candidate))) return candidate;
+  throw new MigratorError('RENAME_AMBIGUOUS', renameQuestion(candidates), { candidates });
 }

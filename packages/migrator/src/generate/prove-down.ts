@@ -98,18 +98,17 @@ async function prove(
  * has just been applied to a schema that was `before`.
  *
  * @example
- * const proof = await proveBothWays(runner, before, up, down, transactional);
+ * const proof = await proveBothWays(runner, before, { up, down }, transactional);
  */
 export async function proveBothWays(
   runner: QueryRunner,
   before: CatalogSnapshot,
-  generatedUp: readonly RenderedStatement[],
-  generatedDown: readonly RenderedStatement[],
+  generated: { up: readonly RenderedStatement[]; down: readonly RenderedStatement[] },
   transactional: boolean,
 ): Promise<ProvedBothWays> {
   const after = await catalogSnapshot(runner);
-  const up = guardEnumSwaps(generatedUp, before, after);
-  const down = guardEnumSwaps(generatedDown, after, before);
+  const up = guardEnumSwaps(generated.up, before, after);
+  const down = guardEnumSwaps(generated.down, after, before);
   const notes: string[] = [];
   const inTransaction = transactional;
   if (inTransaction) await runner.startTransaction();
