@@ -73,6 +73,12 @@ export {
   runFleet,
 } from './fleet/run-fleet';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
+export {
+  type CatalogSnapshot,
+  catalogSnapshot,
+  compareSnapshots,
+  type SnapshotDifference,
+} from './generate/catalog-snapshot';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
 export {
   type GenerateRevisionOptions,
@@ -83,6 +89,7 @@ export {
 export { type PruneResult, pruneKeptShadows } from './generate/kept-shadow-prune';
 export type { DriftItem, RenameCandidate } from './generate/post-process';
 export type { RenameHint } from './generate/pre-steps';
+export { previewRevisions, type RevisionPreview } from './generate/preview-revision';
 export { dropShadowCaches, shadowCacheName } from './generate/shadow-cache';
 export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
 export { shadowServerOf } from './generate/shadow-server';

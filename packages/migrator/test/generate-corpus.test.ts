@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { buildMetadata } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,10 @@ describe('generate on an empty database → apply → the next diff is empty', (
       message: shape.name,
     });
     expect(generated.revision).toBeDefined();
+    // Proven both ways on the shadow with a row in each table: up, down to the exact schema, up.
+    const header = readFileSync(generated.revision!.file, 'utf8');
+    expect(header).toContain('Down proven on the shadow');
+    expect(header).not.toContain('dazzle:hand-fill');
     expect(await findSchemaDrift({ serverUrl: db.url, sources, metadata })).toEqual([]);
     const again = await generateRevision({
       serverUrl: db.url,

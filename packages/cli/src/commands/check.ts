@@ -1,5 +1,5 @@
 /** `dazzle db check` (CI) and `dazzle db lint`. */
-import type { LintFinding, RevisionInfo } from '@app/migrator';
+import type { Lineage, LintFinding, RevisionInfo } from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
@@ -22,7 +22,7 @@ export function registerCheck(db: Command): void {
       const reporter = reporterFor(globals);
       if (options.all) return runFleetCommand('check', options, globals, reporter);
       await withApp(globals, reporter, async (app) => {
-        const { assertInStep, findSchemaDrift } = migratorApi();
+        const { assertInStep, findSchemaDrift, previewRevisions } = migratorApi();
         const database = await app.database();
         const status = await (await app.migrator()).status();
         // A state no upgrade fixes (ahead, changed checksum, two heads, manifest) is refused first,
@@ -38,6 +38,18 @@ export function registerCheck(db: Command): void {
               freshShadow: options.freshShadow,
             });
         const ok = status.state === 'in-step' && missing.length === 0;
+        // What `revision` would write (rewrites and guards included), from the same planning.
+        const lineages = [...new Set(missing.flatMap((m) => m.lineage ?? []))] as Lineage[];
+        const revisions =
+          lineages.length === 0
+            ? []
+            : await previewRevisions({
+                serverUrl: database.url,
+                sources: app.config.sources,
+                metadata: await app.metadata(),
+                lineages,
+                freshShadow: options.freshShadow,
+              });
         if (reporter.json) {
           // One document is the whole answer in --json mode: it carries the code and the advice.
           reporter.document({
@@ -47,17 +59,26 @@ export function registerCheck(db: Command): void {
             message: status.message,
             pending: status.pending.map((r) => r.id),
             missing,
+            revisions,
           });
           if (!ok) process.exitCode = EXIT_FAILURE;
           return;
         }
         if (refused) assertInStep(status);
         if (missing.length > 0) {
-          const lineages = [...new Set(missing.map((m) => m.lineage ?? 'app'))];
-          reporter.line(`The entities differ from the committed revisions; a revision would contain:`);
-          for (const m of missing) reporter.line(`  [${m.lineage ?? '?'}] ${m.sql}`);
           reporter.line(
-            `Write it with: ${lineages.map((l) => `dazzle db revision --lineage ${l} -m "…"`).join(' and ')}`,
+            'The entities differ from the committed revisions; `dazzle db revision` would write:',
+          );
+          for (const m of missing.filter((m) => !m.lineage)) reporter.line(`  [?] ${m.sql}`);
+          for (const r of revisions) {
+            if (r.refused)
+              reporter.line(
+                `  [${r.lineage}] nothing yet: it stops with ${r.refused.code}: ${r.refused.message}`,
+              );
+            for (const sql of r.up) reporter.line(`  [${r.lineage}] ${sql}`);
+          }
+          reporter.line(
+            `Write it with: ${(lineages.length > 0 ? lineages : ['app']).map((l) => `dazzle db revision --lineage ${l} -m "…"`).join(' and ')}`,
           );
         }
         assertInStep(status); // pending: the same NOT_AT_HEADS line `serve --no-migrate` gives

@@ -9,6 +9,7 @@ import { deleteLedgerRowSql, insertLedgerRowSql, ledgerRowParameters } from '../
 import { LEASE_LOST_SQLSTATE, leaseLostFailure } from '../lock/lease-fence';
 import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
+import { DATA_GUARD_SQLSTATE, dataGuardStop } from './data-guard-stop';
 
 export type Direction = 'up' | 'down';
 
@@ -122,6 +123,8 @@ function revisionFailure(info: RevisionInfo, direction: Direction, error: unknow
       facts,
       error,
     );
+  if (failed.driverError?.code === DATA_GUARD_SQLSTATE)
+    return dataGuardStop(info, direction, reason, facts, error);
   return new MigratorError(
     'MIGRATION_FAILED',
     `Revision ${info.id} (${info.file}) failed ${direction === 'up' ? 'upgrading' : 'downgrading'} and ${what}: ${reason}.${shown} Fix the revision, then run the command again.`,
