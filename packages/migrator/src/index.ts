@@ -89,6 +89,7 @@ export {
   readManifest,
   writeManifest,
 } from './revision/manifest';
+export { entryPathOf, MANIFEST_DIR, writeManifestEntry } from './revision/manifest-entries';
 export {
   LINEAGES,
   type Lineage,
@@ -97,6 +98,7 @@ export {
   type RevisionModule,
 } from './revision/revision';
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
+export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';

@@ -27,8 +27,9 @@ import type {
   UpgradeOptions,
 } from './migrator-types';
 import { unfilledSteps } from './revision/load-revision';
-import type { Lineage } from './revision/revision';
+import type { Lineage, RevisionModule } from './revision/revision';
 import { readRevisionGraphOrFolderError } from './revision/revision-set';
+import { loadVerifiedRevisions } from './revision/verify-revisions';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { renderScript } from './run/offline-sql';
@@ -118,6 +119,8 @@ export class Migrator {
         this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
       }
       const plan = planUpgrade(graph, appliedIds(ledger), options.target);
+      // Every pending revision compiles and agrees with its manifest entry before the first runs.
+      const modules = await loadVerifiedRevisions(graph, plan);
       if (options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db))) {
         const revisions = await createAllAndStamp(
           db,
@@ -129,7 +132,7 @@ export class Migrator {
         return { revisions, method: 'create-all', noop: false, durationMs: performance.now() - started };
       }
       this.#assertFilled(plan);
-      const revisions = await this.#run(db, plan, 'up');
+      const revisions = await this.#run(db, plan, 'up', modules);
       return {
         revisions,
         method: 'replay',
@@ -151,7 +154,7 @@ export class Migrator {
       const ledger = await readLedger(db);
       assertMigratable(assessSchema(graph, ledger));
       const plan = planDowngrade(graph, appliedIds(ledger), target);
-      const revisions = await this.#run(db, plan, 'down');
+      const revisions = await this.#run(db, plan, 'down', await loadVerifiedRevisions(graph, plan));
       return {
         revisions,
         method: 'replay',
@@ -221,12 +224,18 @@ export class Migrator {
   async renderUpgradeSql(options: UpgradeOptions & { fromBase?: boolean } = {}): Promise<string> {
     const graph = this.graph;
     const applied = options.fromBase ? new Set<string>() : await this.#appliedOrRefuse();
-    return renderScript(graph, planUpgrade(graph, applied, options.target), 'up');
+    const plan = planUpgrade(graph, applied, options.target);
+    // A script is refused for what `upgrade` refuses: a lying manifest, an unfilled step.
+    await loadVerifiedRevisions(graph, plan);
+    this.#assertFilled(plan);
+    return renderScript(graph, plan, 'up');
   }
 
   async renderDowngradeSql(target: string): Promise<string> {
     const graph = this.graph;
-    return renderScript(graph, planDowngrade(graph, await this.#appliedOrRefuse(), target), 'down');
+    const plan = planDowngrade(graph, await this.#appliedOrRefuse(), target);
+    await loadVerifiedRevisions(graph, plan);
+    return renderScript(graph, plan, 'down');
   }
 
   async close(): Promise<void> {
@@ -239,8 +248,13 @@ export class Migrator {
     return appliedIds(ledger);
   }
 
-  #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
-    return runPlan(db, this.graph, plan, direction, (event) => this.#emit(event));
+  #run(
+    db: QueryRunner,
+    plan: readonly string[],
+    direction: Direction,
+    modules: ReadonlyMap<string, RevisionModule>,
+  ): Promise<RevisionOutcome[]> {
+    return runPlan(db, this.graph, plan, direction, (event) => this.#emit(event), modules);
   }
 
   #assertFilled(plan: readonly string[]): void {

@@ -54,12 +54,14 @@ export function registerMaintenance(db: Command): void {
       });
       reporter.document({ id: revision.id, file: revision.file, parents: revision.parents });
       reporter.line(
-        `Wrote ${revision.file}, merging ${revision.parents.join(' and ')}. Commit it with manifest.json.`,
+        `Wrote ${revision.file}, merging ${revision.parents.join(' and ')}. Commit it with its manifest entry (manifest/).`,
       );
     });
 
   db.command('rehash')
-    .description('rebuild manifest.json from the revision files (after filling in a hand-written step)')
+    .description(
+      'rebuild the manifest from the revision files, whatever state it is in (after a hand-filled step or a merge conflict)',
+    )
     .option('--lineage <lineage>', 'framework or app', 'app')
     .addHelpText('after', '\nExample:\n  dazzle db rehash')
     .action(async (options: { lineage: string }, command: Command) => {
@@ -70,7 +72,7 @@ export function registerMaintenance(db: Command): void {
       const result = await rehashFolder(folderOf(app, lineage), lineage);
       reporter.document({ added: result.added, updated: result.updated, removed: result.removed });
       reporter.line(
-        `manifest.json rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,
+        `Manifest rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,
       );
       for (const file of result.updated) reporter.line(`  updated ${file}`);
     });

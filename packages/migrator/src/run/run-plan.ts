@@ -16,6 +16,8 @@ export async function runPlan(
   plan: readonly string[],
   direction: Direction,
   emit: (event: MigratorEvent) => void,
+  /** Modules already loaded and verified (see verify-revisions); others are loaded here. */
+  loaded?: ReadonlyMap<string, RevisionModule>,
 ): Promise<RevisionOutcome[]> {
   const outcomes: RevisionOutcome[] = [];
   let begun = false;
@@ -23,7 +25,7 @@ export async function runPlan(
     const info = graph.get(id)!;
     let module: RevisionModule;
     try {
-      module = await loadRevisionModule(info);
+      module = loaded?.get(id) ?? (await loadRevisionModule(info));
     } catch (error) {
       // The previous revision is committed; only the transaction it opened for this one is undone.
       if (begun) await db.query('ROLLBACK');
