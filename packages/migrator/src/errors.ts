@@ -41,6 +41,7 @@ export const MIGRATOR_ERROR_CODES = [
   'NOT_AT_HEADS',
   'SHADOW_CLONE_FAILED',
   'SHADOW_BUSY',
+  'SCHEMA_DRIFT',
 ] as const;
 
 export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];

@@ -113,3 +113,13 @@ export {
   type SchemaStatus,
   schemaStatusError,
 } from './status/schema-status';
+export {
+  CATALOG_KINDS,
+  type CatalogKind,
+  type CatalogSnapshot,
+  snapshotCatalog,
+} from './catalog/catalog-snapshot';
+export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
+export { findLiveDrift, type LiveDrift, outermostRevisions } from './catalog/live-drift';
+export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
+

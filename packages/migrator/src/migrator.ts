@@ -31,6 +31,7 @@ import type { Lineage, RevisionModule } from './revision/revision';
 import { readRevisionGraphOrFolderError } from './revision/revision-set';
 import { loadVerifiedRevisions } from './revision/verify-revisions';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
+import { createAllDeclinedBecause } from './run/create-all-eligibility';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { renderScript } from './run/offline-sql';
 import { runPlan } from './run/run-plan';
@@ -121,7 +122,11 @@ export class Migrator {
       const plan = planUpgrade(graph, appliedIds(ledger), options.target);
       // Every pending revision compiles and agrees with its manifest entry before the first runs.
       const modules = await loadVerifiedRevisions(graph, plan);
-      if (options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db))) {
+      const createAll =
+        options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db));
+      // create-all only where it builds what replay builds; otherwise replay, and say why.
+      const createAllDeclined = createAll ? await createAllDeclinedBecause(graph, plan, modules) : undefined;
+      if (options.createAllFrom && createAll && createAllDeclined === undefined) {
         const revisions = await createAllAndStamp(
           db,
           this.#options.databaseUrl,
@@ -136,6 +141,7 @@ export class Migrator {
       return {
         revisions,
         method: 'replay',
+        ...(createAllDeclined ? { createAllDeclined } : {}),
         noop: revisions.length === 0,
         durationMs: performance.now() - started,
       };

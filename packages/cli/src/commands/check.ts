@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
 import { globalsOf, reporterFor } from '../program-support';
+import { checkLiveSchema } from './live-drift';
 
 export function registerCheck(db: Command): void {
   db.command('check')
@@ -22,13 +23,26 @@ export function registerCheck(db: Command): void {
       '--fresh-shadow',
       'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
     )
-    .addHelpText('after', '\nExample (CI):\n  dazzle db check || exit 1')
-    .action(async (options: { freshShadow?: boolean }, command: Command) => {
+    .option(
+      '--live',
+      'compare the live schema with what its applied revisions produce (replayed on a shadow); exit 1 on drift',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dazzle db check || exit 1   # CI\n  dazzle db check --live      # production drift',
+    )
+    .action(async (options: { freshShadow?: boolean; live?: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
         const database = await app.database();
         const status = await (await app.migrator()).status();
+        if (options.live) {
+          // Drift is measured against the applied revisions, so only a state no upgrade fixes is refused.
+          if (status.state !== 'in-step' && status.state !== 'pending') assertInStep(status);
+          await checkLiveSchema(app, reporter);
+          return;
+        }
         // A state no upgrade fixes (ahead, changed checksum, two heads, manifest) is refused first,
         // with the code and advice `upgrade` and `serve` give; drift against broken code means nothing.
         const refused = status.state !== 'in-step' && status.state !== 'pending';

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { UsageError } from '../cli-error';
 import { globalsOf, reporterFor } from '../program-support';
+import { verifyStamp } from './live-drift';
 
 function lineageOf(value: string): Lineage {
   if (value !== 'app' && value !== 'framework')
@@ -19,14 +20,17 @@ export function registerMaintenance(db: Command): void {
   db.command('stamp')
     .description('record revisions as applied without running them (adopt an existing database)')
     .argument('<target>', 'heads, app@head, framework@head, a revision id, app@base or base')
+    .option('--force', 'stamp even when the schema differs from what the revisions produce')
     .addHelpText(
       'after',
       '\nExample:\n  dazzle db stamp heads   # the schema was created by hand and matches the code',
     )
-    .action(async (target: string, _options: unknown, command: Command) => {
+    .action(async (target: string, options: { force?: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
+        // Stamping is a claim about the schema: it is checked against a replay unless forced.
+        if (!options.force) await verifyStamp(app, reporter, target);
         const { added, removed } = await (await app.migrator()).stamp(target);
         reporter.document({ target, added, removed });
         reporter.line(
