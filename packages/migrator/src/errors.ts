@@ -50,6 +50,7 @@ export const MIGRATOR_ERROR_CODES = [
   'SHADOW_CLONE_FAILED',
   'SHADOW_BUSY',
   'SHADOW_NEEDS_CREATEDB',
+  'SCHEMA_DRIFT',
 ] as const;
 
 export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];

@@ -131,6 +131,7 @@ export {
   readManifest,
   writeManifest,
 } from './revision/manifest';
+export { entryPathOf, MANIFEST_DIR, writeManifestEntry } from './revision/manifest-entries';
 export {
   LINEAGES,
   type Lineage,
@@ -150,6 +151,7 @@ export {
   dropsOf,
   measureDowngradeLoss,
 } from './run/downgrade-loss';
+export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { findInvalidIndexes, type InvalidIndex } from './run/incomplete-revision';
 export {
@@ -174,3 +176,13 @@ export {
   schemaStatusError,
 } from './status/schema-status';
 export { isNoopUpgrade } from './status/upgrade-noop';
+export {
+  CATALOG_KINDS,
+  type CatalogKind,
+  type CatalogSnapshot,
+  snapshotCatalog,
+} from './catalog/catalog-snapshot';
+export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
+export { findLiveDrift, type LiveDrift, outermostRevisions } from './catalog/live-drift';
+export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
+

@@ -47,6 +47,8 @@ export interface RunResult {
   readonly revisions: readonly RevisionOutcome[];
   /** How pending revisions were brought in: run one by one, or created from entities and stamped. */
   readonly method: 'replay' | 'create-all';
+  /** Why create-all was asked for but the plan was replayed (see run/create-all-eligibility.ts). */
+  readonly createAllDeclined?: string;
   /** True when the database was already where the target asked. */
   readonly noop: boolean;
   readonly durationMs: number;

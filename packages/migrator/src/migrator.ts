@@ -27,10 +27,12 @@ import type {
   UpgradeOptions,
 } from './migrator-types';
 import { unfilledSteps } from './revision/load-revision';
-import type { Lineage } from './revision/revision';
+import type { Lineage, RevisionModule } from './revision/revision';
 import { readRevisionGraphOrFolderError } from './revision/revision-set';
+import { loadVerifiedRevisions } from './revision/verify-revisions';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
 import { type DowngradeLossOptions, guardDowngradeLoss } from './run/downgrade-loss';
+import { createAllDeclinedBecause } from './run/create-all-eligibility';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { assertNoIncompleteRevision } from './run/incomplete-revision';
 import { renderScript } from './run/offline-sql';
@@ -121,7 +123,13 @@ export class Migrator {
         this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
       }
       const plan = planUpgrade(graph, appliedIds(ledger), options.target);
-      if (options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db))) {
+      // Every pending revision compiles and agrees with its manifest entry before the first runs.
+      const modules = await loadVerifiedRevisions(graph, plan);
+      const createAll =
+        options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db));
+      // create-all only where it builds what replay builds; otherwise replay, and say why.
+      const createAllDeclined = createAll ? await createAllDeclinedBecause(graph, plan, modules) : undefined;
+      if (options.createAllFrom && createAll && createAllDeclined === undefined) {
         const revisions = await createAllAndStamp(
           db,
           this.#options.databaseUrl,
@@ -132,10 +140,11 @@ export class Migrator {
         return { revisions, method: 'create-all', noop: false, durationMs: performance.now() - started };
       }
       this.#assertFilled(plan);
-      const revisions = await this.#run(db, plan, 'up');
+      const revisions = await this.#run(db, plan, 'up', modules);
       return {
         revisions,
         method: 'replay',
+        ...(createAllDeclined ? { createAllDeclined } : {}),
         noop: revisions.length === 0,
         durationMs: performance.now() - started,
       };
@@ -155,8 +164,9 @@ export class Migrator {
       assertMigratable(assessSchema(graph, ledger));
       await assertNoIncompleteRevision(db, graph);
       const plan = planDowngrade(graph, appliedIds(ledger), target);
+      const modules = await loadVerifiedRevisions(graph, plan);
       const destroyed = await guardDowngradeLoss(db, graph, plan, options);
-      const revisions = await this.#run(db, plan, 'down');
+      const revisions = await this.#run(db, plan, 'down', modules);
       return {
         revisions,
         destroyed,
@@ -238,12 +248,18 @@ export class Migrator {
   async renderUpgradeSql(options: UpgradeOptions & { fromBase?: boolean } = {}): Promise<string> {
     const graph = this.graph;
     const applied = options.fromBase ? new Set<string>() : await this.#appliedOrRefuse();
-    return renderScript(graph, planUpgrade(graph, applied, options.target), 'up');
+    const plan = planUpgrade(graph, applied, options.target);
+    // A script is refused for what `upgrade` refuses: a lying manifest, an unfilled step.
+    await loadVerifiedRevisions(graph, plan);
+    this.#assertFilled(plan);
+    return renderScript(graph, plan, 'up');
   }
 
   async renderDowngradeSql(target: string): Promise<string> {
     const graph = this.graph;
-    return renderScript(graph, planDowngrade(graph, await this.#appliedOrRefuse(), target), 'down');
+    const plan = planDowngrade(graph, await this.#appliedOrRefuse(), target);
+    await loadVerifiedRevisions(graph, plan);
+    return renderScript(graph, plan, 'down');
   }
 
   async close(): Promise<void> {
@@ -256,7 +272,12 @@ export class Migrator {
     return appliedIds(ledger);
   }
 
-  #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
+  #run(
+    db: QueryRunner,
+    plan: readonly string[],
+    direction: Direction,
+    modules: ReadonlyMap<string, RevisionModule>,
+  ): Promise<RevisionOutcome[]> {
     return runPlan(
       db,
       this.graph,
@@ -265,6 +286,7 @@ export class Migrator {
       (event) => this.#emit(event),
       this.#fence,
       this.#options.revisionLocks,
+      modules,
     );
   }
 

@@ -23,7 +23,13 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { dazzle, newApp, templateModules, writeFiles } from './harness/app';
 import { expectRefusal, snapshotFolder } from './harness/failures';
 import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
-import { fillEmptyRevision, revisionFile, revisionFiles } from './harness/revisions';
+import {
+  fillEmptyRevision,
+  manifestEntryFile,
+  manifestText,
+  revisionFile,
+  revisionFiles,
+} from './harness/revisions';
 
 const idOf = (file: string) => basename(file).replace(/\.ts$/, '');
 
@@ -79,15 +85,28 @@ describe('revision folders a person edited by hand', () => {
     restore();
     expect(await ledger()).toEqual(applied);
   });
-  const manifest = () => readFileSync(join(ctx.app, 'migrations', 'manifest.json'), 'utf8');
+  const manifest = () => manifestText(ctx.app);
 
-  it('MANIFEST_INVALID: a merge conflict left in manifest.json', async () => {
-    const text = manifest();
-    writeFileSync(
-      join(ctx.app, 'migrations', 'manifest.json'),
-      `<<<<<<< HEAD\n${text}=======\n${text}>>>>>>> feature\n`,
-    );
-    expect(expectRefusal(await run('db', 'upgrade'), 'MANIFEST_INVALID')).toContain('manifest.json');
+  it('MANIFEST_INVALID: a merge conflict left in a manifest entry; rehash rebuilds it from the files', async () => {
+    const entry = manifestEntryFile(revisionFile(ctx.app, 'create_item'));
+    const text = readFileSync(entry, 'utf8');
+    writeFileSync(entry, `<<<<<<< HEAD\n${text}=======\n${text}>>>>>>> feature\n`);
+    expect(expectRefusal(await run('db', 'upgrade'), 'MANIFEST_INVALID')).toContain(basename(entry));
+    await rehash();
+    expect(readFileSync(entry, 'utf8')).toBe(text);
+    expect((await run('db', 'upgrade')).code).toBe(0);
+  });
+
+  it('MANIFEST_MISMATCH: an entry edited to say a revision is not transactional; nothing runs', async () => {
+    const file = await emptyRevision('seed codes');
+    fillEmptyRevision(file, ['CREATE TABLE seeded (id int)'], ['DROP TABLE seeded']);
+    await rehash();
+    const entry = manifestEntryFile(file);
+    const parsed = JSON.parse(readFileSync(entry, 'utf8')) as Record<string, unknown>;
+    writeFileSync(entry, JSON.stringify({ ...parsed, transactional: false }, null, 2));
+    const message = expectRefusal(await run('db', 'upgrade'), 'MANIFEST_MISMATCH');
+    expect(message).toContain('transactional: the manifest says false, the file says true');
+    expect(await queryDatabase(ctx.db.url, `SELECT 1 FROM pg_class WHERE relname = 'seeded'`)).toEqual([]);
   });
 
   it('REVISION_LOAD_FAILED: a hand-written revision imports a file that does not exist; rehash writes nothing', async () => {

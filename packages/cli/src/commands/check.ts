@@ -6,6 +6,7 @@ import { EXIT_FAILURE } from '../cli-error';
 import { migratorApi } from '../migrator-api';
 import { globalsOf, reporterFor } from '../program-support';
 import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
+import { checkLiveSchema } from './live-drift';
 
 export function registerCheck(db: Command): void {
   withFleetOptions(db.command('check'))
@@ -16,8 +17,15 @@ export function registerCheck(db: Command): void {
       '--fresh-shadow',
       'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
     )
-    .addHelpText('after', '\nExample (CI):\n  dazzle db check || exit 1')
-    .action(async (options: { freshShadow?: boolean } & FleetOptions, command: Command) => {
+    .option(
+      '--live',
+      'compare the live schema with what its applied revisions produce (replayed on a shadow); exit 1 on drift',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dazzle db check || exit 1   # CI\n  dazzle db check --live      # production drift',
+    )
+    .action(async (options: { freshShadow?: boolean; live?: boolean } & FleetOptions, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       if (options.all) return runFleetCommand('check', options, globals, reporter);
@@ -25,6 +33,12 @@ export function registerCheck(db: Command): void {
         const { assertInStep, findSchemaDrift, previewRevisions } = migratorApi();
         const database = await app.database();
         const status = await (await app.migrator()).status();
+        if (options.live) {
+          // Drift is measured against the applied revisions, so only a state no upgrade fixes is refused.
+          if (status.state !== 'in-step' && status.state !== 'pending') assertInStep(status);
+          await checkLiveSchema(app, reporter);
+          return;
+        }
         // A state no upgrade fixes (ahead, changed checksum, two heads, manifest) is refused first,
         // with the code and advice `upgrade` and `serve` give; drift against broken code means nothing.
         const refused = status.state !== 'in-step' && status.state !== 'pending';

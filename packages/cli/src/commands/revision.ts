@@ -140,7 +140,7 @@ export function registerRevision(db: Command): void {
               ),
             );
           reporter.line(
-            'Next: review the file, run `dazzle db upgrade`, then commit the file and manifest.json.',
+            'Next: review the file, run `dazzle db upgrade`, then commit the file and its manifest entry (migrations/manifest/).',
           );
         });
       },

@@ -12,6 +12,7 @@ function summarise(reporter: Reporter, result: RunResult, verb: string): void {
   reporter.document({
     noop: result.noop,
     method: result.method,
+    createAllDeclined: result.createAllDeclined ?? null,
     durationMs: Math.round(result.durationMs),
     ...(result.destroyed ? { destroyed: result.destroyed } : {}),
     revisions: result.revisions.map((r) => ({
@@ -27,6 +28,8 @@ function summarise(reporter: Reporter, result: RunResult, verb: string): void {
     return;
   }
   reportDestroyed(reporter, result.destroyed);
+  if (result.createAllDeclined)
+    reporter.line(`create-all not used: ${result.createAllDeclined}; replaying every revision instead.`);
   const n = result.revisions.length;
   const how = result.method === 'create-all' ? ' (tables created from the entities, revisions stamped)' : '';
   reporter.line(
@@ -81,9 +84,12 @@ export function registerUpgrade(db: Command): void {
             sqlOut(reporter, await migrator.renderUpgradeSql({ target, fromBase: options.fromBase }));
             return;
           }
+          // `emptyDatabase: 'create-all'` means the same here as in `serve`.
+          const createAllFrom =
+            app.config.config.emptyDatabase === 'create-all' ? app.metadata().entities : undefined;
           summarise(
             reporter,
-            await migrator.upgrade({ target, acceptChecksums: options.acceptChecksum }),
+            await migrator.upgrade({ target, acceptChecksums: options.acceptChecksum, createAllFrom }),
             'Applied',
           );
         });

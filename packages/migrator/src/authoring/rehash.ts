@@ -1,13 +1,14 @@
 /**
  * `rehash`: rebuilds a folder's manifest from its files, after a person filled in a hand-written
  * step or resolved a merge. Headers are read from the modules themselves, so the manifest always
- * says what the files say.
+ * says what the files say; the manifest it replaces is only read to report what changed.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checksumOf } from '../revision/checksum';
 import { loadRevisionModule } from '../revision/load-revision';
-import { listRevisionFiles, type ManifestEntry, readManifest, writeManifest } from '../revision/manifest';
+import { listRevisionFiles, type ManifestEntry, writeManifest } from '../revision/manifest';
+import { readStoredEntriesLeniently } from '../revision/manifest-entries';
 import type { Lineage, RevisionInfo } from '../revision/revision';
 import { rememberVerifiedSource } from '../revision/verified-source';
 import { assertWritableMigrationsDir } from './write-revision';
@@ -20,7 +21,8 @@ export interface RehashResult {
 
 export async function rehashFolder(dir: string, lineage: Lineage): Promise<RehashResult> {
   assertWritableMigrationsDir(dir);
-  const before = new Map(readManifest(dir, lineage).revisions.map((e) => [e.file, e]));
+  // Whatever state the old manifest is in (conflict markers, missing, garbage), the files decide.
+  const before = new Map(readStoredEntriesLeniently(dir).map((e) => [e.file, e]));
   const entries: ManifestEntry[] = [];
   const result: RehashResult = { added: [], updated: [], removed: [] };
   for (const name of listRevisionFiles(dir)) {

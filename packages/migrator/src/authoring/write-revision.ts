@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MigratorError } from '../errors';
 import { checksumOf } from '../revision/checksum';
-import { handFillLinesOf, readManifest, writeManifest } from '../revision/manifest';
+import { handFillLinesOf } from '../revision/manifest';
+import { writeManifestEntry } from '../revision/manifest-entries';
 import type { Lineage, RevisionInfo } from '../revision/revision';
 import { type RenderedStatement, type RevisionFormat, renderRevision } from './render-revision';
 import { newRevisionId } from './revision-id';
@@ -91,9 +92,9 @@ export function saveRevision({ info, content }: PreparedRevision): void {
   const dir = dirname(info.file);
   mkdirSync(dir, { recursive: true });
   writeFileSync(info.file, content);
-  const manifest = readManifest(dir, info.lineage);
   const { id, parents, dependsOn, message, transactional, checksum } = info;
-  manifest.revisions.push({
+  // Its own entry file: a branch that adds a revision touches no file another branch touches.
+  writeManifestEntry(dir, {
     id,
     parents: [...parents],
     dependsOn: [...dependsOn],
@@ -102,7 +103,6 @@ export function saveRevision({ info, content }: PreparedRevision): void {
     file: basename(info.file),
     checksum,
   });
-  writeManifest(dir, manifest);
 }
 
 export function writeRevision(options: WriteRevisionOptions): RevisionInfo {

@@ -21,6 +21,8 @@ export async function runPlan(
   /** The migration lease's fence, checked in each revision's ledger transaction. */
   fence?: string,
   locks?: Partial<LockDiscipline>,
+  /** Modules already loaded and verified (see verify-revisions); others are loaded here. */
+  loaded?: ReadonlyMap<string, RevisionModule>,
 ): Promise<RevisionOutcome[]> {
   const outcomes: RevisionOutcome[] = [];
   let begun = false;
@@ -28,7 +30,7 @@ export async function runPlan(
     const info = graph.get(id)!;
     let module: RevisionModule;
     try {
-      module = await loadRevisionModule(info);
+      module = loaded?.get(id) ?? (await loadRevisionModule(info));
     } catch (error) {
       // The previous revision is committed; only the transaction it opened for this one is undone.
       if (begun) await db.query('ROLLBACK');
