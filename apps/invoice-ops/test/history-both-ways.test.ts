@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   buildMetadata,
-  type CatalogSnapshot,
   catalogSnapshot,
   compareSnapshots,
   generateRevision,
@@ -14,6 +13,9 @@ import {
   readRevisionGraph,
 } from '@app/migrator';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
+
+/** The shadow's catalog snapshot, as the down proof reads it. */
+type CatalogSnapshot = Awaited<ReturnType<typeof catalogSnapshot>>;
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const APP_ROOT = join(__dirname, '..');

@@ -74,7 +74,6 @@ export {
 } from './fleet/run-fleet';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
 export {
-  type CatalogSnapshot,
   catalogSnapshot,
   compareSnapshots,
   type SnapshotDifference,

@@ -86,7 +86,7 @@ export function registerUpgrade(db: Command): void {
           }
           // `emptyDatabase: 'create-all'` means the same here as in `serve`.
           const createAllFrom =
-            app.config.config.emptyDatabase === 'create-all' ? app.metadata().entities : undefined;
+            app.config.config.emptyDatabase === 'create-all' ? (await app.metadata()).entities : undefined;
           summarise(
             reporter,
             await migrator.upgrade({ target, acceptChecksums: options.acceptChecksum, createAllFrom }),
