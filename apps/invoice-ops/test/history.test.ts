@@ -122,7 +122,8 @@ describe.sequential('invoice-ops: the committed history, replayed on a database 
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'supplier' AND column_name = 'bank_account_ref'`,
       ),
     ).toEqual([]);
-    await migrator.downgrade(steps[3]!);
+    // The down copies the accounts back before dropping their table; the guard counts the table's rows anyway.
+    await migrator.downgrade(steps[3]!, { allowDestructive: true });
     expect(await q(`SELECT bank_account_ref FROM supplier`)).toEqual([
       { bank_account_ref: 'DE89370400440532013000' },
     ]);

@@ -55,10 +55,14 @@ export async function takeDatabaseCensus(adminUrl: string): Promise<DatabaseCens
  * // … run the tests …
  * const { leaked } = await reclaimDatabases(census);
  */
-export async function reclaimDatabases(census: DatabaseCensus): Promise<ReclaimResult> {
+export async function reclaimDatabases(
+  census: DatabaseCensus,
+  /** Names to reclaim (default: every prefix tests and the migrator use). */
+  prefixes: readonly string[] = TEST_DATABASE_PREFIXES,
+): Promise<ReclaimResult> {
   return withClient(census.adminUrl, async (client) => {
     const made = (await databaseNames(client)).filter(
-      (name) => !census.before.has(name) && TEST_DATABASE_PREFIXES.some((p) => name.startsWith(p)),
+      (name) => !census.before.has(name) && prefixes.some((p) => name.startsWith(p)),
     );
     for (const name of made) {
       await client.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
