@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
@@ -49,7 +49,10 @@ describe('a type change under a stored generated column', () => {
     await migrate((m) => m.upgrade());
     await sql(db.url, 'INSERT INTO order_line (price, qty) VALUES (3, 4)');
   });
-  afterAll(() => db.drop());
+  afterAll(async () => {
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('drops and recreates the generated column around integer → bigint, proven both ways, values computed again', async () => {
     const { revision, up } = await generateRevision({

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
@@ -80,7 +80,10 @@ describe('every generated down is proven on the shadow, and guarded where rows w
     await sql(db.url, `INSERT INTO ticket (code) VALUES ('T-1')`);
     before = await schemaSnapshot(db.url);
   });
-  afterEach(() => db.drop());
+  afterEach(async () => {
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('an enum value added to a column with a default: the down keeps the default and stops while rows use the value', async () => {
     const { revision, down } = await generate(TicketWithDisputed);

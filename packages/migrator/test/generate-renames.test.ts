@@ -1,4 +1,4 @@
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
@@ -75,8 +75,10 @@ describe('a column that goes while another comes is never renamed without the us
       message: entity.name,
       ...extra,
     });
+  const made: string[] = [];
   const copyOfBase = () => {
     const dir = tempDir('dazzle-renames-');
+    made.push(dir);
     cpSync(base, dir, { recursive: true });
     return dir;
   };
@@ -94,7 +96,10 @@ describe('a column that goes while another comes is never renamed without the us
     await sql(db.url, `INSERT INTO store DEFAULT VALUES; INSERT INTO region DEFAULT VALUES`);
     await sql(db.url, `INSERT INTO customer (phone, "storeId") VALUES ('12', 1)`);
   });
-  afterAll(() => db.drop());
+  afterAll(async () => {
+    await db.drop();
+    for (const dir of [base, ...made]) rmSync(dir, { recursive: true, force: true });
+  });
 
   it.each(CASES)(
     '%s: RENAME_AMBIGUOUS names the pair, and each suggested flag succeeds',
