@@ -16,6 +16,7 @@ import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testi
 
 /** The shadow's catalog snapshot, as the down proof reads it. */
 type CatalogSnapshot = Awaited<ReturnType<typeof catalogSnapshot>>;
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const APP_ROOT = join(__dirname, '..');

@@ -18,6 +18,14 @@ export {
   writeRevision,
 } from './authoring/write-revision';
 export {
+  CATALOG_KINDS,
+  type CatalogKind,
+  type CatalogSnapshot,
+  snapshotCatalog,
+} from './catalog/catalog-snapshot';
+export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
+export { findLiveDrift, type LiveDrift, outermostRevisions } from './catalog/live-drift';
+export {
   CONFIG_DEFAULTS,
   type DazzleConfig,
   defineConfig,
@@ -143,6 +151,7 @@ export {
   readRevisionGraph,
   readRevisionGraphOrFolderError,
 } from './revision/revision-set';
+export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export {
   type DowngradeLossOptions,
   type DroppedData,
@@ -150,7 +159,6 @@ export {
   dropsOf,
   measureDowngradeLoss,
 } from './run/downgrade-loss';
-export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { findInvalidIndexes, type InvalidIndex } from './run/incomplete-revision';
 export {
@@ -161,6 +169,7 @@ export {
 } from './run/lock-discipline';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
 export type { ResolveDecision, ResolveResult } from './run/resolve-revision';
+export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
 export { historyOf } from './status/history';
 export {
@@ -175,13 +184,3 @@ export {
   schemaStatusError,
 } from './status/schema-status';
 export { isNoopUpgrade } from './status/upgrade-noop';
-export {
-  CATALOG_KINDS,
-  type CatalogKind,
-  type CatalogSnapshot,
-  snapshotCatalog,
-} from './catalog/catalog-snapshot';
-export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
-export { findLiveDrift, type LiveDrift, outermostRevisions } from './catalog/live-drift';
-export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
-

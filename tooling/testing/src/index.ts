@@ -1,18 +1,18 @@
 export { type ChosenServer, chooseServer } from './choose-server.js';
 export {
-  findPgBouncer,
-  type PgBouncer,
-  type PoolMode,
-  pgBouncerUnavailableReason,
-  startPgBouncer,
-} from './pgbouncer.js';
-export {
   type DatabaseCensus,
   leftBehindError,
   type ReclaimResult,
   reclaimDatabases,
   takeDatabaseCensus,
 } from './database-census.js';
+export {
+  findPgBouncer,
+  type PgBouncer,
+  type PoolMode,
+  pgBouncerUnavailableReason,
+  startPgBouncer,
+} from './pgbouncer.js';
 export { findFreePort } from './providers/embedded.js';
 export { maskPassword } from './providers/from-environment.js';
 export type { PostgresServer, ProviderName } from './providers/postgres-server.js';

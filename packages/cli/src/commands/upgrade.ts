@@ -5,8 +5,8 @@ import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
 import type { Reporter } from '../reporter';
-import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 import { askToDestroy, canAskAtTerminal, reportDestroyed } from './destroyed-data';
+import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 
 function summarise(reporter: Reporter, result: RunResult, verb: string): void {
   reporter.document({

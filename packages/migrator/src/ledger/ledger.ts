@@ -9,7 +9,6 @@ import {
 } from '@app/entities-framework/base';
 import type { QueryRunner } from 'typeorm';
 import { CREATE_MIGRATION_LEASE_SQL, LOCK_CLASS_ID } from '../lock/migration-lock';
-import { CREATE_REVISION_PROGRESS_SQL } from './revision-progress';
 import type { RevisionInfo } from '../revision/revision';
 import {
   APPLIED_BY,
@@ -19,6 +18,7 @@ import {
   SELECT_LEDGER_SQL,
   UNDEFINED_TABLE,
 } from './ledger-rows';
+import { CREATE_REVISION_PROGRESS_SQL } from './revision-progress';
 
 export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger-rows';
 
