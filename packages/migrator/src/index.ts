@@ -97,6 +97,7 @@ export {
   type RevisionModule,
 } from './revision/revision';
 export { type MigrationSource, readRevisionGraph } from './revision/revision-set';
+export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { findInvalidIndexes, type InvalidIndex } from './run/incomplete-revision';
 export {
