@@ -55,6 +55,7 @@ describe('upgrade and downgrade', () => {
       expect(await tables(db.url)).toEqual([
         '_dazzle_migrations',
         '_dazzle_params',
+        '_dazzle_revision_progress',
         'customer',
         'typeorm_metadata',
       ]);
@@ -204,7 +205,12 @@ describe('upgrade and downgrade', () => {
       expect(await tables(db.url)).toContain('a');
       await migrator.downgrade('app@base');
       expect(await ledgerIds(db.url)).toEqual([]);
-      expect(await tables(db.url)).toEqual(['_dazzle_migrations', '_dazzle_params', 'typeorm_metadata']);
+      expect(await tables(db.url)).toEqual([
+        '_dazzle_migrations',
+        '_dazzle_params',
+        '_dazzle_revision_progress',
+        'typeorm_metadata',
+      ]);
       await migrator.upgrade({ target: '+1' });
       expect(await ledgerIds(db.url)).toEqual([chain[0]!.id]);
     } finally {
