@@ -159,6 +159,7 @@ export {
   dropsOf,
   measureDowngradeLoss,
 } from './run/downgrade-loss';
+export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { findInvalidIndexes, type InvalidIndex } from './run/incomplete-revision';
 export {

@@ -41,6 +41,7 @@ export {
   readRevisionGraph,
   readRevisionGraphOrFolderError,
 } from './revision/revision-set';
+export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
 export { historyOf } from './status/history';
 export { assessSchema, type SchemaStatus } from './status/schema-status';
 export { isNoopUpgrade } from './status/upgrade-noop';

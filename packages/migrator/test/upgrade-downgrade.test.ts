@@ -56,6 +56,7 @@ describe('upgrade and downgrade', () => {
         '_dazzle_migration_lease',
         '_dazzle_migrations',
         '_dazzle_params',
+        '_dazzle_revision_progress',
         'customer',
         'typeorm_metadata',
       ]);
@@ -225,6 +226,7 @@ describe('upgrade and downgrade', () => {
         '_dazzle_migration_lease',
         '_dazzle_migrations',
         '_dazzle_params',
+        '_dazzle_revision_progress',
         'typeorm_metadata',
       ]);
       await migrator.upgrade({ target: '+1' });

@@ -88,7 +88,7 @@ describe('dazzle serve startup', () => {
     for (const statement of ddl) {
       const fromRevision = revisionSql.includes(statement);
       const bootstrap =
-        /^CREATE TABLE IF NOT EXISTS "(_dazzle_migrations|_dazzle_migration_lease|_dazzle_params|typeorm_metadata)"/.test(
+        /^CREATE TABLE IF NOT EXISTS "(_dazzle_migrations|_dazzle_migration_lease|_dazzle_params|_dazzle_revision_progress|typeorm_metadata)"/.test(
           statement,
         );
       expect(fromRevision || bootstrap, `unexpected DDL at startup: ${statement}`).toBe(true);

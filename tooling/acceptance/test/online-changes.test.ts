@@ -164,3 +164,37 @@ describe('a CREATE INDEX CONCURRENTLY revision killed in the middle of its build
     ).toEqual([{ method: 'run' }]);
   });
 });
+
+describe('batchUpdate in a revision', () => {
+  const { ctx, run } = appWithBusyTable('batch-update', ITEM_CONFIG);
+
+  it('backfills in committed batches with a progress line each, from a revision importing it from @app/cli', async () => {
+    await queryDatabase(
+      ctx.db.url,
+      `INSERT INTO item (name) SELECT 'item ' || g FROM generate_series(1, 25) g`,
+    );
+    expect((await run('db', 'revision', '--empty', '-m', 'backfill item code')).code).toBe(0);
+    const file = revisionFile(ctx.app, 'backfill_item_code');
+    const text = readFileSync(file, 'utf8')
+      .replace('transactional: true', 'transactional: false')
+      .replace(
+        "import type { QueryRunner } from 'typeorm';",
+        "import { batchUpdate } from '@app/cli';\nimport type { QueryRunner } from 'typeorm';",
+      )
+      .replace(
+        '  // Nothing to do.\n',
+        `  await batchUpdate(db, 'item', \`"code" = 'C' || "id"\`, '"code" IS NULL', { batchSize: 10 });\n`,
+      );
+    writeFileSync(file, text);
+    expect((await run('db', 'rehash')).code).toBe(0);
+    const upgrade = await run('db', 'upgrade');
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    for (const rows of [10, 20, 25]) expect(upgrade.stderr).toContain(`batchUpdate item: ${rows} rows in`);
+    expect(
+      await queryDatabase(
+        ctx.db.url,
+        `SELECT count(*)::int AS n FROM item WHERE "code" IS DISTINCT FROM 'C' || "id"`,
+      ),
+    ).toEqual([{ n: 0 }]);
+  });
+});
