@@ -18,6 +18,14 @@ export {
   writeRevision,
 } from './authoring/write-revision';
 export {
+  CATALOG_KINDS,
+  type CatalogKind,
+  type CatalogSnapshot,
+  snapshotCatalog,
+} from './catalog/catalog-snapshot';
+export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
+export { findLiveDrift, type LiveDrift, outermostRevisions } from './catalog/live-drift';
+export {
   CONFIG_DEFAULTS,
   type DazzleConfig,
   defineConfig,
@@ -101,6 +109,7 @@ export { type MigrationSource, readRevisionGraph } from './revision/revision-set
 export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { SCRIPT_APPLIED_BY } from './run/offline-sql';
+export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
 export {
   type AssessOptions,
@@ -113,13 +122,3 @@ export {
   type SchemaStatus,
   schemaStatusError,
 } from './status/schema-status';
-export {
-  CATALOG_KINDS,
-  type CatalogKind,
-  type CatalogSnapshot,
-  snapshotCatalog,
-} from './catalog/catalog-snapshot';
-export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
-export { findLiveDrift, type LiveDrift, outermostRevisions } from './catalog/live-drift';
-export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
-
