@@ -134,5 +134,5 @@ describe('--json result documents of every command', () => {
     const rehash = await dazzle(app, ['db', 'rehash', '--json']);
     expect(rehash.code).toBe(0);
     expect(JSON.parse(rehash.stdout)).toEqual({ added: [], updated: [], removed: [] });
-  });
+  }, 180_000); // six commands, stamp among them replaying on a shadow database first
 });

@@ -152,6 +152,7 @@ export {
   readRevisionGraphOrFolderError,
 } from './revision/revision-set';
 export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
+export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
 export {
   type DowngradeLossOptions,
   type DroppedData,
@@ -159,7 +160,6 @@ export {
   dropsOf,
   measureDowngradeLoss,
 } from './run/downgrade-loss';
-export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
 export type { Direction, RevisionOutcome } from './run/execute-revision';
 export { findInvalidIndexes, type InvalidIndex } from './run/incomplete-revision';
 export {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { frameworkMigrationsDir } from '@app/entities-framework';
 import { buildMetadata } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
@@ -101,6 +102,7 @@ describe('create-all with revisions the entities do not describe', () => {
   });
   afterAll(async () => {
     await Promise.all([replayed.drop(), created.drop()]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('replays instead, says why, and builds the same database as replay', async () => {
