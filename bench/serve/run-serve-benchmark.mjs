@@ -3,7 +3,7 @@
 // hand-written Fastify + TypeORM server with the same routes, taking turns round by round on the
 // same PostgreSQL. Writes bench/results/serve-<date>.json and prints a table for docs/benchmarks.md.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseServer } from '@app/testing';
 import autocannon from 'autocannon';
