@@ -198,7 +198,9 @@ describe('dazzle serve startup', () => {
     expect(await query(db.url, `SELECT count(*)::int AS n FROM deploy_history`)).toEqual([{ n: 1 }]);
     for (const replica of replicas) replica.child.kill('SIGTERM');
     for (const replica of replicas) expect((await replica.exited).code).toBe(0);
-  }, 60_000);
+    // Four processes each load the config's TypeScript, migrate or wait, and compile every route's
+    // schemas, on 2 shared cores: a bound for a hang, not a speed expectation.
+  }, 180_000);
 
   it('waits, with backoff, for a database that is not up yet, and fails clearly once the bound is spent', async () => {
     const port = await findFreePort();

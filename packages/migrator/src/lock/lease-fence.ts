@@ -18,7 +18,7 @@ import {
 } from './migration-lock';
 
 /** The SQLSTATE the fence raises: class DZ is ours, so nothing else in PostgreSQL uses it. */
-export const LEASE_LOST_SQLSTATE = 'DZ001';
+export const LEASE_LOST_SQLSTATE = 'DZ002';
 
 /**
  * The fence statement for a lease, inlined (it travels in the same simple-query string as the

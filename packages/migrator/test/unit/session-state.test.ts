@@ -35,7 +35,7 @@ describe('leaseFenceSql', () => {
   it('names the token it checks and raises the lease-lost SQLSTATE', () => {
     const sql = leaseFenceSql({ token: '17', holder: 'h' });
     expect(sql).toContain('"token" = 17');
-    expect(sql).toContain("ERRCODE = 'DZ001'");
+    expect(sql).toContain("ERRCODE = 'DZ002'");
   });
 
   it('refuses a token that is not a number, since it is inlined', () => {

@@ -16,7 +16,6 @@ export const PROBLEM_CODES = [
   'REFERENCE_CONFLICT',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
-  'NOT_READY',
   'INTERNAL_ERROR',
 ] as const;
 
@@ -35,7 +34,6 @@ const TITLES: Record<ProblemCode, string> = {
   REFERENCE_CONFLICT: 'A reference to another row does not hold',
   PAYLOAD_TOO_LARGE: 'The body is too large',
   UNSUPPORTED_MEDIA_TYPE: 'The body must be JSON',
-  NOT_READY: 'The server is not ready',
   INTERNAL_ERROR: 'Internal error',
 };
 
