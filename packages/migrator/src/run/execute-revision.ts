@@ -43,6 +43,8 @@ export async function executeRevision(
   // round trip, where TypeORM's runner needs three.
   if (transactional && !options.begun) await db.query('BEGIN');
   try {
+    // A non-transactional revision cannot be rolled back: check the lease before its first statement too.
+    if (!transactional && options.fence) await db.query(options.fence);
     await module[direction](db);
     const durationMs = performance.now() - started;
     const ledger =
