@@ -88,7 +88,9 @@ describe('dazzle serve startup', () => {
     for (const statement of ddl) {
       const fromRevision = revisionSql.includes(statement);
       const bootstrap =
-        /^CREATE TABLE IF NOT EXISTS "(_dazzle_migrations|_dazzle_migration_lease|_dazzle_params|typeorm_metadata)"/.test(statement);
+        /^CREATE TABLE IF NOT EXISTS "(_dazzle_migrations|_dazzle_migration_lease|_dazzle_params|typeorm_metadata)"/.test(
+          statement,
+        );
       expect(fromRevision || bootstrap, `unexpected DDL at startup: ${statement}`).toBe(true);
     }
     expect(ddl.some((s) => s.startsWith('CREATE TABLE "widget"'))).toBe(true);
