@@ -91,7 +91,10 @@ describe('a fleet of 50 databases', () => {
     expect(run.code, run.stderr).toBe(1);
     expect(`${run.stdout}${run.stderr}`).not.toContain(`:${password}@`);
     const doc = JSON.parse(run.stdout) as FleetDocument;
-    expect(doc).toMatchObject({ ok: false, verb: 'upgrade', total: 50, failed: 1 });
+    const failures = doc.databases
+      .filter((d) => d.outcome === 'failed')
+      .map((d) => `${d.code}: ${d.message}`);
+    expect(doc, failures.join('\n')).toMatchObject({ ok: false, verb: 'upgrade', total: 50, failed: 1 });
     for (const db of databases)
       expect(byUrl(doc, db.url)).toMatchObject({ outcome: 'upgraded', revisions: 3 });
     expect(byUrl(doc, unreachable)).toMatchObject({ outcome: 'failed', code: 'DATABASE_UNREACHABLE' });

@@ -1,7 +1,8 @@
 /**
  * Fencing and renewal for the migration lease. The fence is a statement that runs in each
  * revision's own transaction, just before its ledger write: it extends the lease if and only if
- * this runner's token still holds it, and raises otherwise, so the revision rolls back instead of
+ * this runner's token still holds it, and raises otherwise (every take bumps the token, so a lease
+ * that lapsed but that nobody took is still safely this runner's), so the revision rolls back instead of
  * committing under a lease that lapsed and was taken by another runner. The keeper renews the
  * lease in the background while revisions run (on its own pooled connection).
  */
@@ -31,7 +32,7 @@ export function leaseFenceSql(lease: MigrationLease): string {
   if (!/^\d+$/.test(lease.token)) throw new Error(`Invalid lease token ${lease.token}`);
   return `DO $dazzle_fence$ BEGIN
   UPDATE "${MIGRATION_LEASE_TABLE}" SET "expires_at" = clock_timestamp() + interval '${LEASE_TTL_MS} milliseconds'
-   WHERE "name" = '${LEASE_NAME}' AND "token" = ${lease.token} AND "expires_at" > clock_timestamp();
+   WHERE "name" = '${LEASE_NAME}' AND "token" = ${lease.token};
   IF NOT FOUND THEN
     RAISE EXCEPTION 'migration lease ${lease.token} lapsed or was taken by another runner' USING ERRCODE = '${LEASE_LOST_SQLSTATE}';
   END IF;
@@ -42,7 +43,7 @@ END $dazzle_fence$`;
 export function leaseLostFailure(info: RevisionInfo, error: unknown): MigratorError {
   return new MigratorError(
     'MIGRATION_LOCK_LOST',
-    `Revision ${info.id} (${info.file}) was rolled back because this runner's migration lease lapsed (no renewal for ${LEASE_TTL_MS / 1000} s) and another runner may hold it: check what stalled this process or its connection, then run the command again.`,
+    `Revision ${info.id} (${info.file}) was rolled back because this runner's migration lease lapsed (no renewal for ${LEASE_TTL_MS / 1000} s) and another runner took it: check what stalled this process or its connection, then run the command again.`,
     { revision: info.id, file: info.file },
     error,
   );

@@ -137,11 +137,14 @@ function lockTimeout(timeoutMs: number, holder: LockHolder | undefined): Migrato
   );
 }
 
-/** Extends the lease; false when it is no longer this runner's (it lapsed and someone took it). */
+/**
+ * Extends the lease; false when it is no longer this runner's (someone took it: every take bumps
+ * the token, so a lease that lapsed while nobody wanted it is still this runner's to extend).
+ */
 export async function renewMigrationLock(db: Queryable, lease: MigrationLease): Promise<boolean> {
   const rows: unknown[] = await db.query(
     `UPDATE "${MIGRATION_LEASE_TABLE}" SET "expires_at" = clock_timestamp() + $3 * interval '1 millisecond'
-     WHERE "name" = $1 AND "token" = $2 AND "expires_at" > clock_timestamp() RETURNING 1`,
+     WHERE "name" = $1 AND "token" = $2 AND "holder" IS NOT NULL RETURNING 1`,
     [LEASE_NAME, lease.token, LEASE_TTL_MS],
   );
   return rows.length > 0;

@@ -56,6 +56,8 @@ export async function executeRevision(
       ];
       if (opening.length > 0) await db.query(opening.join(';\n'));
     }
+    // A non-transactional revision cannot be rolled back: check the lease before its first statement too.
+    if (!transactional && options.fence) await db.query(options.fence);
     await module[direction](options.moduleRunner ?? db);
     const durationMs = performance.now() - started;
     const ledger = [
