@@ -214,7 +214,14 @@ describe('a rolling deploy of the example app', () => {
         'SELECT count(*)::int AS n FROM tenant WHERE "name" IS DISTINCT FROM "legal_name"',
       ),
     ).toEqual([{ n: 0 }]);
-    await ok(release2, ['db', 'downgrade', '-1']);
+    // Release 1's down drops legal_name, whose values are all still in name: the count is printed,
+    // and the drop must be acknowledged.
+    const refused = await dazzle(release2, ['db', 'downgrade', '-1'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/DOWNGRADE_DESTROYS_DATA/);
+    expect(refused.stderr).toMatch(/"tenant"\."legal_name"/);
+    const reverted = await ok(release2, ['db', 'downgrade', '-1', '--allow-destructive']);
+    expect(reverted.stdout + reverted.stderr).toMatch(/legal_name/);
     expect(await ledger()).toBe(7);
     expect(await queryDatabase(db.url, 'SELECT count(*)::int AS n FROM tenant WHERE "name" IS NULL')).toEqual(
       [{ n: 0 }],

@@ -72,11 +72,14 @@ async function plannedDrops(
   return drops;
 }
 
-/** How many rows (or non-null values) a dropped table (or column) holds now; 0 when it does not exist. */
+/**
+ * How many rows (or non-null values) a dropped table (or column) holds now; 0 when it does not
+ * exist, and for a generated column: its values are computed from the others, so nothing is lost.
+ */
 async function countHeld(db: QueryRunner, drop: DropTarget): Promise<number> {
   const [exists] = await db.query(
     drop.column
-      ? `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped`
+      ? `SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $2 AND NOT attisdropped AND attgenerated = ''`
       : 'SELECT 1 WHERE to_regclass($1) IS NOT NULL',
     drop.column ? [quoteTable(drop.table), drop.column] : [quoteTable(drop.table)],
   );
