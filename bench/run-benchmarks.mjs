@@ -283,7 +283,7 @@ async function cliColdStart(server) {
       dazzleCommand('upgrade', eagerApp),
     ],
   });
-  rmSync(app, { recursive: true, force: true });
+  for (const dir of [app, dazzleDir, typeormDir]) rmSync(dir, { recursive: true, force: true });
   return [
     { workload: 'cli-cold-start', size: revisions, entities, ...current },
     { workload: 'cli-noop-upgrade', size: revisions, entities, ...upgrade },
