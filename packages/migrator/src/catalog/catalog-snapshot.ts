@@ -9,7 +9,7 @@
  */
 import { INFRASTRUCTURE_TABLES } from '@app/entities-framework';
 import pg from 'pg';
-import { connectionFailure } from '../database/connect';
+import { withPgClient } from '../database/with-pg-client';
 
 export const CATALOG_KINDS = [
   'extension',
@@ -114,31 +114,26 @@ async function typeormMetadataRows(client: pg.Client): Promise<Record<string, st
  * compareCatalogs(a, b) // [] when they are the same
  */
 export async function snapshotCatalog(url: string): Promise<CatalogSnapshot> {
-  const client = new pg.Client({ connectionString: url, application_name: 'dazzle catalog snapshot' });
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw connectionFailure(url, error);
-  }
-  try {
-    const ledger = [...INFRASTRUCTURE_TABLES, 'typeorm_metadata'];
-    const snapshot = {} as CatalogSnapshot;
-    for (const kind of CATALOG_KINDS) {
-      if (kind === 'typeorm_metadata') {
-        snapshot[kind] = await typeormMetadataRows(client);
-        continue;
+  return withPgClient(
+    url,
+    async (client) => {
+      const ledger = [...INFRASTRUCTURE_TABLES, 'typeorm_metadata'];
+      const snapshot = {} as CatalogSnapshot;
+      for (const kind of CATALOG_KINDS) {
+        if (kind === 'typeorm_metadata') {
+          snapshot[kind] = await typeormMetadataRows(client);
+          continue;
+        }
+        const params = QUERIES[kind].includes('$1') ? [ledger] : [];
+        const { rows } = await client.query(QUERIES[kind], params);
+        const entries: Record<string, string> = {};
+        for (const row of rows as Array<{ key: string; value: string | null }>) {
+          entries[row.key.replace(/^public\./, '')] = row.value ?? '';
+        }
+        snapshot[kind] = entries;
       }
-      const params = QUERIES[kind].includes('$1') ? [ledger] : [];
-      const { rows } = await client.query(QUERIES[kind], params);
-      const entries: Record<string, string> = {};
-      for (const row of rows as Array<{ key: string; value: string | null }>) {
-        entries[row.key.replace(/^public\./, '')] = row.value ?? '';
-      }
-      snapshot[kind] = entries;
-    }
-    return snapshot;
-  } finally {
-    await client.end();
-  }
+      return snapshot;
+    },
+    { applicationName: 'dazzle catalog snapshot' },
+  );
 }

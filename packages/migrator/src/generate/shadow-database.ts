@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { connectionFailure, databaseUrl, maskUrl } from '../database/connect';
+import { databaseUrl, maskUrl } from '../database/connect';
+import { withPgClient } from '../database/with-pg-client';
 import { MigratorError } from '../errors';
 import { Migrator } from '../migrator';
 import type { MigrationSource } from '../revision/revision-set';
@@ -14,19 +15,8 @@ import { quoteIdent } from '../sql/quote';
 import { shadowNeedsCreatedb } from './shadow-server';
 
 /** Runs `work` on one plain connection to `serverUrl` (for statements about databases, not in them). */
-export async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw connectionFailure(serverUrl, error);
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+export function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPgClient(serverUrl, work);
 }
 
 /** CREATE DATABASE, with the two failures a user can act on told apart. */

@@ -5,8 +5,8 @@
  * passes to pg (the URL, the application name, a 10 s connect timeout), so both read the same rows
  * the same way, and a failure is worded by the same connectionFailure.
  */
-import pg from 'pg';
-import { assertPostgresUrl, connectionFailure } from '../database/connection-errors';
+import { assertPostgresUrl } from '../database/connection-errors';
+import { withPgClient } from '../database/with-pg-client';
 import { APPLIED_BY, type LedgerRow, ledgerRowOf, SELECT_LEDGER_SQL, UNDEFINED_TABLE } from './ledger-rows';
 
 /**
@@ -17,26 +17,17 @@ import { APPLIED_BY, type LedgerRow, ledgerRowOf, SELECT_LEDGER_SQL, UNDEFINED_T
  */
 export async function readLedgerOverPg(url: string): Promise<LedgerRow[] | undefined> {
   assertPostgresUrl(url);
-  const client = new pg.Client({
-    connectionString: url,
-    application_name: `dazzle-migrator ${APPLIED_BY}`,
-    connectionTimeoutMillis: 10_000,
-  });
-  // A server that drops the connection later must not crash the process with an unhandled event.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw connectionFailure(url, error);
-  }
-  try {
-    const { rows } = await client.query<Record<string, unknown>>(SELECT_LEDGER_SQL);
-    return rows.map(ledgerRowOf);
-  } catch (error) {
-    if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
-    throw error;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  return withPgClient(
+    url,
+    async (client) => {
+      try {
+        const { rows } = await client.query<Record<string, unknown>>(SELECT_LEDGER_SQL);
+        return rows.map(ledgerRowOf);
+      } catch (error) {
+        if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
+        throw error;
+      }
+    },
+    { applicationName: `dazzle-migrator ${APPLIED_BY}`, connectionTimeoutMillis: 10_000 },
+  );
 }
