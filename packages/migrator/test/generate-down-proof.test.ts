@@ -3,12 +3,13 @@ import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findSchemaDrift, generateRevision, Migrator, type MigratorError, previewRevisions } from '../src';
+import { findSchemaDrift, generateRevision, Migrator, previewRevisions } from '../src';
 import { openDataSource } from '../src/database/connect';
 import { catalogSnapshot } from '../src/generate/catalog-snapshot';
 import { proveBothWays } from '../src/generate/prove-down';
 import { loadSqlParser } from '../src/sql/statement-facts';
 import { schemaSnapshot, sql } from './helpers/catalog';
+import { refusal } from './helpers/refusal';
 import { tempDir } from './helpers/revision-folders';
 
 @Entity('ticket')
@@ -38,15 +39,6 @@ class TicketNarrowCode {
   @Column({ type: 'enum', enum: ['open', 'closed'], enumName: 'ticket_state', default: 'open' })
   state: string;
   @Column({ type: 'varchar', length: 4 }) code: string;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<MigratorError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e as MigratorError,
-  );
-  if (!error) throw new Error('expected a refusal');
-  return error;
 }
 
 describe('every generated down is proven on the shadow, and guarded where rows would lose data', () => {

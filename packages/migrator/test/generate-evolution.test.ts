@@ -4,15 +4,9 @@ import { buildMetadata, type EntityClass } from '@app/metadata-builder';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  findSchemaDrift,
-  generateRevision,
-  Migrator,
-  type MigratorError,
-  type RenameHint,
-  rehashFolder,
-} from '../src';
+import { findSchemaDrift, generateRevision, Migrator, type RenameHint, rehashFolder } from '../src';
 import { schemaSnapshot, sql } from './helpers/catalog';
+import { refusal } from './helpers/refusal';
 import { tempDir } from './helpers/revision-folders';
 
 @Entity('account')
@@ -71,15 +65,6 @@ class AccountScoreAsInteger {
   @Column({ type: 'varchar', length: 40, nullable: true }) reference: string | null;
   @Column({ type: 'text', nullable: true }) legacy: string | null;
   @Column({ type: 'integer', nullable: true }) score: number | null;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<MigratorError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e as MigratorError,
-  );
-  if (!error) throw new Error('expected a refusal');
-  return error;
 }
 
 describe('evolving a table that holds rows', () => {
