@@ -1,13 +1,6 @@
 import { join } from 'node:path';
-import { findSchemaDrift, typeScriptSupport } from '@app/autogenerate';
-import {
-  buildMetadata,
-  installTypeScriptSupport,
-  type LoadedConfig,
-  loadConfig,
-  Migrator,
-  readRevisionGraph,
-} from '@app/migrator';
+import { findSchemaDrift } from '@app/autogenerate';
+import { buildMetadata, type LoadedConfig, loadConfig, Migrator, readRevisionGraph } from '@app/migrator';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +28,6 @@ describe.sequential('invoice-ops: the committed history, replayed on a database 
 
   beforeAll(async () => {
     db = await createTestDatabase('invoice_ops');
-    installTypeScriptSupport(typeScriptSupport); // the app is TypeScript, as under the CLI
     config = await loadConfig({ cwd: APP_ROOT });
     steps = readRevisionGraph(config.sources)
       .lineageRevisions('app')
@@ -124,7 +116,8 @@ describe.sequential('invoice-ops: the committed history, replayed on a database 
         `SELECT column_name FROM information_schema.columns WHERE table_name = 'supplier' AND column_name = 'bank_account_ref'`,
       ),
     ).toEqual([]);
-    await migrator.downgrade(steps[3]!);
+    // The down copies the accounts back before dropping their table; the guard counts the table's rows anyway.
+    await migrator.downgrade(steps[3]!, { allowDestructive: true });
     expect(await q(`SELECT bank_account_ref FROM supplier`)).toEqual([
       { bank_account_ref: 'DE89370400440532013000' },
     ]);

@@ -17,6 +17,11 @@ export {
   writeRevision,
 } from './authoring/write-revision';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
+export {
+  catalogSnapshot,
+  compareSnapshots,
+  type SnapshotDifference,
+} from './generate/catalog-snapshot';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
 export {
   type GenerateRevisionOptions,
@@ -26,6 +31,7 @@ export {
 } from './generate/generate-revision';
 export type { DriftItem, RenameCandidate } from './generate/post-process';
 export type { RenameHint } from './generate/pre-steps';
+export { previewRevisions, type RevisionPreview } from './generate/preview-revision';
 export {
   ACKNOWLEDGED_MARKER,
   formatFinding,
@@ -35,7 +41,10 @@ export {
 } from './lint/lint-revision';
 export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
 export { dropKeptShadows, keptShadowName } from './shadow/kept-shadow';
+export { type PruneResult, pruneKeptShadows } from './shadow/kept-shadow-prune';
+export { findLiveDrift } from './shadow/live-drift';
 export { replayRevisions, withShadowDatabase } from './shadow/shadow-database';
+export { shadowServerOf } from './shadow/shadow-server';
 export {
   compileTypeScript,
   registerTypeScriptLoader,

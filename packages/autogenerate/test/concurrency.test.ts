@@ -1,6 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { LOCK_CLASS_ID, LOCK_OBJECT_ID, Migrator, type MigratorEvent } from '@app/migrator';
+import {
+  CREATE_MIGRATION_LEASE_SQL,
+  LEASE_NAME,
+  LEASE_TTL_MS,
+  Migrator,
+  type MigratorEvent,
+} from '@app/migrator';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -27,8 +33,8 @@ function runUpgradeProcess(
 async function lockHeld(url: string): Promise<boolean> {
   const rows = await sql(
     url,
-    `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    [LOCK_CLASS_ID, LOCK_OBJECT_ID],
+    `SELECT 1 FROM _dazzle_migration_lease WHERE name = $1 AND holder IS NOT NULL AND expires_at > clock_timestamp()`,
+    [LEASE_NAME],
   );
   return rows.length > 0;
 }
@@ -98,8 +104,8 @@ describe('the migration lock', () => {
     expect(await lockHeld(db.url)).toBe(true);
     child.kill('SIGKILL');
     await done;
-    // PostgreSQL notices the dead client and ends its session; give it a moment.
-    const freedBy = Date.now() + 15_000;
+    // The dead runner stops renewing its lease, which lapses within LEASE_TTL_MS.
+    const freedBy = Date.now() + LEASE_TTL_MS + 5_000;
     while ((await lockHeld(db.url)) && Date.now() < freedBy) await new Promise((r) => setTimeout(r, 100));
     expect(await lockHeld(db.url)).toBe(false);
     expect(await ledgerIds(db.url)).not.toContain(slow!.id);
@@ -113,9 +119,16 @@ describe('the migration lock', () => {
 
   it('waits for the holder, says who it is, and fails cleanly at the timeout', async () => {
     writeChain(dir, 'app', [{ message: 'one', up: ['CREATE TABLE one (id int)'] }]);
-    const holder = new pg.Client({ connectionString: db.url, application_name: 'release-step on build-7' });
+    // Another runner's lease, as it writes one: the bootstrap makes the table, the row names the holder.
+    const holder = new pg.Client({ connectionString: db.url });
     await holder.connect();
-    await holder.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS_ID, LOCK_OBJECT_ID]);
+    await holder.query(CREATE_MIGRATION_LEASE_SQL);
+    await holder.query(
+      `INSERT INTO _dazzle_migration_lease (name, token, holder, holder_pid, acquired_at, expires_at)
+       VALUES ($1, 7, 'release-step on build-7', 4242, now(), now() + interval '1 hour')
+       ON CONFLICT (name) DO UPDATE SET token = 7, holder = EXCLUDED.holder, holder_pid = 4242, expires_at = EXCLUDED.expires_at`,
+      [LEASE_NAME],
+    );
     const events: MigratorEvent[] = [];
     const migrator = await Migrator.connect({
       databaseUrl: db.url,
@@ -140,7 +153,7 @@ describe('the migration lock', () => {
       });
       try {
         const waiting = patient.upgrade();
-        setTimeout(() => void holder.query('SELECT pg_advisory_unlock_all()'), 200);
+        setTimeout(() => void holder.query('UPDATE _dazzle_migration_lease SET holder = NULL'), 200);
         expect((await waiting).revisions).toHaveLength(1);
       } finally {
         await patient.close();

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { checksumOf, Migrator, type MigratorError } from '@app/migrator';
+import { basename } from 'node:path';
+import { checksumOf, entryPathOf, Migrator, type MigratorError } from '@app/migrator';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rehashFolder } from '../src';
@@ -54,8 +54,10 @@ describe('upgrade and downgrade', () => {
       expect(first.revisions.map((r) => r.id)).toEqual(chain.map((r) => r.id));
       expect(await ledgerIds(db.url)).toEqual(chain.map((r) => r.id));
       expect(await tables(db.url)).toEqual([
+        '_dazzle_migration_lease',
         '_dazzle_migrations',
         '_dazzle_params',
+        '_dazzle_revision_progress',
         'customer',
         'typeorm_metadata',
       ]);
@@ -124,8 +126,8 @@ describe('upgrade and downgrade', () => {
     }
   });
 
-  it('keeps the revisions before one that cannot be loaded, and leaves no transaction open', async () => {
-    const [first, broken] = writeChain(
+  it('loads every pending revision before the first runs: a broken second one stops the run with nothing applied', async () => {
+    const [, broken] = writeChain(
       dir,
       'app',
       [
@@ -135,30 +137,46 @@ describe('upgrade and downgrade', () => {
       'js',
     );
     // Checksummed as it is, so the folder reads cleanly and the failure comes only when it loads.
-    const text = `${readFileSync(broken!.file, 'utf8')}\nthrow new Error('broken on load');\n`;
+    const text = `${readFileSync(broken!.file, 'utf8')}\nconst = broken syntax;\n`;
     writeFileSync(broken!.file, text);
-    const manifestFile = join(dir, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
-      revisions: Array<{ id: string; checksum: string }>;
-    };
-    manifest.revisions.find((r) => r.id === broken!.id)!.checksum = checksumOf(text);
-    writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+    const entryFile = entryPathOf(dir, basename(broken!.file));
+    const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as { checksum: string };
+    writeFileSync(entryFile, JSON.stringify({ ...entry, checksum: checksumOf(text) }, null, 2));
 
     const migrator = await open();
     try {
-      await expectCode(migrator.upgrade(), 'REVISION_LOAD_FAILED', /broken on load/);
-      expect(await ledgerIds(db.url)).toEqual([first!.id]);
-      expect(await tables(db.url)).toContain('loaded');
-      // The first revision's last round trip opened a transaction for the second: it must be closed.
-      const open = await sql(
-        db.url,
-        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
-      );
-      expect(open).toEqual([]);
+      await expectCode(migrator.upgrade(), 'REVISION_LOAD_FAILED', new RegExp(broken!.id));
+      expect(await ledgerIds(db.url)).toEqual([]);
+      expect(await tables(db.url)).not.toContain('loaded');
     } finally {
       await migrator.close();
     }
   });
+
+  it.each([
+    ['transactional', false, /transactional: the manifest says false, the file says true/],
+    ['id', '20990101000000_forged', /id: the manifest says "20990101000000_forged", the file says "/],
+  ])(
+    'refuses a manifest whose %s disagrees with the file header, before anything runs',
+    async (field, value, reason) => {
+      const [first, second] = writeChain(dir, 'app', [
+        { message: 'one', up: ['CREATE TABLE one (id int)'] },
+        { message: 'two', up: ['CREATE TABLE two (id int)'] },
+      ]);
+      const entryFile = entryPathOf(dir, basename(second!.file));
+      const entry = JSON.parse(readFileSync(entryFile, 'utf8')) as Record<string, unknown>;
+      writeFileSync(entryFile, JSON.stringify({ ...entry, [field]: value }, null, 2));
+      const migrator = await open();
+      try {
+        await expectCode(migrator.upgrade(), 'MANIFEST_MISMATCH', reason);
+        await expectCode(migrator.renderUpgradeSql(), 'MANIFEST_MISMATCH', reason);
+        expect(await tables(db.url)).not.toContain('one');
+        expect(first).toBeDefined();
+      } finally {
+        await migrator.close();
+      }
+    },
+  );
 
   it('runs a non-transactional revision such as CREATE INDEX CONCURRENTLY', async () => {
     writeChain(dir, 'app', [
@@ -205,7 +223,13 @@ describe('upgrade and downgrade', () => {
       expect(await tables(db.url)).toContain('a');
       await migrator.downgrade('app@base');
       expect(await ledgerIds(db.url)).toEqual([]);
-      expect(await tables(db.url)).toEqual(['_dazzle_migrations', '_dazzle_params', 'typeorm_metadata']);
+      expect(await tables(db.url)).toEqual([
+        '_dazzle_migration_lease',
+        '_dazzle_migrations',
+        '_dazzle_params',
+        '_dazzle_revision_progress',
+        'typeorm_metadata',
+      ]);
       await migrator.upgrade({ target: '+1' });
       expect(await ledgerIds(db.url)).toEqual([chain[0]!.id]);
     } finally {
@@ -352,6 +376,8 @@ describe('upgrade and downgrade', () => {
     const migrator = await open();
     try {
       await expectCode(migrator.upgrade(), 'REVISION_NEEDS_HAND_FILL', /to fill in by hand at .*\.ts:\d+/);
+      // The offline script refuses it too, rather than render the placeholder for a DBA to run.
+      await expectCode(migrator.renderUpgradeSql(), 'REVISION_NEEDS_HAND_FILL', /to fill in by hand/);
       expect(await tables(db.url)).not.toContain('t');
     } finally {
       await migrator.close();

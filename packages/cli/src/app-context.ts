@@ -1,19 +1,33 @@
 /**
- * Everything a command needs about the app, set up once and released once: the loaded config,
- * the database (printed, password masked, before anything changes), a connected Migrator.
+ * Everything a command needs about the app, set up once and released once: the config's settings,
+ * the database (printed, password masked, before anything changes), and on demand the entities and
+ * a connected Migrator. Reading where the database stands (status, history, the no-op upgrade
+ * check) uses a plain pg client and the revision folders, so those commands never load TypeORM or
+ * call the config's entity loader.
  */
+
+import type { BuiltMetadata, Migrator, MigratorEvent } from '@app/migrator';
 import {
-  type BuiltMetadata,
-  buildMetadata,
+  assessSchema,
   CONFIG_DEFAULTS,
-  describeConnectRetry,
+  type HistoryEntry,
+  historyOf,
+  isNoopUpgrade,
+  type LedgerRow,
   type LoadedConfig,
-  Migrator,
-  type MigratorEvent,
-} from '@app/migrator';
-import { loadAppConfig } from './app-config';
+  type LoadedSettings,
+  loadEntities,
+  MigratorError,
+  maskUrl,
+  type RevisionGraph,
+  readLedgerOverPg,
+  readRevisionGraphOrFolderError,
+  type SchemaStatus,
+} from '@app/migrator/inspect';
+import { loadAppSettings } from './app-config';
 import { type ResolvedDatabase, resolveDatabase } from './embedded/resolve-database';
 import { releaseOnSignal } from './embedded-signals';
+import { migratorApi } from './migrator-api';
 import type { Reporter } from './reporter';
 
 export interface GlobalOptions {
@@ -33,28 +47,34 @@ const SOURCE_LABEL: Record<ResolvedDatabase['source'], string> = {
 };
 
 export class AppContext {
-  readonly config: LoadedConfig;
+  /** The config's settings; its entity loader, if any, is called only by loadedConfig(). */
+  readonly config: LoadedSettings;
   readonly reporter: Reporter;
   readonly #options: GlobalOptions;
   #database: ResolvedDatabase | undefined;
   #migrator: Migrator | undefined;
   #stopSignalRelease: (() => void) | undefined;
+  #loaded: Promise<LoadedConfig> | undefined;
 
-  private constructor(config: LoadedConfig, reporter: Reporter, options: GlobalOptions) {
+  private constructor(config: LoadedSettings, reporter: Reporter, options: GlobalOptions) {
     this.config = config;
     this.reporter = reporter;
     this.#options = options;
   }
 
   static async load(options: GlobalOptions, reporter: Reporter): Promise<AppContext> {
-    return new AppContext(await loadAppConfig(options.config), reporter, options);
+    return new AppContext(await loadAppSettings(options.config), reporter, options);
   }
 
-  metadata(): BuiltMetadata {
-    return buildMetadata({
-      entities: this.config.config.entities ?? [],
-      framework: this.config.config.framework,
-    });
+  /** The config with its entity classes loaded (the loader is called once). */
+  loadedConfig(): Promise<LoadedConfig> {
+    this.#loaded ??= loadEntities(this.config);
+    return this.#loaded;
+  }
+
+  async metadata(): Promise<BuiltMetadata> {
+    const { config } = await this.loadedConfig();
+    return migratorApi().buildMetadata({ entities: config.entities ?? [], framework: config.framework });
   }
 
   lockTimeoutMs(): number {
@@ -86,14 +106,65 @@ export class AppContext {
   async migrator(): Promise<Migrator> {
     if (!this.#migrator) {
       const database = await this.database();
-      this.#migrator = await Migrator.connect({
-        databaseUrl: database.url,
+      this.#migrator = await migratorApi().Migrator.connect({
+        databaseUrl: this.#migrationUrl(database),
         sources: this.config.sources,
         lockTimeoutMs: this.lockTimeoutMs(),
+        revisionLocks: migratorApi().lockDisciplineOf(this.config.config.migrations),
         onEvent: (event) => this.#progress(event),
       });
     }
     return this.#migrator;
+  }
+
+  /** The revision folders as a graph, or the folder's manifest error (a state status() reports). */
+  graphOrFolderError(): RevisionGraph | MigratorError {
+    return readRevisionGraphOrFolderError(this.config.sources);
+  }
+
+  /**
+   * Whether the database is in step with the code: the answer `Migrator.status()` gives (the same
+   * graph, the same ledger rows, the same assessSchema), read without TypeORM.
+   */
+  async status(): Promise<SchemaStatus> {
+    const graph = this.graphOrFolderError();
+    return assessSchema(graph, (await this.#ledger()) ?? []);
+  }
+
+  /** Every revision in apply order with its ledger row: `Migrator.history()` without TypeORM. */
+  async history(): Promise<HistoryEntry[]> {
+    const graph = this.graphOrFolderError();
+    const ledger = (await this.#ledger()) ?? [];
+    if (graph instanceof MigratorError) throw graph;
+    return historyOf(graph, ledger);
+  }
+
+  /**
+   * True when `upgrade` to the target would do nothing, decided as `Migrator.upgrade` decides it;
+   * false (let the Migrator run) when the folders disagree with their manifests.
+   */
+  async isNoopUpgrade(target: string): Promise<boolean> {
+    const graph = this.graphOrFolderError();
+    if (graph instanceof MigratorError) return false;
+    return isNoopUpgrade(graph, await this.#ledger(), target);
+  }
+
+  async #ledger(): Promise<LedgerRow[] | undefined> {
+    return readLedgerOverPg((await this.database()).url);
+  }
+
+  /**
+   * Where migrations connect: `database.directUrl` when the config names one (the way past a
+   * transaction pooler), unless --database-url names a database explicitly.
+   */
+  #migrationUrl(database: ResolvedDatabase): string {
+    const directUrl = this.config.config.database?.directUrl;
+    if (!directUrl || database.source === 'flag') return database.url;
+    migratorApi().assertPostgresUrl(directUrl);
+    this.reporter.note(
+      this.reporter.style(`Migrating through database.directUrl: ${maskUrl(directUrl)}`, 'dim'),
+    );
+    return directUrl;
   }
 
   async release(): Promise<void> {
@@ -121,7 +192,15 @@ export class AppContext {
         r.note(r.style(`  done in ${Math.round(event.outcome.durationMs)} ms`, 'dim'));
         break;
       case 'connect-retry':
-        r.note(r.style(describeConnectRetry(event.retry), 'yellow'));
+        r.note(r.style(migratorApi().describeConnectRetry(event.retry), 'yellow'));
+        break;
+      case 'lock-retry':
+        r.note(
+          r.style(
+            `  ${event.retry.revision} waited longer than its lock_timeout (${event.retry.lockTimeoutMs} ms) and was rolled back; retry ${event.retry.attempt} of ${event.retry.of} in ${event.retry.delayMs} ms…`,
+            'yellow',
+          ),
+        );
         break;
       case 'checksum-accepted':
         r.note(r.style(`Accepted the changed checksum of ${event.revision}.`, 'yellow'));

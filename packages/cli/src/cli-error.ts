@@ -3,7 +3,7 @@
  * exit 2 for usage errors; a stack trace only with --verbose or DEBUG set. With --json the same
  * facts go to stdout as one JSON object, so a script reads one stream whatever happened.
  */
-import { isDazzleError, maskSecrets } from '@app/migrator';
+import { isDazzleError, maskSecrets } from '@app/migrator/inspect';
 import { CommanderError } from 'commander';
 
 /** Codes the CLI itself prints, beside the packages' own; documented in docs/reference/errors.md. */

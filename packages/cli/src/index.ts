@@ -1,4 +1,12 @@
 /** @app/cli: the `dazzle` command, and `defineConfig` for an app's dazzle.config.ts. */
-export { type DazzleConfig, defineConfig } from '@app/migrator';
+// From the TypeORM-free door: a dazzle.config.ts imports this module, and `db current` must not pay for TypeORM.
+export {
+  type BatchProgress,
+  type BatchUpdateOptions,
+  batchUpdate,
+  type DazzleConfig,
+  defineConfig,
+  type EntityLoader,
+} from '@app/migrator/inspect';
 export { CLI_ERROR_CODES } from './cli-error';
 export { buildProgram, run, VERSION } from './program';

@@ -5,7 +5,7 @@
  * upgrade` and `dazzle serve` on compiled JavaScript run without them; a verb that needs one that
  * is missing says which package to install, with the code PACKAGE_NOT_INSTALLED.
  */
-import { DazzleError, installTypeScriptSupport, isTypeScriptFile } from '@app/migrator';
+import { DazzleError, installTypeScriptSupport, isTypeScriptFile } from '@app/migrator/inspect';
 
 type Autogenerate = typeof import('@app/autogenerate');
 

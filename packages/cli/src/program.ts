@@ -8,8 +8,10 @@ import { registerCheck } from './commands/check';
 import { registerInit } from './commands/init';
 import { registerInspect } from './commands/inspect';
 import { registerMaintenance } from './commands/maintenance';
+import { registerResolve } from './commands/resolve';
 import { registerRevision } from './commands/revision';
 import { registerServe } from './commands/serve';
+import { registerShadow } from './commands/shadow';
 import { registerUpgrade } from './commands/upgrade';
 import { parseMilliseconds } from './program-support';
 
@@ -44,7 +46,9 @@ export function buildProgram(): Command {
   registerUpgrade(db);
   registerInspect(db);
   registerMaintenance(db);
+  registerResolve(db);
   registerCheck(db);
+  registerShadow(db);
   registerServe(program);
   registerInit(program);
   for (const command of [...db.commands, ...program.commands]) command.exitOverride();

@@ -1,7 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { createTestDatabase, makeTempDir, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempApp, dazzle } from './helpers/temp-app';
 
@@ -45,7 +44,7 @@ describe('dazzle errors: one line, a code, and a non-zero exit', () => {
   });
 
   it('no config anywhere above the folder', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'dazzle-empty-'));
+    const empty = makeTempDir('dazzle-empty-');
     const result = await dazzle(empty, ['db', 'current'], { DATABASE_URL: db.url });
     expect(result.code).toBe(1);
     expectOneLine(result.stderr, /^Error CONFIG_NOT_FOUND: No dazzle\.config\.ts .* run `dazzle init`/);

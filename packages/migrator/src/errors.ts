@@ -2,7 +2,7 @@
  * Every error the migrator raises on purpose, with a stable code. Messages say what happened,
  * to which revision or file, and what to do next; docs/reference/errors.md explains each code.
  */
-import { DazzleError } from '@app/entities-framework';
+import { DazzleError } from '@app/entities-framework/base';
 
 /** Every code the migrator raises; docs/reference/errors.md documents each (a test holds them equal). */
 export const MIGRATOR_ERROR_CODES = [
@@ -21,8 +21,16 @@ export const MIGRATOR_ERROR_CODES = [
   'CHECKSUM_MISMATCH',
   'DATABASE_AHEAD',
   'DOWNGRADE_BLOCKED',
+  'DOWNGRADE_DESTROYS_DATA',
   'MIGRATION_FAILED',
+  'DATA_WOULD_BE_LOST',
   'MIGRATION_LOCK_TIMEOUT',
+  'MIGRATION_LOCK_LOST',
+  'POOLER_SESSION_STATE',
+  'FLEET_SOURCE_INVALID',
+  'REVISION_LOCK_TIMEOUT',
+  'REVISION_INCOMPLETE',
+  'REVISION_NOT_INCOMPLETE',
   'DATABASE_UNREACHABLE',
   'DATABASE_CONNECTION_LOST',
   'DATABASE_URL_INVALID',
@@ -42,6 +50,8 @@ export const MIGRATOR_ERROR_CODES = [
   'SHADOW_CLONE_FAILED',
   'SHADOW_BUSY',
   'TYPESCRIPT_SUPPORT_MISSING',
+  'SHADOW_NEEDS_CREATEDB',
+  'SCHEMA_DRIFT',
 ] as const;
 
 export type MigratorErrorCode = (typeof MIGRATOR_ERROR_CODES)[number];

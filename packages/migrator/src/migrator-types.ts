@@ -6,7 +6,9 @@ import type { LedgerRow } from './ledger/ledger';
 import type { LockHolder } from './lock/migration-lock';
 import type { RevisionInfo } from './revision/revision';
 import type { MigrationSource } from './revision/revision-set';
+import type { DroppedData } from './run/downgrade-loss';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
+import type { LockDiscipline, LockRetry } from './run/lock-discipline';
 import type { SchemaStatus } from './status/schema-status';
 
 export type MigratorEvent =
@@ -15,7 +17,8 @@ export type MigratorEvent =
   | { type: 'revision-start'; revision: RevisionInfo; direction: Direction }
   | { type: 'revision-done'; outcome: RevisionOutcome }
   | { type: 'checksum-accepted'; revision: string }
-  | { type: 'connect-retry'; retry: ConnectRetry };
+  | { type: 'connect-retry'; retry: ConnectRetry }
+  | { type: 'lock-retry'; retry: LockRetry };
 
 export interface MigratorOptions {
   databaseUrl: string;
@@ -30,6 +33,8 @@ export interface MigratorOptions {
   /** Retry a server that is not up yet for this long. Default 0. */
   connectRetryMs?: number;
   onEvent?: (event: MigratorEvent) => void;
+  /** lock_timeout, retries and statement_timeout of each transactional revision (see lockDisciplineOf). */
+  revisionLocks?: Partial<LockDiscipline>;
 }
 
 export interface UpgradeOptions {
@@ -48,9 +53,13 @@ export interface RunResult {
   readonly revisions: readonly RevisionOutcome[];
   /** How pending revisions were brought in: run one by one, or created from entities and stamped. */
   readonly method: 'replay' | 'create-all';
+  /** Why create-all was asked for but the plan was replayed (see run/create-all-eligibility.ts). */
+  readonly createAllDeclined?: string;
   /** True when the database was already where the target asked. */
   readonly noop: boolean;
   readonly durationMs: number;
+  /** For a downgrade: each table and column its downs dropped, with what they held before. */
+  readonly destroyed?: readonly DroppedData[];
 }
 
 export interface HistoryEntry {

@@ -18,7 +18,7 @@ import {
   readLedgerIfPresent,
   updateLedgerChecksum,
 } from './ledger/ledger';
-import { acquireMigrationLock, releaseMigrationLock, watchForDeadClient } from './lock/migration-lock';
+import { withMigrationLease } from './lock/locked-session';
 import type {
   HistoryEntry,
   MigratorEvent,
@@ -27,25 +27,36 @@ import type {
   UpgradeOptions,
 } from './migrator-types';
 import { unfilledSteps } from './revision/load-revision';
-import type { Lineage } from './revision/revision';
+import type { Lineage, RevisionModule } from './revision/revision';
 import { readRevisionGraphOrFolderError } from './revision/revision-set';
+import { loadVerifiedRevisions } from './revision/verify-revisions';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
+import { createAllDeclinedBecause } from './run/create-all-eligibility';
+import { type DowngradeLossOptions, guardDowngradeLoss } from './run/downgrade-loss';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
+import { assertNoIncompleteRevision } from './run/incomplete-revision';
 import { renderScript } from './run/offline-sql';
+import { type ResolveDecision, type ResolveResult, resolveIncompleteRevision } from './run/resolve-revision';
 import { runPlan } from './run/run-plan';
 import { stampRevisions } from './run/stamp';
+import { historyOf } from './status/history';
 import {
   type AssessOptions,
   assertMigratable,
   assessSchema,
   type SchemaStatus,
 } from './status/schema-status';
+import { isNoopUpgrade } from './status/upgrade-noop';
 
 export class Migrator {
   readonly #options: Readonly<MigratorOptions>;
   /** The graph, or why the folders could not be read (raised by every verb but `status`). */
   readonly #graph: RevisionGraph | MigratorError;
   readonly #dataSource: DataSource;
+  /** The held migration lease's fence, while a locked operation runs. */
+  #fence: string | undefined;
+  /** The revision running now, for errors raised outside its own stack. */
+  #running: string | undefined;
 
   private constructor(
     options: MigratorOptions,
@@ -97,28 +108,28 @@ export class Migrator {
   async upgrade(options: UpgradeOptions = {}): Promise<RunResult> {
     const started = performance.now();
     const graph = this.graph;
-    const seen = await this.#withRunner(readLedgerIfPresent);
-    if (seen) {
-      const status = assessSchema(graph, seen);
-      if (
-        (status.state === 'in-step' || status.state === 'pending') &&
-        planUpgrade(graph, appliedIds(seen), options.target).length === 0
-      ) {
-        return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
-      }
+    if (isNoopUpgrade(graph, await this.#withRunner(readLedgerIfPresent), options.target)) {
+      return { revisions: [], method: 'replay', noop: true, durationMs: performance.now() - started };
     }
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);
       const ledger = await readLedger(db);
       const status = assessSchema(graph, ledger, { acceptChecksums: options.acceptChecksums });
       assertMigratable(status);
+      await assertNoIncompleteRevision(db, graph);
       // Past the check, every changed checksum left is one the caller accepted.
       for (const mismatch of status.checksumMismatches) {
         await updateLedgerChecksum(db, mismatch.id, mismatch.current);
         this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
       }
       const plan = planUpgrade(graph, appliedIds(ledger), options.target);
-      if (options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db))) {
+      // Every pending revision compiles and agrees with its manifest entry before the first runs.
+      const modules = await loadVerifiedRevisions(graph, plan);
+      const createAll =
+        options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db));
+      // create-all only where it builds what replay builds; otherwise replay, and say why.
+      const createAllDeclined = createAll ? await createAllDeclinedBecause(graph, plan, modules) : undefined;
+      if (options.createAllFrom && createAll && createAllDeclined === undefined) {
         const revisions = await createAllAndStamp(
           db,
           this.#options.databaseUrl,
@@ -129,10 +140,11 @@ export class Migrator {
         return { revisions, method: 'create-all', noop: false, durationMs: performance.now() - started };
       }
       this.#assertFilled(plan);
-      const revisions = await this.#run(db, plan, 'up');
+      const revisions = await this.#run(db, plan, 'up', modules);
       return {
         revisions,
         method: 'replay',
+        ...(createAllDeclined ? { createAllDeclined } : {}),
         noop: revisions.length === 0,
         durationMs: performance.now() - started,
       };
@@ -143,17 +155,21 @@ export class Migrator {
    * Reverts applied revisions down to the target: a revision id (kept applied), `-N` or
    * `<lineage>@-N`, `<lineage>@base`, or `base`.
    */
-  async downgrade(target: string): Promise<RunResult> {
+  async downgrade(target: string, options: DowngradeLossOptions = {}): Promise<RunResult> {
     const started = performance.now();
     const graph = this.graph;
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);
       const ledger = await readLedger(db);
       assertMigratable(assessSchema(graph, ledger));
+      await assertNoIncompleteRevision(db, graph);
       const plan = planDowngrade(graph, appliedIds(ledger), target);
-      const revisions = await this.#run(db, plan, 'down');
+      const modules = await loadVerifiedRevisions(graph, plan);
+      const destroyed = await guardDowngradeLoss(db, graph, plan, options);
+      const revisions = await this.#run(db, plan, 'down', modules);
       return {
         revisions,
+        destroyed,
         method: 'replay',
         noop: revisions.length === 0,
         durationMs: performance.now() - started,
@@ -182,12 +198,7 @@ export class Migrator {
   /** Every revision in apply order, with its ledger row when applied. */
   async history(): Promise<HistoryEntry[]> {
     const graph = this.graph;
-    const ledger = (await this.#withRunner(readLedgerIfPresent)) ?? [];
-    const byId = new Map(ledger.map((r) => [r.id, r]));
-    const heads = new Set([...graph.heads('framework'), ...graph.heads('app')]);
-    return graph
-      .all()
-      .map((revision) => ({ revision, applied: byId.get(revision.id), isHead: heads.has(revision.id) }));
+    return historyOf(graph, (await this.#withRunner(readLedgerIfPresent)) ?? []);
   }
 
   /**
@@ -199,6 +210,22 @@ export class Migrator {
     return this.#locked(async (db) => {
       await bootstrapInfrastructure(db);
       return stampRevisions(db, graph, appliedIds(await readLedger(db)), target);
+    });
+  }
+
+  /**
+   * Records what the user did about a non-transactional revision that stopped partway
+   * (REVISION_INCOMPLETE): `applied` (finished by hand) or `rolled-back` (undone, runs again).
+   * Runs nothing of the revision; refuses while an INVALID index it left is still there.
+   *
+   * @example
+   * await migrator.resolve('20260301120000_index_invoices_by_due_date', 'rolled-back');
+   */
+  async resolve(revision: string, decision: ResolveDecision): Promise<ResolveResult> {
+    const graph = this.graph;
+    return this.#locked(async (db) => {
+      await bootstrapInfrastructure(db);
+      return resolveIncompleteRevision(db, graph, revision, decision);
     });
   }
 
@@ -221,12 +248,18 @@ export class Migrator {
   async renderUpgradeSql(options: UpgradeOptions & { fromBase?: boolean } = {}): Promise<string> {
     const graph = this.graph;
     const applied = options.fromBase ? new Set<string>() : await this.#appliedOrRefuse();
-    return renderScript(graph, planUpgrade(graph, applied, options.target), 'up');
+    const plan = planUpgrade(graph, applied, options.target);
+    // A script is refused for what `upgrade` refuses: a lying manifest, an unfilled step.
+    await loadVerifiedRevisions(graph, plan);
+    this.#assertFilled(plan);
+    return renderScript(graph, plan, 'up');
   }
 
   async renderDowngradeSql(target: string): Promise<string> {
     const graph = this.graph;
-    return renderScript(graph, planDowngrade(graph, await this.#appliedOrRefuse(), target), 'down');
+    const plan = planDowngrade(graph, await this.#appliedOrRefuse(), target);
+    await loadVerifiedRevisions(graph, plan);
+    return renderScript(graph, plan, 'down');
   }
 
   async close(): Promise<void> {
@@ -239,8 +272,22 @@ export class Migrator {
     return appliedIds(ledger);
   }
 
-  #run(db: QueryRunner, plan: readonly string[], direction: Direction): Promise<RevisionOutcome[]> {
-    return runPlan(db, this.graph, plan, direction, (event) => this.#emit(event));
+  #run(
+    db: QueryRunner,
+    plan: readonly string[],
+    direction: Direction,
+    modules: ReadonlyMap<string, RevisionModule>,
+  ): Promise<RevisionOutcome[]> {
+    return runPlan(
+      db,
+      this.graph,
+      plan,
+      direction,
+      (event) => this.#emit(event),
+      this.#fence,
+      this.#options.revisionLocks,
+      modules,
+    );
   }
 
   #assertFilled(plan: readonly string[]): void {
@@ -258,15 +305,17 @@ export class Migrator {
   }
 
   async #locked<T>(work: (db: QueryRunner) => Promise<T>): Promise<T> {
-    return this.#withRunner(async (db) => {
-      const started = performance.now();
-      await watchForDeadClient(db);
-      await acquireMigrationLock(db, {
-        timeoutMs: this.#options.lockTimeoutMs ?? 60_000,
-        onWait: (holder) => this.#emit({ type: 'lock-wait', holder }),
-      });
-      this.#emit({ type: 'lock-acquired', waitedMs: performance.now() - started });
-      return settle(work(db), () => releaseMigrationLock(db));
+    return withMigrationLease(this.#dataSource, {
+      timeoutMs: this.#options.lockTimeoutMs ?? 60_000,
+      holder: `dazzle-migrator ${APPLIED_BY}`,
+      emit: (event) => this.#emit(event),
+      currentRevision: () => this.#running,
+      work: (db, fence) => {
+        this.#fence = fence;
+        return work(db);
+      },
+    }).finally(() => {
+      this.#fence = undefined;
     });
   }
 
@@ -277,6 +326,7 @@ export class Migrator {
   }
 
   #emit(event: MigratorEvent): void {
+    if (event.type === 'revision-start') this.#running = event.revision.id;
     this.#options.onEvent?.(event);
   }
 }

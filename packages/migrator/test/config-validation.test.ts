@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../src/config/validate-config';
+import { validateConfig, validateLoadedEntities } from '../src/config/validate-config';
 
 const FILE = '/app/dazzle.config.ts';
 
@@ -21,7 +21,12 @@ describe('validateConfig', () => {
       entities: [Note],
       migrations: { dir: 'migrations', format: 'ts' },
       framework: { enabled: true, migrationsDir: 'x' },
-      database: { url: 'postgres://x', lockTimeoutMs: 1000, connectRetryMs: 0 },
+      database: {
+        url: 'postgres://x',
+        shadowUrl: 'postgresql://dev@localhost:5432/postgres',
+        lockTimeoutMs: 1000,
+        connectRetryMs: 0,
+      },
       emptyDatabase: 'create-all',
       server: { host: '0.0.0.0', port: 8080, adminToken: 't' },
       version: '1.2.3',
@@ -53,9 +58,24 @@ describe('validateConfig', () => {
   });
 
   it.each([
-    [{ entities: Note }, /`entities` must be a list of entity classes/],
+    [
+      { entities: Note },
+      /`entities` must be a list of entity classes, got the class Note: write `entities: \[Note\]`/,
+    ],
+    [
+      { entities: 'src/entities' },
+      /`entities` must be a list of entity classes or a function that loads them/,
+    ],
     [{ entities: [Note, 'x'] }, /`entities\[1\]` must be an entity class/],
     [{ migrations: 'migrations' }, /`migrations` must be an object/],
+    [
+      { database: { shadowUrl: 'localhost:5432' } },
+      /`database\.shadowUrl` must be a postgres:\/\/ or postgresql:\/\/ URL, got another string/,
+    ],
+    [
+      { database: { shadowUrl: 5432 } },
+      /`database\.shadowUrl` must be a postgres:\/\/ or postgresql:\/\/ URL, got a number/,
+    ],
     [{ migrations: { dir: 5 } }, /`migrations\.dir` must be a string, got a number/],
     [{ migrations: { format: 'py' } }, /`migrations\.format` must be one of ts, js, got "py"/],
     [{ database: { lockTimeoutMs: '60s' } }, /`database\.lockTimeoutMs` must be a non-negative number/],
@@ -65,6 +85,22 @@ describe('validateConfig', () => {
     [{ emptyDatabase: 'nuke' }, /`emptyDatabase` must be one of create-all, replay/],
   ])('refuses %j', (config, expected) => {
     expect(problemOf(config)).toMatch(expected);
+  });
+
+  it('accepts a function that loads the entities, and checks what it returns', () => {
+    expect(validateConfig({ entities: () => [Note] }, '/app/dazzle.config.ts').entities).toBeTypeOf(
+      'function',
+    );
+    expect(validateConfig({ entities: async () => [Note] }, '/app/dazzle.config.ts').entities).toBeTypeOf(
+      'function',
+    );
+    expect(validateLoadedEntities([Note], '/app/dazzle.config.ts')).toEqual([Note]);
+    expect(() => validateLoadedEntities(Note, '/app/dazzle.config.ts')).toThrow(
+      /\/app\/dazzle.config.ts: `entities\(\)` must be a list of entity classes/,
+    );
+    expect(() => validateLoadedEntities(undefined, '/app/dazzle.config.ts')).toThrow(
+      /`entities\(\)` must return a list of entity classes, got nothing/,
+    );
   });
 
   it('refuses something that is not an object', () => {

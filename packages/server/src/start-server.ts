@@ -8,6 +8,11 @@ import { createVirtualStores, type VirtualStores } from '@app/entities-framework
 import { buildMetadata } from '@app/metadata-builder';
 import { CONFIG_DEFAULTS, type LoadedConfig, maskUrl, openDataSource, type RunResult } from '@app/migrator';
 import { buildApp } from './http/build-app';
+import { publicEntities } from './http/public-api';
+import { Readiness } from './http/readiness';
+import { LOG_LEVELS, type LogLevel } from './http/request-logging';
+import type { ServerExtensions } from './http/server-extensions';
+import { ServerError } from './server-errors';
 import { migrateOnStart } from './startup/migrate-on-start';
 import { listenFailure, probePort } from './startup/probe-port';
 
@@ -24,7 +29,28 @@ export interface StartServerOptions {
   connectRetryMs?: number;
   /** Bearer token for admin routes. Default: DAZZLE_ADMIN_TOKEN, then the config. */
   adminToken?: string;
+  /** Request log level. Default: DAZZLE_LOG_LEVEL, then `server.logLevel`, then `info`. */
+  logLevel?: LogLevel;
+  /**
+   * On close, how long to keep serving (readyz answering 503, every response with Connection:
+   * close) before the listener closes, so load balancers stop sending first. Default:
+   * `server.drainDelayMs`, then 0.
+   */
+  drainDelayMs?: number;
+  /** Where the JSON request log goes. Default: process.stderr. */
+  logStream?: NodeJS.WritableStream;
   log?: (line: string) => void;
+}
+
+/** The log level from the options, the environment or the config; a level pino does not know is refused. */
+function resolveLogLevel(options: StartServerOptions): LogLevel {
+  const level =
+    options.logLevel ?? process.env.DAZZLE_LOG_LEVEL ?? options.config.config.server?.logLevel ?? 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
+  throw new ServerError(
+    'SERVER_START_FAILED',
+    `Log level ${JSON.stringify(level)} (DAZZLE_LOG_LEVEL or server.logLevel) is not one of ${LOG_LEVELS.join(', ')}: set one of them.`,
+  );
 }
 
 export interface RunningServer {
@@ -51,6 +77,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     options.log?.(line);
   };
   const config = options.config.config;
+  const logLevel = resolveLogLevel(options);
   const metadata = buildMetadata({ entities: config.entities ?? [], framework: config.framework });
   const host = options.host ?? config.server?.host ?? CONFIG_DEFAULTS.host;
   const listenPort = options.port ?? config.server?.port ?? CONFIG_DEFAULTS.port;
@@ -93,7 +120,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         ? { status: 'healthy', message: 'at heads' }
         : { status: 'degraded', message: `${status.code}: ${status.message}` };
     });
-    let ready = false;
+    const readiness = new Readiness(() => db.query('SELECT 1'));
     const app = await buildApp(
       {
         dataSource,
@@ -101,14 +128,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         migrator,
         stores,
         adminToken: options.adminToken ?? process.env.DAZZLE_ADMIN_TOKEN ?? config.server?.adminToken,
-        isReady: () => ready,
+        readiness,
+        publicEntities: publicEntities(dataSource, config.server ?? {}),
       },
-      options.config.version,
+      {
+        version: options.config.version,
+        logging: { level: logLevel, stream: options.logStream },
+        extensions: (config.server ?? {}) as ServerExtensions,
+      },
     );
     const address = await app.listen({ host, port: listenPort }).catch((error: unknown) => {
       throw listenFailure(host, listenPort, error);
     });
-    ready = true;
+    readiness.markReady();
     const port =
       app.server.address() && typeof app.server.address() === 'object'
         ? (app.server.address() as { port: number }).port
@@ -120,7 +152,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       stores,
       migration: result,
       close: async () => {
-        ready = false;
+        readiness.markDraining();
+        const delay = options.drainDelayMs ?? config.server?.drainDelayMs ?? 0;
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         await app.close();
         await db.destroy();
         await migrator.close();

@@ -7,6 +7,13 @@ const here = import.meta.dirname;
 const doc = readFileSync(join(here, '..', '..', '..', 'docs', 'reference', 'errors.md'), 'utf8');
 const seenFile = join(here, '..', '.work', 'codes-seen.txt');
 const seen = new Set(existsSync(seenFile) ? readFileSync(seenFile, 'utf8').split('\n').filter(Boolean) : []);
+// Codes whose test needs a tool this machine lacks (PgBouncer): reported, not failed.
+const unavailableFile = join(here, '..', '.work', 'codes-unavailable.txt');
+const unavailable = new Map(
+  (existsSync(unavailableFile) ? readFileSync(unavailableFile, 'utf8').split('\n').filter(Boolean) : []).map(
+    (line) => line.split('\t'),
+  ),
+);
 
 let section = '';
 const expected = new Set();
@@ -16,7 +23,9 @@ for (const line of doc.split('\n')) {
   if (!cell || /^internal/i.test(section)) continue;
   for (const match of cell.matchAll(/`([A-Z][A-Z0-9_]+)`/g)) expected.add(match[1]);
 }
-const missing = [...expected].filter((code) => !seen.has(code)).sort();
+for (const [code, reason] of unavailable)
+  if (!seen.has(code)) console.log(`error coverage: ${code} not checked on this machine: ${reason}`);
+const missing = [...expected].filter((code) => !seen.has(code) && !unavailable.has(code)).sort();
 if (missing.length > 0) {
   console.error(
     `error coverage: ${missing.length} documented code(s) never printed by the binary in the acceptance run: ${missing.join(', ')}`,

@@ -16,14 +16,20 @@ import {
 } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { basename, join } from 'node:path';
-import { LOCK_CLASS_ID, LOCK_OBJECT_ID } from '@app/migrator';
+import { LEASE_NAME } from '@app/migrator';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dazzle, newApp, templateModules, writeFiles } from './harness/app';
 import { expectRefusal, snapshotFolder } from './harness/failures';
 import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
-import { fillEmptyRevision, revisionFile, revisionFiles } from './harness/revisions';
+import {
+  fillEmptyRevision,
+  manifestEntryFile,
+  manifestText,
+  revisionFile,
+  revisionFiles,
+} from './harness/revisions';
 
 const idOf = (file: string) => basename(file).replace(/\.ts$/, '');
 
@@ -79,15 +85,28 @@ describe('revision folders a person edited by hand', () => {
     restore();
     expect(await ledger()).toEqual(applied);
   });
-  const manifest = () => readFileSync(join(ctx.app, 'migrations', 'manifest.json'), 'utf8');
+  const manifest = () => manifestText(ctx.app);
 
-  it('MANIFEST_INVALID: a merge conflict left in manifest.json', async () => {
-    const text = manifest();
-    writeFileSync(
-      join(ctx.app, 'migrations', 'manifest.json'),
-      `<<<<<<< HEAD\n${text}=======\n${text}>>>>>>> feature\n`,
-    );
-    expect(expectRefusal(await run('db', 'upgrade'), 'MANIFEST_INVALID')).toContain('manifest.json');
+  it('MANIFEST_INVALID: a merge conflict left in a manifest entry; rehash rebuilds it from the files', async () => {
+    const entry = manifestEntryFile(revisionFile(ctx.app, 'create_item'));
+    const text = readFileSync(entry, 'utf8');
+    writeFileSync(entry, `<<<<<<< HEAD\n${text}=======\n${text}>>>>>>> feature\n`);
+    expect(expectRefusal(await run('db', 'upgrade'), 'MANIFEST_INVALID')).toContain(basename(entry));
+    await rehash();
+    expect(readFileSync(entry, 'utf8')).toBe(text);
+    expect((await run('db', 'upgrade')).code).toBe(0);
+  });
+
+  it('MANIFEST_MISMATCH: an entry edited to say a revision is not transactional; nothing runs', async () => {
+    const file = await emptyRevision('seed codes');
+    fillEmptyRevision(file, ['CREATE TABLE seeded (id int)'], ['DROP TABLE seeded']);
+    await rehash();
+    const entry = manifestEntryFile(file);
+    const parsed = JSON.parse(readFileSync(entry, 'utf8')) as Record<string, unknown>;
+    writeFileSync(entry, JSON.stringify({ ...parsed, transactional: false }, null, 2));
+    const message = expectRefusal(await run('db', 'upgrade'), 'MANIFEST_MISMATCH');
+    expect(message).toContain('transactional: the manifest says false, the file says true');
+    expect(await queryDatabase(ctx.db.url, `SELECT 1 FROM pg_class WHERE relname = 'seeded'`)).toEqual([]);
   });
 
   it('REVISION_LOAD_FAILED: a hand-written revision imports a file that does not exist; rehash writes nothing', async () => {
@@ -259,16 +278,22 @@ describe('running revisions against a database (one story: each step leaves it a
 
   it('MIGRATION_LOCK_TIMEOUT: another runner holds the lock; the message names it and nothing runs', async () => {
     const file = await pendingFlag();
-    const holder = new pg.Client({ connectionString: ctx.db.url, application_name: 'release-job' });
+    const holder = new pg.Client({ connectionString: ctx.db.url });
     await holder.connect();
     try {
-      await holder.query('SELECT pg_advisory_lock($1, $2)', [LOCK_CLASS_ID, LOCK_OBJECT_ID]);
+      // Another runner's live lease, as it writes one.
+      await holder.query(
+        `UPDATE _dazzle_migration_lease SET holder = 'release-job', holder_pid = 4242, token = token + 1,
+           expires_at = now() + interval '1 hour' WHERE name = $1`,
+        [LEASE_NAME],
+      );
       const line = expectRefusal(
         await run('db', 'upgrade', '--lock-timeout', '500'),
         'MIGRATION_LOCK_TIMEOUT',
       );
-      expect(line).toContain('release-job');
+      expect(line).toContain('release-job (pid 4242)');
     } finally {
+      await holder.query('UPDATE _dazzle_migration_lease SET holder = NULL WHERE name = $1', [LEASE_NAME]);
       await holder.end();
     }
     expect(await ledger()).toEqual(applied);

@@ -100,6 +100,10 @@ describe.each(PROVIDERS)(
       expect(revision.code, revision.stderr).toBe(0);
       expect(readFileSync(revisionFile(app, 'code_to_integer'), 'utf8')).toContain('dazzle:hand-fill');
       expectFailure(await run('db', 'upgrade'), 'REVISION_NEEDS_HAND_FILL');
+      // Offline SQL refuses the unfilled step as the online upgrade does.
+      const offline = await run('db', 'upgrade', '--sql');
+      expectFailure(offline, 'REVISION_NEEDS_HAND_FILL');
+      expect(offline.stdout).not.toContain('UPDATE');
       removeRevision(revisionFile(app, 'code_to_integer'));
       expect((await run('db', 'rehash')).code).toBe(0);
       writeFiles(app, { 'src/item.ts': itemEntity() });

@@ -16,6 +16,9 @@ export const SWC_DECORATOR_OPTIONS = {
   },
 };
 
+/** Removes the folders each test file made with `makeTempDir` once the file is done. */
+const REMOVE_TEMP_FOLDERS = fileURLToPath(new URL('./remove-temp-folders.js', import.meta.url));
+
 export interface DazzleTestConfigOptions {
   /** Extra include globs; defaults to `test/**\/*.test.ts`. */
   include?: string[];
@@ -35,7 +38,7 @@ export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): V
         fileURLToPath(new URL('./global-setup.js', import.meta.url)),
         ...(options.globalSetup ?? []),
       ],
-      setupFiles: options.setupFiles ?? [],
+      setupFiles: [REMOVE_TEMP_FOLDERS, ...(options.setupFiles ?? [])],
       testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
@@ -58,7 +61,7 @@ export function defineDazzleUnitTestConfig(
     plugins: [swc.vite(SWC_DECORATOR_OPTIONS)],
     test: {
       include: ['test/unit/**/*.test.ts'],
-      setupFiles: options.setupFiles ?? [],
+      setupFiles: [REMOVE_TEMP_FOLDERS, ...(options.setupFiles ?? [])],
       testTimeout: 10_000,
       maxWorkers: 2,
     },

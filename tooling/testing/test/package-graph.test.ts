@@ -59,7 +59,7 @@ describe('the package graph', () => {
     });
 
     it(`${name} imports no higher package, and no other package's internals`, () => {
-      for (const door of WORKSPACE.map((pkg) => pkg.publicDoor)) {
+      for (const door of WORKSPACE.flatMap((pkg) => pkg.doors)) {
         expect(() => readFileSync(door), `${door} is missing: build the packages first`).not.toThrow();
       }
       expect(violationsIn(name, join(folder, 'src'))).toEqual([]);
@@ -85,6 +85,13 @@ describe('the layering check', () => {
     expect(violationsIn('@app/server', join(FIXTURES, 'broken', 'server'))).toEqual([
       'broken/server/deep.ts:2 @app/migrator/src/errors.js does not resolve from @app/server: a deep import or an undeclared dependency',
       "broken/server/deep.ts:3 ../../entities-framework/src/index.js reaches entities-framework/src/index.ts, not @app/entities-framework's public door",
+    ]);
+  });
+
+  it('passes a subpath door the package declares in its exports, and no other of its files', () => {
+    expect(violationsIn('@app/cli', join(FIXTURES, 'clean', 'cli'))).toEqual([]);
+    expect(violationsIn('@app/cli', join(FIXTURES, 'broken', 'cli'))).toEqual([
+      "broken/cli/undeclared-door.ts:2 ../../migrator/src/ledger/read-ledger-pg.js reaches migrator/src/ledger/read-ledger-pg.ts, not @app/migrator's public door",
     ]);
   });
 

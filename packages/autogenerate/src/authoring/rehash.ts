@@ -1,7 +1,7 @@
 /**
  * `rehash`: rebuilds a folder's manifest from its files, after a person filled in a hand-written
  * step or resolved a merge. Headers are read from the modules themselves, so the manifest always
- * says what the files say.
+ * says what the files say; the manifest it replaces is only read to report what changed.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import {
   loadRevisionModule,
   type ManifestEntry,
   type RevisionInfo,
-  readManifest,
+  readStoredEntriesLeniently,
   writeManifest,
 } from '@app/migrator';
 import { assertWritableMigrationsDir } from './write-revision';
@@ -25,7 +25,8 @@ export interface RehashResult {
 
 export async function rehashFolder(dir: string, lineage: Lineage): Promise<RehashResult> {
   assertWritableMigrationsDir(dir);
-  const before = new Map(readManifest(dir, lineage).revisions.map((e) => [e.file, e]));
+  // Whatever state the old manifest is in (conflict markers, missing, garbage), the files decide.
+  const before = new Map(readStoredEntriesLeniently(dir).map((e) => [e.file, e]));
   const entries: ManifestEntry[] = [];
   const result: RehashResult = { added: [], updated: [], removed: [] };
   for (const name of listRevisionFiles(dir)) {

@@ -10,8 +10,7 @@ import {
   type Lineage,
   MigratorError,
   type RevisionInfo,
-  readManifest,
-  writeManifest,
+  writeManifestEntry,
 } from '@app/migrator';
 import { type RenderedStatement, type RevisionFormat, renderRevision } from './render-revision';
 import { newRevisionId } from './revision-id';
@@ -97,9 +96,9 @@ export function saveRevision({ info, content }: PreparedRevision): void {
   const dir = dirname(info.file);
   mkdirSync(dir, { recursive: true });
   writeFileSync(info.file, content);
-  const manifest = readManifest(dir, info.lineage);
   const { id, parents, dependsOn, message, transactional, checksum } = info;
-  manifest.revisions.push({
+  // Its own entry file: a branch that adds a revision touches no file another branch touches.
+  writeManifestEntry(dir, {
     id,
     parents: [...parents],
     dependsOn: [...dependsOn],
@@ -108,7 +107,6 @@ export function saveRevision({ info, content }: PreparedRevision): void {
     file: basename(info.file),
     checksum,
   });
-  writeManifest(dir, manifest);
 }
 
 export function writeRevision(options: WriteRevisionOptions): RevisionInfo {

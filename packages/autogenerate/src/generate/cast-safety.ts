@@ -39,6 +39,29 @@ const SAFE_PAIRS = new Set([
   'character varying>json',
 ]);
 
+/** Casts that can change values silently: the time of day, the zone, or the fraction is lost. */
+const NARROWING_PAIRS = new Set([
+  'timestamp with time zone>date',
+  'timestamp without time zone>date',
+  // The instant is kept only as the session's local time: the zone is gone.
+  'timestamp with time zone>timestamp without time zone',
+  'double precision>integer',
+  'double precision>bigint',
+  'double precision>smallint',
+  'real>integer',
+  'real>bigint',
+  'real>smallint',
+]);
+
+/** Types whose precision is a number of fractional-second digits (default 6). */
+const FRACTIONAL_SECONDS = new Set([
+  'timestamp without time zone',
+  'timestamp with time zone',
+  'time without time zone',
+  'time with time zone',
+  'interval',
+]);
+
 /** The declared length; none when absent or not a positive number. */
 function lengthOf(column: ColumnType): number | undefined {
   const n = Number(column.length);
@@ -55,11 +78,16 @@ function classifyScalar(from: ColumnType, to: ColumnType): CastSafety {
     if (from.type === 'numeric') {
       const [p1, s1] = [from.precision ?? null, from.scale ?? 0];
       const [p2, s2] = [to.precision ?? null, to.scale ?? 0];
+      // Plain `numeric` (no precision, no scale) keeps any value: it is the widest numeric.
+      if (p2 === null && to.scale == null) return 'safe';
       if (p2 === null) return s2 >= s1 ? 'safe' : 'narrowing';
       if (p1 === null) return 'narrowing';
       if (s2 < s1) return 'narrowing'; // values would be rounded
       return p2 - s2 >= p1 - s1 ? 'safe' : 'narrowing';
     }
+    // timestamp(6) → timestamp(3) rounds the fractional seconds: no precision means 6.
+    if (FRACTIONAL_SECONDS.has(from.type))
+      return (to.precision ?? 6) >= (from.precision ?? 6) ? 'safe' : 'narrowing';
     return 'safe';
   }
   if (from.type in INTEGER_WIDTH && to.type in INTEGER_WIDTH) {
@@ -76,7 +104,7 @@ function classifyScalar(from: ColumnType, to: ColumnType): CastSafety {
   if (SAFE_PAIRS.has(`${from.type}>${to.type}`)) return 'safe';
   if (from.type === 'numeric' && to.type in INTEGER_WIDTH) return 'narrowing';
   if (from.type === 'double precision' && to.type === 'real') return 'narrowing';
-  if (from.type === 'timestamp with time zone' && to.type === 'date') return 'narrowing';
+  if (NARROWING_PAIRS.has(`${from.type}>${to.type}`)) return 'narrowing';
   return 'fallible';
 }
 

@@ -5,6 +5,7 @@
  */
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
 import { describeStatement, loadSqlParser, type MigrationSource, readRevisionGraph } from '@app/migrator';
+import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { diffSchema } from './schema-diff';
@@ -20,13 +21,21 @@ export interface MissingStatement {
 
 export async function findSchemaDrift(options: {
   serverUrl: string;
+  /** Where the shadow database is made instead (`database.shadowUrl`). */
+  shadowServerUrl?: string;
   sources: readonly MigrationSource[];
   metadata: BuiltMetadata;
   /** Replay into a throwaway shadow database instead of the kept one (dazzle_cache_…). */
   freshShadow?: boolean;
 }): Promise<MissingStatement[]> {
   const graph = readRevisionGraph(options.sources);
-  const session = { ...options, entities: options.metadata.entities, throwaway: options.freshShadow, graph };
+  const session = {
+    ...options,
+    serverUrl: shadowServerOf(options.serverUrl, options.shadowServerUrl),
+    entities: options.metadata.entities,
+    throwaway: options.freshShadow,
+    graph,
+  };
   return withShadowSession(session, async (dataSource) => {
     await loadSqlParser();
     const tables = await buildTableLineage(options.metadata, dataSource);

@@ -23,7 +23,10 @@ import type { RenderedStatement, RevisionFormat } from '../authoring/render-revi
 import { slugForMessage } from '../authoring/revision-id';
 import { prepareRevision, saveRevision } from '../authoring/write-revision';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
+import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
+import { catalogSnapshot } from './catalog-snapshot';
+import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
@@ -35,6 +38,7 @@ import {
   type StepResult,
 } from './pre-steps';
 import { applyAndProve } from './prove-convergence';
+import { proveBothWays } from './prove-down';
 import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { buildTableLineage } from './table-lineage';
@@ -42,6 +46,8 @@ import { buildTableLineage } from './table-lineage';
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
   serverUrl: string;
+  /** Where shadow databases are made instead (`database.shadowUrl`); `--against database` copies on serverUrl. */
+  shadowServerUrl?: string;
   sources: readonly MigrationSource[];
   metadata: BuiltMetadata;
   lineage: Lineage;
@@ -110,7 +116,7 @@ function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRe
   }
 }
 
-async function planOnShadow(
+export async function planOnShadow(
   options: GenerateRevisionOptions,
   graph: RevisionGraph,
   dataSource: DataSource,
@@ -124,6 +130,7 @@ async function planOnShadow(
     const catalog = await shadowCatalog(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
+    const before = await catalogSnapshot(runner);
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
     await applyRenames(
       runner,
@@ -145,6 +152,12 @@ async function planOnShadow(
       await applyTypeChanges(runner, dataSource, candidates, steps);
       if (steps.up.length > before) diff = await diffSchema(dataSource);
     }
+    // TypeORM renames a column by itself when it sees one go and one come: never a silent guess.
+    const guessed = guessedRenames(diff.up, tables, options.lineage);
+    if (guessed.length > 0 && options.allowDestructive) {
+      await dropInsteadOfRenaming(runner, guessed, steps);
+      diff = await diffSchema(dataSource);
+    }
     const processed = postProcess(diff, {
       lineage: options.lineage,
       tables,
@@ -163,20 +176,16 @@ async function planOnShadow(
     }
     const ownOrphans = orphans.filter((o) => o.lineage === options.lineage);
     processed.destructive.push(...ownOrphans.map(dropStatementOf));
-    const candidate = processed.renameCandidates[0];
-    if (candidate && !options.allowDestructive && processed.drift.length === 0) {
-      if (options.confirmRename && (await options.confirmRename(candidate))) return candidate;
-      throw new MigratorError(
-        'RENAME_AMBIGUOUS',
-        `"${candidate.table}" loses column "${candidate.from}" and gains "${candidate.to}". If it was renamed, pass --rename ${candidate.table}.${candidate.from}=${candidate.to} to keep its data; to drop it and add an empty column, pass --allow-destructive.`,
-        { candidates: processed.renameCandidates },
-      );
+    processed.renameCandidates = renameCandidates(guessed, processed.renameCandidates);
+    if (!options.allowDestructive && processed.drift.length === 0) {
+      const confirmed = await askAboutRenames(processed.renameCandidates, options.confirmRename);
+      if (confirmed) return confirmed;
     }
     refuse(processed, steps, options);
 
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
-    const up = [...steps.up, ...processed.up];
-    const down = [...processed.down, ...steps.down];
+    const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };
+    const { up, down, notes: proven } = await proveBothWays(runner, before, generated, transactional);
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
     const linted = await lintStatements(up.map((s) => s.sql));
     const acknowledged = new Set(
@@ -185,6 +194,7 @@ async function planOnShadow(
     const findings = linted.map((f) => (acknowledged.has(f.rule) ? { ...f, severity: 'info' as const } : f));
     const notes = [
       ...steps.notes,
+      ...proven,
       ...[...acknowledged].sort().map((rule) => `${ACKNOWLEDGED_MARKER} ${rule}`),
     ];
     const dependsOn = [...processed.referencedLineages].flatMap((l) => singleHead(graph, l) ?? []);
@@ -272,7 +282,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
   const cloneOf = options.against === 'database' ? databaseNameOf(options.serverUrl) : undefined;
   const outcome = await withShadowSession(
     {
-      serverUrl: options.serverUrl,
+      serverUrl: cloneOf ? options.serverUrl : shadowServerOf(options.serverUrl, options.shadowServerUrl),
       sources: options.sources,
       entities: options.metadata.entities,
       cloneOf,

@@ -16,6 +16,9 @@ import { type DataSource, type EntityMetadata, type QueryRunner, type Table, Tab
 import { TableUtils } from 'typeorm/schema-builder/util/TableUtils.js';
 import type { RenderedStatement } from '../authoring/render-revision';
 import { type CastSafety, classifyCast } from './cast-safety';
+import { castGuard } from './data-guards';
+import { aroundTypeChange, generatedDependants } from './dependent-generated-columns';
+import { exclusionExtensions } from './exclusion-extensions';
 import type { TableLineage } from './table-lineage';
 
 export interface RenameHint {
@@ -158,7 +161,27 @@ export async function applyTypeChanges(
       const col = quoteIdent(column.databaseName);
       const up = `ALTER TABLE ${target} ALTER COLUMN ${col} TYPE ${toType} USING ${col}::${toType}`;
       const down = `ALTER TABLE ${target} ALTER COLUMN ${col} TYPE ${fromType} USING ${col}::${fromType}`;
+      // A cast that can change values is preceded by a guard counting the rows it would change.
+      const upGuard =
+        safety === 'narrowing'
+          ? castGuard(entityTablePath(m), column.databaseName, old, next, toType, fromType)
+          : undefined;
+      const downGuard =
+        classifyCast(next, old) === 'narrowing'
+          ? castGuard(entityTablePath(m), column.databaseName, next, old, fromType, toType)
+          : undefined;
+      if (upGuard) {
+        await runner.query(upGuard.sql);
+        result.up.push(upGuard);
+      }
+      const around = aroundTypeChange(
+        entityTablePath(m),
+        await generatedDependants(runner, entityTablePath(m), column.databaseName),
+      );
+      for (const s of around.before) await runner.query(s.sql);
       await runner.query(up);
+      for (const s of around.after) await runner.query(s.sql);
+      result.up.push(...around.before);
       result.up.push({
         sql: up,
         note: `type change ${fromType} → ${toType}: ${ADVICE[safety]}`,
@@ -167,7 +190,13 @@ export async function applyTypeChanges(
             ? `check that every ${entityTablePath(m)}.${column.databaseName} value converts to ${toType}, or write the USING expression that converts it.`
             : undefined,
       });
-      result.down.unshift({ sql: down });
+      result.down.unshift(
+        ...(downGuard ? [downGuard] : []),
+        ...around.before.map((s) => ({ sql: s.sql })),
+        { sql: down },
+        ...around.after,
+      );
+      result.up.push(...around.after);
       result.notes.push(
         `Changes ${entityTablePath(m)}.${column.databaseName} from ${fromType} to ${toType} (${safety}).`,
       );
@@ -189,16 +218,17 @@ export async function applyRequiredExtensions(
   entities: readonly EntityMetadata[],
   result: StepResult,
 ): Promise<void> {
-  const needed = new Set(
-    entities.flatMap((m) => m.columns.flatMap((c) => EXTENSION_OF_TYPE[String(c.type)] ?? [])),
-  );
+  const needed = new Set([
+    ...entities.flatMap((m) => m.columns.flatMap((c) => EXTENSION_OF_TYPE[String(c.type)] ?? [])),
+    ...(await exclusionExtensions(entities)),
+  ]);
   if (needed.size === 0) return;
   const installed: Array<{ extname: string }> = await runner.query('SELECT extname FROM pg_extension');
   for (const extension of [...needed].sort()) {
     if (installed.some((row) => row.extname === extension)) continue;
     const up = `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension)}`;
     await runner.query(up);
-    result.up.push({ sql: up, note: `the ${extension} type comes from an extension` });
+    result.up.push({ sql: up, note: `the ${extension} extension provides what a column or constraint uses` });
     result.down.push({ sql: `DROP EXTENSION IF EXISTS ${quoteIdent(extension)}` });
     result.notes.push(`Creates the ${extension} extension.`);
   }

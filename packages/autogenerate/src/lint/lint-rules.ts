@@ -95,6 +95,17 @@ export const LINT_RULES: readonly LintRule[] = [
     saferWay: 'add the column without a default, backfill in batches, then set the default',
   },
   {
+    id: 'required-column-without-default',
+    severity: 'warning',
+    matches: (f, c) =>
+      f.kind === 'AlterTableStmt' &&
+      onExistingTable(f, c) &&
+      hasAction(f, (a) => a.subtype === 'AT_AddColumn' && a.notNull === true && a.hasDefault !== true),
+    why: 'the version still running during a rolling deploy inserts rows without this column, and every such insert fails',
+    saferWay:
+      'add the column nullable (or with a default) in one release that writes it, backfill, then SET NOT NULL in the next',
+  },
+  {
     id: 'rename',
     severity: 'warning',
     matches: (f) => f.kind === 'RenameStmt' && (f.objectType === 'COLUMN' || f.objectType === 'TABLE'),

@@ -22,13 +22,12 @@ import {
 } from '@app/migrator';
 import type pg from 'pg';
 import type { QueryRunner } from 'typeorm';
+import { type CompletedKeptShadow, keptShadowsToEvict, projectPrefixOf } from './kept-shadow-bounds';
 import { createDatabase, onServer, replayRevisions } from './shadow-database';
 
 /** Bump when what a kept shadow holds changes meaning (e.g. the bootstrap tables change). */
 const CACHE_FORMAT = 1;
 export const KEPT_SHADOW_PREFIX = 'dazzle_cache_';
-/** Complete kept shadows allowed on one server; older ones are dropped when a new one is built. */
-const KEEP_ON_SERVER = 4;
 
 function digest(parts: readonly string[], length: number): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, length);
@@ -60,10 +59,6 @@ export function keptShadowName(
   return `${KEPT_SHADOW_PREFIX}${project}_${digest([`format ${CACHE_FORMAT}`, ...revisions], 16)}`;
 }
 
-function projectPrefixOf(name: string): string {
-  return name.slice(0, name.lastIndexOf('_') + 1);
-}
-
 /**
  * The database's comment once it is at its heads, with the time: a kept shadow without it is half
  * built; the time lets eviction spare other projects' recent ones.
@@ -93,14 +88,14 @@ export async function isCompleteKeptShadow(runner: QueryRunner, name: string): P
   return stateFrom(await runner.query(STATE_QUERY, [name])) === 'complete';
 }
 
-interface KeptShadow {
+export interface KeptShadow {
   name: string;
   /** When it was completed (ISO), or undefined while half built. */
   completedAt: string | undefined;
 }
 
 /** Every kept shadow on the server, the most recently completed first (half-built ones last). */
-async function keptShadows(c: pg.Client): Promise<KeptShadow[]> {
+export async function keptShadows(c: pg.Client): Promise<KeptShadow[]> {
   const { rows } = await c.query<{ name: string; note: string | null }>(
     `SELECT datname AS name, shobj_description(oid, 'pg_database') AS note FROM pg_database
      WHERE starts_with(datname, $1)`,
@@ -209,7 +204,7 @@ export async function ensureKeptShadow(
       await c.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS_ID, BUILD_LOCK_ID]);
     }
   });
-  if (built) await evictStaleCaches(serverUrl, name);
+  if (built) await evictStaleKeptShadows(serverUrl, name);
   return databaseUrl(serverUrl, name);
 }
 
@@ -261,21 +256,13 @@ export async function promoteKeptShadow(serverUrl: string, from: string, to: str
   });
 }
 
-/**
- * Drops this project's other kept shadows, and other projects' beyond the newest few once they are
- * an hour old (so parallel work on one server does not evict each other's). Without FORCE: one in
- * use stays, for a later run to drop.
- */
-async function evictStaleCaches(serverUrl: string, keep: string): Promise<void> {
-  const project = projectPrefixOf(keep);
-  const hourAgo = new Date(Date.now() - 3_600_000).toISOString();
+/** Applies the server's kept-shadow bounds (kept-shadow-bounds.ts). Without FORCE: one in use stays, for a later run. */
+async function evictStaleKeptShadows(serverUrl: string, keep: string): Promise<void> {
   await onServer(serverUrl, async (c) => {
-    const complete = (await keptShadows(c)).filter((k) => k.completedAt !== undefined);
-    const stale = complete.filter(
-      (k, i) =>
-        k.name !== keep && (k.name.startsWith(project) || (i >= KEEP_ON_SERVER && k.completedAt! < hourAgo)),
+    const complete = (await keptShadows(c)).filter(
+      (k): k is CompletedKeptShadow => k.completedAt !== undefined,
     );
-    for (const { name } of stale) {
+    for (const name of keptShadowsToEvict(complete, keep, new Date())) {
       await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)}`).catch(() => undefined);
     }
   });

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
-  connectionFailure,
   databaseUrl,
   type MigrationSource,
   Migrator,
@@ -14,23 +13,14 @@ import {
   maskUrl,
   quoteIdent,
   type RevisionGraph,
+  withPgClient,
 } from '@app/migrator';
 import pg from 'pg';
+import { shadowNeedsCreatedb } from './shadow-server';
 
 /** Runs `work` on one plain connection to `serverUrl` (for statements about databases, not in them). */
-export async function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw connectionFailure(serverUrl, error);
-  }
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+export function onServer<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPgClient(serverUrl, work);
 }
 
 /** CREATE DATABASE, with the two failures a user can act on told apart. */
@@ -59,6 +49,7 @@ export async function createDatabase(
         error,
       );
     }
+    if ((error as { code?: string }).code === '42501') throw shadowNeedsCreatedb(serverUrl, error);
     throw new MigratorError(
       'DATABASE_UNREACHABLE',
       `Could not create the shadow database on ${maskUrl(serverUrl)}: ${(error as Error).message}. The user needs the CREATEDB privilege (ALTER ROLE … CREATEDB), or point --database-url at a development server.`,

@@ -8,6 +8,7 @@ import {
   CreateDateColumn,
   DeleteDateColumn,
   Entity,
+  Exclusion,
   Index,
   JoinColumn,
   JoinTable,
@@ -331,3 +332,11 @@ class NumericDefaults {
   @Column({ type: 'numeric', precision: 6, scale: 2, default: 1.5 }) rate: string;
 }
 shape('numeric defaults', NumericDefaults);
+@Entity()
+@Exclusion(`USING gist ("room" WITH =, "during" WITH &&)`)
+class RoomBooking {
+  @PrimaryGeneratedColumn() id: number;
+  @Column('integer') room: number;
+  @Column('tstzrange') during: string;
+}
+shape('exclusion constraint over an integer and a range (needs btree_gist)', RoomBooking);

@@ -1,8 +1,6 @@
 /** Builds throwaway migrations folders with real revision files, the way `dazzle db revision` writes them. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Lineage, type RevisionInfo } from '@app/migrator';
+import type { Lineage, RevisionInfo } from '@app/migrator';
+import { makeTempDir } from '@app/testing';
 import { writeRevision } from '../../src';
 
 export interface RevisionSpec {
@@ -22,8 +20,9 @@ export function nextTime(): Date {
   return new Date(clock);
 }
 
+/** A temporary folder removed after the test file (see @app/testing's makeTempDir). */
 export function tempDir(prefix = 'dazzle-mig-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return makeTempDir(prefix);
 }
 
 /** Writes a linear chain (unless parents are given) and returns the revisions in order. */

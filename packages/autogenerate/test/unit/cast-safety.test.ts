@@ -160,19 +160,37 @@ describe('classifyCast', () => {
         [{ type: 'numeric' }, { type: 'bigint' }, 'narrowing'],
         [{ type: 'double precision' }, { type: 'real' }, 'narrowing'],
         [{ type: 'timestamp with time zone' }, { type: 'date' }, 'narrowing'],
+        [{ type: 'timestamp with time zone' }, { type: 'timestamp without time zone' }, 'narrowing'],
+        [{ type: 'timestamp without time zone' }, { type: 'date' }, 'narrowing'],
+        [{ type: 'double precision' }, { type: 'integer' }, 'narrowing'],
+        [
+          { type: 'timestamp without time zone', precision: 6 },
+          { type: 'timestamp without time zone', precision: 3 },
+          'narrowing',
+        ],
+        [
+          { type: 'timestamp with time zone' },
+          { type: 'timestamp with time zone', precision: 3 },
+          'narrowing',
+        ],
       ]),
     )('can lose data: %s', (_, c) => check(c));
+
+    it.each(
+      name([
+        [{ type: 'timestamp with time zone', precision: 3 }, { type: 'timestamp with time zone' }, 'safe'],
+        [{ type: 'numeric', precision: 10, scale: 2 }, { type: 'numeric' }, 'safe'],
+      ]),
+    )('widens, so keeps every value: %s', (_, c) => check(c));
 
     it.each(
       name([
         [{ type: 'text' }, { type: 'integer' }, 'fallible'],
         [{ type: 'character varying' }, { type: 'uuid' }, 'fallible'],
         [{ type: 'double precision' }, { type: 'numeric' }, 'fallible'],
-        [{ type: 'timestamp with time zone' }, { type: 'timestamp without time zone' }, 'fallible'],
-        [{ type: 'timestamp without time zone' }, { type: 'date' }, 'fallible'],
-        [{ type: 'real' }, { type: 'integer' }, 'fallible'],
+
+        [{ type: 'real' }, { type: 'integer' }, 'narrowing'],
         [{ type: 'text' }, { type: 'real' }, 'fallible'],
-        [{ type: 'double precision' }, { type: 'integer' }, 'fallible'],
         [{ type: 'uuid' }, { type: 'character varying', length: '35' }, 'fallible'],
         [{ type: 'uuid' }, { type: 'character' }, 'fallible'],
         [{ type: 'jsonb' }, { type: 'uuid' }, 'fallible'],

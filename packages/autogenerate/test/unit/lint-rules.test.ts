@@ -31,6 +31,7 @@ describe('LINT_RULES', () => {
       'create-index-blocking': 'warning',
       'constraint-validates-rows': 'warning',
       'volatile-default': 'warning',
+      'required-column-without-default': 'warning',
       rename: 'warning',
     });
     for (const rule of LINT_RULES) {
@@ -151,6 +152,31 @@ describe('LINT_RULES', () => {
       expect(
         firingOn(synthetic('AlterTableStmt', { actions: [{ ...action, subtype: 'AT_AddColumn' }] })),
       ).toEqual([]);
+    });
+  });
+
+  describe('required-column-without-default', () => {
+    it('fires on a NOT NULL column without a default added to an existing table', () => {
+      expect(firing('ALTER TABLE "a" ADD COLUMN "code" varchar(10) NOT NULL')).toEqual([
+        'required-column-without-default',
+      ]);
+    });
+
+    it('does not fire with a default, an identity, a nullable column or a new table', () => {
+      expect(firing('ALTER TABLE "a" ADD COLUMN "code" varchar(10) NOT NULL DEFAULT \'x\'')).toEqual([]);
+      expect(firing('ALTER TABLE "a" ADD COLUMN "n" integer NOT NULL GENERATED ALWAYS AS IDENTITY')).toEqual(
+        [],
+      );
+      expect(firing('ALTER TABLE "a" ADD COLUMN "code" varchar(10)')).toEqual([]);
+      expect(firing('ALTER TABLE "a" ADD COLUMN "code" varchar(10) NOT NULL', ['a'])).toEqual([]);
+    });
+
+    it('reads only ALTER TABLE statements and only added columns', () => {
+      const action = { subtype: 'AT_AddColumn', notNull: true, hasDefault: false };
+      expect(firingOn(synthetic('CreateStmt', { actions: [action] }))).toEqual([]);
+      expect(
+        firingOn(synthetic('AlterTableStmt', { actions: [{ ...action, subtype: 'AT_AlterColumnType' }] })),
+      ).toEqual(['column-type-change']);
     });
   });
 

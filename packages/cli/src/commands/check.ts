@@ -1,14 +1,17 @@
 /** `dazzle db check` (CI) and `dazzle db lint`. */
 import type { LintFinding } from '@app/autogenerate';
-import { assertInStep, type RevisionInfo, readRevisionGraph } from '@app/migrator';
+import type { Lineage, RevisionInfo } from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
+import { migratorApi } from '../migrator-api';
 import { loadAutogenerate } from '../optional-parts';
 import { globalsOf, reporterFor } from '../program-support';
+import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
+import { checkLiveSchema } from './live-drift';
 
 export function registerCheck(db: Command): void {
-  db.command('check')
+  withFleetOptions(db.command('check'))
     .description(
       'fail when the database has pending revisions or the entities differ from what the revisions produce',
     )
@@ -16,25 +19,54 @@ export function registerCheck(db: Command): void {
       '--fresh-shadow',
       'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
     )
-    .addHelpText('after', '\nExample (CI):\n  dazzle db check || exit 1')
-    .action(async (options: { freshShadow?: boolean }, command: Command) => {
+    .option(
+      '--live',
+      'compare the live schema with what its applied revisions produce (replayed on a shadow); exit 1 on drift',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  dazzle db check || exit 1   # CI\n  dazzle db check --live      # production drift',
+    )
+    .action(async (options: { freshShadow?: boolean; live?: boolean } & FleetOptions, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
+      if (options.all) return runFleetCommand('check', options, globals, reporter);
       await withApp(globals, reporter, async (app) => {
+        const { assertInStep } = migratorApi();
         const database = await app.database();
         const status = await (await app.migrator()).status();
+        if (options.live) {
+          // Drift is measured against the applied revisions, so only a state no upgrade fixes is refused.
+          if (status.state !== 'in-step' && status.state !== 'pending') assertInStep(status);
+          await checkLiveSchema(app, reporter);
+          return;
+        }
         // A state no upgrade fixes (ahead, changed checksum, two heads, manifest) is refused first,
         // with the code and advice `upgrade` and `serve` give; drift against broken code means nothing.
         const refused = status.state !== 'in-step' && status.state !== 'pending';
-        const missing = refused
+        const autogenerate = refused ? undefined : await loadAutogenerate('`dazzle db check`');
+        const missing = !autogenerate
           ? []
-          : await (await loadAutogenerate('`dazzle db check`')).findSchemaDrift({
+          : await autogenerate.findSchemaDrift({
               serverUrl: database.url,
+              shadowServerUrl: app.config.config.database?.shadowUrl,
               sources: app.config.sources,
-              metadata: app.metadata(),
+              metadata: await app.metadata(),
               freshShadow: options.freshShadow,
             });
         const ok = status.state === 'in-step' && missing.length === 0;
+        // What `revision` would write (rewrites and guards included), from the same planning.
+        const lineages = [...new Set(missing.flatMap((m) => m.lineage ?? []))] as Lineage[];
+        const revisions =
+          lineages.length === 0 || !autogenerate
+            ? []
+            : await autogenerate.previewRevisions({
+                serverUrl: database.url,
+                sources: app.config.sources,
+                metadata: await app.metadata(),
+                lineages,
+                freshShadow: options.freshShadow,
+              });
         if (reporter.json) {
           // One document is the whole answer in --json mode: it carries the code and the advice.
           reporter.document({
@@ -44,17 +76,26 @@ export function registerCheck(db: Command): void {
             message: status.message,
             pending: status.pending.map((r) => r.id),
             missing,
+            revisions,
           });
           if (!ok) process.exitCode = EXIT_FAILURE;
           return;
         }
         if (refused) assertInStep(status);
         if (missing.length > 0) {
-          const lineages = [...new Set(missing.map((m) => m.lineage ?? 'app'))];
-          reporter.line(`The entities differ from the committed revisions; a revision would contain:`);
-          for (const m of missing) reporter.line(`  [${m.lineage ?? '?'}] ${m.sql}`);
           reporter.line(
-            `Write it with: ${lineages.map((l) => `dazzle db revision --lineage ${l} -m "…"`).join(' and ')}`,
+            'The entities differ from the committed revisions; `dazzle db revision` would write:',
+          );
+          for (const m of missing.filter((m) => !m.lineage)) reporter.line(`  [?] ${m.sql}`);
+          for (const r of revisions) {
+            if (r.refused)
+              reporter.line(
+                `  [${r.lineage}] nothing yet: it stops with ${r.refused.code}: ${r.refused.message}`,
+              );
+            for (const sql of r.up) reporter.line(`  [${r.lineage}] ${sql}`);
+          }
+          reporter.line(
+            `Write it with: ${(lineages.length > 0 ? lineages : ['app']).map((l) => `dazzle db revision --lineage ${l} -m "…"`).join(' and ')}`,
           );
         }
         assertInStep(status); // pending: the same NOT_AT_HEADS line `serve --no-migrate` gives
@@ -76,8 +117,8 @@ export function registerCheck(db: Command): void {
       const reporter = reporterFor(globals);
       const app = await AppContext.load(globals, reporter);
       const { formatFinding, lintRevision } = await loadAutogenerate('`dazzle db lint`');
+      const { readRevisionGraph, resolveRevision } = migratorApi();
       const graph = readRevisionGraph(app.config.sources);
-      const { resolveRevision } = await import('@app/migrator');
       const targets: RevisionInfo[] = revision
         ? [graph.get(resolveRevision(graph, revision))!]
         : graph.lineageRevisions(options.lineage === 'framework' ? 'framework' : 'app');

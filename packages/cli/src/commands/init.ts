@@ -6,10 +6,10 @@ import { UsageError } from '../cli-error';
 import { globalsOf, reporterFor } from '../program-support';
 
 const CONFIG = `import { defineConfig } from '@app/cli';
-import { Note } from './src/entities/note';
 
 export default defineConfig({
-  entities: [Note],
+  // Loaded only by the commands that need the entities: current, history, heads and upgrade start without them.
+  entities: () => import('./src/entities/note').then((m) => [m.Note]),
   migrations: { dir: 'migrations' },
   // database: { url: 'postgres://…' }, // otherwise DATABASE_URL, otherwise an embedded PostgreSQL in .dazzle/
 });

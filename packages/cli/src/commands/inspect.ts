@@ -1,18 +1,21 @@
 /** `dazzle db current`, `history` and `heads`: where the database and the code are. */
+import { readRevisionGraph } from '@app/migrator/inspect';
 import type { Command } from 'commander';
-import { loadAppConfig } from '../app-config';
+import { loadAppSettings } from '../app-config';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
+import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 
 export function registerInspect(db: Command): void {
-  db.command('current')
+  withFleetOptions(db.command('current'))
     .description('the revisions the database is at, per lineage, and whether it is in step with the code')
     .addHelpText('after', '\nExample:\n  dazzle db current --json')
-    .action(async (_options: unknown, command: Command) => {
+    .action(async (options: FleetOptions, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
+      if (options.all) return runFleetCommand('current', options, globals, reporter);
       await withApp(globals, reporter, async (app) => {
-        const status = await (await app.migrator()).status();
+        const status = await app.status();
         reporter.document({
           state: status.state,
           code: status.code ?? null,
@@ -45,7 +48,7 @@ export function registerInspect(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
-        const history = await (await app.migrator()).history();
+        const history = await app.history();
         reporter.document(
           history.map((h) => ({
             id: h.revision.id,
@@ -75,8 +78,7 @@ export function registerInspect(db: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
-      const { readRevisionGraph } = await import('@app/migrator');
-      const config = await loadAppConfig(globals.config);
+      const config = await loadAppSettings(globals.config);
       const graph = readRevisionGraph(config.sources);
       const heads = { framework: graph.heads('framework'), app: graph.heads('app') };
       reporter.document(heads);

@@ -1,10 +1,12 @@
 /** `dazzle db stamp`, `merge` and `rehash`: ledger and folder housekeeping. */
-import { type Lineage, readRevisionGraph } from '@app/migrator';
+import type { Lineage } from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { UsageError } from '../cli-error';
+import { migratorApi } from '../migrator-api';
 import { loadAutogenerate } from '../optional-parts';
 import { globalsOf, reporterFor } from '../program-support';
+import { verifyStamp } from './live-drift';
 
 function lineageOf(value: string): Lineage {
   if (value !== 'app' && value !== 'framework')
@@ -20,14 +22,17 @@ export function registerMaintenance(db: Command): void {
   db.command('stamp')
     .description('record revisions as applied without running them (adopt an existing database)')
     .argument('<target>', 'heads, app@head, framework@head, a revision id, app@base or base')
+    .option('--force', 'stamp even when the schema differs from what the revisions produce')
     .addHelpText(
       'after',
       '\nExample:\n  dazzle db stamp heads   # the schema was created by hand and matches the code',
     )
-    .action(async (target: string, _options: unknown, command: Command) => {
+    .action(async (target: string, options: { force?: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       await withApp(globals, reporter, async (app) => {
+        // Stamping is a claim about the schema: it is checked against a replay unless forced.
+        if (!options.force) await verifyStamp(app, reporter, target);
         const { added, removed } = await (await app.migrator()).stamp(target);
         reporter.document({ target, added, removed });
         reporter.line(
@@ -47,6 +52,7 @@ export function registerMaintenance(db: Command): void {
       const lineage = lineageOf(options.lineage);
       const { writeMergeRevision } = await loadAutogenerate('`dazzle db merge`');
       const app = await AppContext.load(globals, reporter);
+      const { readRevisionGraph } = migratorApi();
       const revision = writeMergeRevision({
         graph: readRevisionGraph(app.config.sources),
         dir: folderOf(app, lineage),
@@ -56,12 +62,14 @@ export function registerMaintenance(db: Command): void {
       });
       reporter.document({ id: revision.id, file: revision.file, parents: revision.parents });
       reporter.line(
-        `Wrote ${revision.file}, merging ${revision.parents.join(' and ')}. Commit it with manifest.json.`,
+        `Wrote ${revision.file}, merging ${revision.parents.join(' and ')}. Commit it with its manifest entry (manifest/).`,
       );
     });
 
   db.command('rehash')
-    .description('rebuild manifest.json from the revision files (after filling in a hand-written step)')
+    .description(
+      'rebuild the manifest from the revision files, whatever state it is in (after a hand-filled step or a merge conflict)',
+    )
     .option('--lineage <lineage>', 'framework or app', 'app')
     .addHelpText('after', '\nExample:\n  dazzle db rehash')
     .action(async (options: { lineage: string }, command: Command) => {
@@ -73,7 +81,7 @@ export function registerMaintenance(db: Command): void {
       const result = await rehashFolder(folderOf(app, lineage), lineage);
       reporter.document({ added: result.added, updated: result.updated, removed: result.removed });
       reporter.line(
-        `manifest.json rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,
+        `Manifest rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,
       );
       for (const file of result.updated) reporter.line(`  updated ${file}`);
     });

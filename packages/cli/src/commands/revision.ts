@@ -97,8 +97,9 @@ export function registerRevision(db: Command): void {
           const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
           const result = await generateRevision({
             serverUrl: database.url,
+            shadowServerUrl: app.config.config.database?.shadowUrl,
             sources: app.config.sources,
-            metadata: app.metadata(),
+            metadata: await app.metadata(),
             lineage,
             message: options.message,
             renames,
@@ -140,7 +141,7 @@ export function registerRevision(db: Command): void {
               ),
             );
           reporter.line(
-            'Next: review the file, run `dazzle db upgrade`, then commit the file and manifest.json.',
+            'Next: review the file, run `dazzle db upgrade`, then commit the file and its manifest entry (migrations/manifest/).',
           );
         });
       },

@@ -9,7 +9,7 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('migrate the database to heads under the migration lock, then serve the app over HTTP')
     .option('--port <port>', 'port to listen on (default: PORT, then the config, then 3000)', parsePort)
-    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--host <host>', 'address to listen on (default: HOST, then the config, then 127.0.0.1)')
     .option('--no-migrate', 'do not migrate: verify the database is at heads and refuse to start otherwise')
     .addHelpText(
       'after',
@@ -25,9 +25,9 @@ export function registerServe(program: Command): void {
       try {
         const database = await app.database();
         server = await startServer({
-          config: app.config,
+          config: await app.loadedConfig(),
           databaseUrl: database.url,
-          host: options.host,
+          host: options.host ?? (process.env.HOST || undefined),
           port,
           migrate: options.migrate,
           lockTimeoutMs: app.lockTimeoutMs(),

@@ -5,12 +5,16 @@ import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
 import type { Reporter } from '../reporter';
+import { askToDestroy, canAskAtTerminal, reportDestroyed } from './destroyed-data';
+import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 
 function summarise(reporter: Reporter, result: RunResult, verb: string): void {
   reporter.document({
     noop: result.noop,
     method: result.method,
+    createAllDeclined: result.createAllDeclined ?? null,
     durationMs: Math.round(result.durationMs),
+    ...(result.destroyed ? { destroyed: result.destroyed } : {}),
     revisions: result.revisions.map((r) => ({
       id: r.id,
       lineage: r.lineage,
@@ -23,6 +27,9 @@ function summarise(reporter: Reporter, result: RunResult, verb: string): void {
     reporter.line('Nothing to do: the database is already at the target.');
     return;
   }
+  reportDestroyed(reporter, result.destroyed);
+  if (result.createAllDeclined)
+    reporter.line(`create-all not used: ${result.createAllDeclined}; replaying every revision instead.`);
   const n = result.revisions.length;
   const how = result.method === 'create-all' ? ' (tables created from the entities, revisions stamped)' : '';
   reporter.line(
@@ -40,7 +47,7 @@ function sqlOut(reporter: Reporter, sql: string): void {
 }
 
 export function registerUpgrade(db: Command): void {
-  db.command('upgrade')
+  withFleetOptions(db.command('upgrade'))
     .description('apply pending revisions, each in its own transaction, under the migration lock')
     .argument('[target]', 'heads (default), app@head, framework@head, +N, or a revision id', 'heads')
     .option('--sql', 'print the SQL instead of running it (offline mode, for DBAs)')
@@ -53,25 +60,36 @@ export function registerUpgrade(db: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  dazzle db upgrade\n  dazzle db upgrade +1\n  dazzle db upgrade --sql > upgrade.sql',
+      '\nExamples:\n  dazzle db upgrade\n  dazzle db upgrade +1\n  dazzle db upgrade --sql > upgrade.sql\n  dazzle db upgrade --all tenants.txt --concurrency 8',
     )
     .action(
       async (
         target: string,
-        options: { sql?: boolean; fromBase?: boolean; acceptChecksum: string[] },
+        options: { sql?: boolean; fromBase?: boolean; acceptChecksum: string[] } & FleetOptions,
         command: Command,
       ) => {
         const globals = globalsOf(command);
         const reporter = reporterFor(globals);
+        if (options.all) return runFleetCommand('upgrade', options, globals, reporter);
         await withApp(globals, reporter, async (app) => {
+          const started = performance.now();
+          // Nothing to do is answered from the ledger and the folders, before TypeORM is loaded.
+          if (!options.sql && (await app.isNoopUpgrade(target))) {
+            const durationMs = performance.now() - started;
+            summarise(reporter, { revisions: [], method: 'replay', noop: true, durationMs }, 'Applied');
+            return;
+          }
           const migrator = await app.migrator();
           if (options.sql) {
             sqlOut(reporter, await migrator.renderUpgradeSql({ target, fromBase: options.fromBase }));
             return;
           }
+          // `emptyDatabase: 'create-all'` means the same here as in `serve`.
+          const createAllFrom =
+            app.config.config.emptyDatabase === 'create-all' ? (await app.metadata()).entities : undefined;
           summarise(
             reporter,
-            await migrator.upgrade({ target, acceptChecksums: options.acceptChecksum }),
+            await migrator.upgrade({ target, acceptChecksums: options.acceptChecksum, createAllFrom }),
             'Applied',
           );
         });
@@ -82,17 +100,24 @@ export function registerUpgrade(db: Command): void {
     .description('revert applied revisions, newest first, under the migration lock')
     .argument('<target>', 'a revision id (kept applied), -N, app@-N, framework@-N, app@base, or base')
     .option('--sql', 'print the SQL instead of running it')
+    .option('--allow-destructive', 'revert even when the downs drop tables or columns that hold data')
     .addHelpText('after', '\nExamples:\n  dazzle db downgrade -1\n  dazzle db downgrade app@base --sql')
-    .action(async (target: string, options: { sql?: boolean }, command: Command) => {
-      const globals = globalsOf(command);
-      const reporter = reporterFor(globals);
-      await withApp(globals, reporter, async (app) => {
-        const migrator = await app.migrator();
-        if (options.sql) {
-          sqlOut(reporter, await migrator.renderDowngradeSql(target));
-          return;
-        }
-        summarise(reporter, await migrator.downgrade(target), 'Reverted');
-      });
-    });
+    .action(
+      async (target: string, options: { sql?: boolean; allowDestructive?: boolean }, command: Command) => {
+        const globals = globalsOf(command);
+        const reporter = reporterFor(globals);
+        await withApp(globals, reporter, async (app) => {
+          const migrator = await app.migrator();
+          if (options.sql) {
+            sqlOut(reporter, await migrator.renderDowngradeSql(target));
+            return;
+          }
+          const result = await migrator.downgrade(target, {
+            allowDestructive: options.allowDestructive,
+            confirmLoss: canAskAtTerminal() && !reporter.json ? askToDestroy : undefined,
+          });
+          summarise(reporter, result, 'Reverted');
+        });
+      },
+    );
 }

@@ -12,7 +12,7 @@ import {
   startEmbeddedPostgres,
   stopPostmaster,
 } from '@app/local-postgres';
-import { MigratorError } from '@app/migrator';
+import { MigratorError } from '@app/migrator/inspect';
 import pg from 'pg';
 import { clusterDir, embeddedDataDir } from './cluster-place';
 import { addLease, liveLeases, removeLease, withServerLock } from './leases';

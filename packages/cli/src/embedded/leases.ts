@@ -9,7 +9,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writ
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive } from '@app/local-postgres';
-import { MigratorError } from '@app/migrator';
+import { MigratorError } from '@app/migrator/inspect';
 import { dazzleDir } from './cluster-place';
 
 function leaseDir(appRoot: string): string {

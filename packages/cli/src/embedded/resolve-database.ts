@@ -3,7 +3,7 @@
  * DATABASE_URL environment variable, then the config file, then the embedded default. Nothing
  * else (no dotfile) can outrank an exported DATABASE_URL.
  */
-import { assertPostgresUrl, maskUrl } from '@app/migrator';
+import { assertPostgresUrl, maskUrl } from '@app/migrator/inspect';
 import { loadEmbeddedDatabase } from '../optional-parts';
 
 export type DatabaseSource = 'flag' | 'environment' | 'config' | 'embedded';

@@ -4,19 +4,10 @@
  * Apps made here are tracked so a suite can remove them, and stop any embedded server they left.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { makeTempDir } from '@app/testing';
 
 export const CLI_ROOT = join(__dirname, '..', '..');
 export const DAZZLE_BIN = join(CLI_ROOT, 'dist', 'bin.js');
@@ -29,7 +20,7 @@ export interface TempAppOptions {
 }
 
 export function createTempApp(options: TempAppOptions = {}): string {
-  let root = mkdtempSync(join(tmpdir(), 'dazzle-app-'));
+  let root = makeTempDir('dazzle-app-');
   made.push(root);
   if (options.closedParent) {
     chmodSync(root, 0o700);

@@ -19,6 +19,11 @@ export const CREATE_PARAMS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS "${PARAMS_TAB
 /** The ledger of applied revisions; owned by the migrator, named here so nothing else can claim it. */
 export const LEDGER_TABLE = '_dazzle_migrations';
 
+/** The migration lock's lease row (one per database); owned by the migrator, named here for the same reason. */
+export const MIGRATION_LEASE_TABLE = '_dazzle_migration_lease';
+/** Where the migrator records a non-transactional revision in progress, or stopped partway. */
+export const REVISION_PROGRESS_TABLE = '_dazzle_revision_progress';
+
 /**
  * TypeORM keeps the expressions of generated columns in this side table and reads them back when
  * it diffs. It is created empty at bootstrap, like the ledger; only revisions write to it, so it
@@ -39,5 +44,7 @@ export const CREATE_TYPEORM_METADATA_TABLE_SQL = `CREATE TABLE IF NOT EXISTS "${
 export const INFRASTRUCTURE_TABLES: readonly string[] = Object.freeze([
   PARAMS_TABLE,
   LEDGER_TABLE,
+  MIGRATION_LEASE_TABLE,
+  REVISION_PROGRESS_TABLE,
   TYPEORM_METADATA_TABLE,
 ]);

@@ -4,14 +4,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { FRAMEWORK_LINEAGE, frameworkMigrationsDir } from '@app/entities-framework';
+import { FRAMEWORK_LINEAGE, frameworkMigrationsDir } from '@app/entities-framework/base';
 import { MigratorError } from '../errors';
 import type { MigrationSource } from '../revision/revision-set';
 import { isTypeScriptFile, typeScriptSupportFor } from '../revision/typescript-support';
 import { describeCompileError } from './compile-error';
-import { CONFIG_DEFAULTS, type DazzleConfig } from './config';
+import { CONFIG_DEFAULTS, type DazzleConfig, type ResolvedDazzleConfig } from './config';
 import { firstUserFrame, remapStack } from './user-stack';
-import { validateConfig } from './validate-config';
+import { validateConfig, validateLoadedEntities } from './validate-config';
 
 export const CONFIG_FILE_NAMES = [
   'dazzle.config.ts',
@@ -26,7 +26,7 @@ export interface LoadedConfig {
   /** The folder holding the config file: the app root. */
   readonly root: string;
   readonly file: string;
-  readonly config: DazzleConfig;
+  readonly config: ResolvedDazzleConfig;
   readonly appMigrationsDir: string;
   readonly frameworkMigrationsDir: string;
   readonly sources: readonly MigrationSource[];
@@ -43,7 +43,35 @@ export function findConfigFile(from: string): string | undefined {
   }
 }
 
-export async function loadConfig(options: { cwd?: string; configPath?: string } = {}): Promise<LoadedConfig> {
+/** A loaded config whose entities may still be a loader: settings, folders, database, no entity classes. */
+export interface LoadedSettings extends Omit<LoadedConfig, 'config'> {
+  readonly config: DazzleConfig;
+}
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  configPath?: string;
+}
+
+/**
+ * Finds, evaluates and checks the config file, and calls its entity loader when it has one.
+ *
+ * @example
+ * const { config, sources } = await loadConfig({ configPath: 'dazzle.config.ts' });
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  return loadEntities(await loadSettings(options));
+}
+
+/**
+ * The config without calling its entity loader: what `current`, `history`, `heads` and the no-op
+ * `upgrade` check need. A config that imports its entity classes still evaluates them (that is
+ * what importing does); one that lists them through a loader (`entities: () => …`) does not.
+ *
+ * @example
+ * const { sources, config } = await loadSettings(); // config.database?.url, the revision folders
+ */
+export async function loadSettings(options: LoadConfigOptions = {}): Promise<LoadedSettings> {
   const cwd = options.cwd ?? process.cwd();
   const file = options.configPath ? resolve(cwd, options.configPath) : findConfigFile(cwd);
   if (!file || !existsSync(file)) {
@@ -74,6 +102,26 @@ export async function loadConfig(options: { cwd?: string; configPath?: string } 
     ]),
     version: config.version ?? packageVersion(root),
   });
+}
+
+/**
+ * The settings with the entity loader called and its result checked; a config that lists classes
+ * is returned as it is.
+ *
+ * @example
+ * const config = await loadEntities(await loadSettings());
+ */
+export async function loadEntities(settings: LoadedSettings): Promise<LoadedConfig> {
+  const { entities, ...rest } = settings.config;
+  if (typeof entities !== 'function') return settings as LoadedConfig;
+  let loaded: unknown;
+  try {
+    loaded = await entities();
+  } catch (error) {
+    throw loadFailure(settings.file, error);
+  }
+  const config = { ...rest, entities: validateLoadedEntities(loaded, settings.file) };
+  return Object.freeze({ ...settings, config });
 }
 
 async function importConfig(file: string): Promise<DazzleConfig> {

@@ -4,6 +4,8 @@
  * key and the file: a silently ignored key means a default, and a default entities list of nothing
  * means "drop every table" proposals.
  */
+
+import type { EntityClass } from '@app/metadata-builder';
 import { MigratorError } from '../errors';
 import type { DazzleConfig } from './config';
 
@@ -11,8 +13,12 @@ type Rule =
   | { readonly kind: 'string' }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'milliseconds' }
+  | { readonly kind: 'count' }
   | { readonly kind: 'port' }
+  | { readonly kind: 'postgresUrl' }
   | { readonly kind: 'entities' }
+  | { readonly kind: 'function' }
+  | { readonly kind: 'plugins' }
   | { readonly kind: 'oneOf'; readonly values: readonly string[] }
   | { readonly kind: 'object'; readonly keys: Readonly<Record<string, Rule>> };
 
@@ -25,14 +31,42 @@ export const CONFIG_SHAPE: Rule = {
   kind: 'object',
   keys: {
     entities: { kind: 'entities' },
-    migrations: { kind: 'object', keys: { dir: string, format: { kind: 'oneOf', values: ['ts', 'js'] } } },
+    migrations: {
+      kind: 'object',
+      keys: {
+        dir: string,
+        format: { kind: 'oneOf', values: ['ts', 'js'] },
+        lockTimeoutMs: milliseconds,
+        lockRetries: { kind: 'count' },
+        statementTimeoutMs: milliseconds,
+      },
+    },
     framework: { kind: 'object', keys: { enabled: boolean, migrationsDir: string } },
     database: {
       kind: 'object',
-      keys: { url: string, lockTimeoutMs: milliseconds, connectRetryMs: milliseconds },
+      keys: {
+        url: string,
+        directUrl: { kind: 'postgresUrl' },
+        shadowUrl: { kind: 'postgresUrl' },
+        lockTimeoutMs: milliseconds,
+        connectRetryMs: milliseconds,
+      },
     },
     emptyDatabase: { kind: 'oneOf', values: ['create-all', 'replay'] },
-    server: { kind: 'object', keys: { host: string, port: { kind: 'port' }, adminToken: string } },
+    server: {
+      kind: 'object',
+      keys: {
+        host: string,
+        port: { kind: 'port' },
+        adminToken: string,
+        drainDelayMs: milliseconds,
+        logLevel: { kind: 'oneOf', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+        publicEntities: { kind: 'entities' },
+        privateEntities: { kind: 'entities' },
+        plugins: { kind: 'plugins' },
+        configureServer: { kind: 'function' },
+      },
+    },
     version: string,
   },
 };
@@ -45,6 +79,19 @@ function describeValue(value: unknown): string {
   if (typeof value === 'number') return 'a number';
   if (typeof value === 'function') return 'a function';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function isClass(value: object): boolean {
+  return /^class[\s{]/.test(Function.prototype.toString.call(value));
+}
+
+function isPostgresUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -91,21 +138,55 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
       return typeof value === 'number' && Number.isFinite(value) && value >= 0
         ? undefined
         : `${name} must be a non-negative number of milliseconds, got ${typeof value === 'number' ? value : describeValue(value)}`;
+    case 'count':
+      return Number.isInteger(value) && (value as number) >= 0
+        ? undefined
+        : `${name} must be a whole number of 0 or more, got ${typeof value === 'number' ? value : describeValue(value)}`;
     case 'port':
       return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535
         ? undefined
         : `${name} must be a port number from 0 to 65535, got ${typeof value === 'number' ? value : describeValue(value)}`;
+    case 'postgresUrl':
+      return isPostgresUrl(value)
+        ? undefined
+        : `${name} must be a postgres:// or postgresql:// URL, got ${typeof value === 'string' ? 'another string' : describeValue(value)}`;
     case 'oneOf':
       return typeof value === 'string' && rule.values.includes(value)
         ? undefined
         : `${name} must be one of ${rule.values.join(', ')}, got ${describeValue(value)}`;
     case 'entities': {
+      // A function is a loader (EntityLoader), called by the commands that need entities; a class
+      // is one entity given without its list.
+      if (typeof value === 'function' && path === 'entities') {
+        if (!isClass(value)) return undefined;
+        return `${name} must be a list of entity classes, got the class ${value.name || '(anonymous)'}: write \`entities: [${value.name || 'Entity'}]\``;
+      }
       if (!Array.isArray(value))
-        return `${name} must be a list of entity classes, got ${describeValue(value)}`;
+        return `${name} must be a list of entity classes${path === 'entities' ? ' or a function that loads them' : ''}, got ${describeValue(value)}`;
       const index = value.findIndex((item) => typeof item !== 'function');
       return index === -1
         ? undefined
         : `\`${path}[${index}]\` must be an entity class, got ${describeValue(value[index])}`;
+    }
+    case 'function':
+      return typeof value === 'function'
+        ? undefined
+        : `${name} must be a function, got ${describeValue(value)}`;
+    case 'plugins': {
+      if (!Array.isArray(value))
+        return `${name} must be a list of Fastify plugins, got ${describeValue(value)}`;
+      const index = value.findIndex(
+        (item) =>
+          typeof item !== 'function' &&
+          !(
+            Array.isArray(item) &&
+            typeof item[0] === 'function' &&
+            (item[1] === undefined || isPlainObject(item[1]))
+          ),
+      );
+      return index === -1
+        ? undefined
+        : `\`${path}[${index}]\` must be a Fastify plugin or [plugin, options], got ${describeValue(value[index])}`;
     }
     case 'object': {
       if (!isPlainObject(value)) return `${name} must be an object, got ${describeValue(value)}`;
@@ -150,4 +231,21 @@ export function validateConfig(value: unknown, file: string): DazzleConfig {
       },
     );
   return value as DazzleConfig;
+}
+
+/**
+ * Checks what a config's entity loader returned, naming the file like validateConfig does.
+ *
+ * @example
+ * validateLoadedEntities(await loader(), '/app/dazzle.config.ts');
+ */
+export function validateLoadedEntities(value: unknown, file: string): EntityClass[] {
+  const problem = problemWith(value, { kind: 'entities' }, 'entities()');
+  if (problem || value === undefined)
+    throw new MigratorError(
+      'CONFIG_INVALID',
+      `${file}: ${problem ?? `\`entities()\` must return a list of entity classes, got ${describeValue(value)}`}. Fix it in the file and run the command again.`,
+      { file },
+    );
+  return value as EntityClass[];
 }

@@ -2,29 +2,25 @@
  * The ledger: one row per applied revision. It is the only record of what the schema is at, so
  * every write to it happens in the same transaction as the revision it records.
  */
-import { hostname } from 'node:os';
 import {
   CREATE_PARAMS_TABLE_SQL,
   CREATE_TYPEORM_METADATA_TABLE_SQL,
   LEDGER_TABLE,
-} from '@app/entities-framework';
+} from '@app/entities-framework/base';
 import type { QueryRunner } from 'typeorm';
-import type { Lineage, RevisionInfo } from '../revision/revision';
+import { CREATE_MIGRATION_LEASE_SQL, LOCK_CLASS_ID } from '../lock/migration-lock';
+import type { RevisionInfo } from '../revision/revision';
+import {
+  APPLIED_BY,
+  type LedgerMethod,
+  type LedgerRow,
+  ledgerRowOf,
+  SELECT_LEDGER_SQL,
+  UNDEFINED_TABLE,
+} from './ledger-rows';
+import { CREATE_REVISION_PROGRESS_SQL } from './revision-progress';
 
-export type LedgerMethod = 'run' | 'stamp' | 'create-all';
-
-export interface LedgerRow {
-  id: string;
-  lineage: Lineage;
-  parents: string[];
-  dependsOn: string[];
-  message: string;
-  checksum: string;
-  appliedAt: Date;
-  executionMs: number;
-  appliedBy: string;
-  method: LedgerMethod;
-}
+export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger-rows';
 
 const CREATE_LEDGER_SQL = `CREATE TABLE IF NOT EXISTS "${LEDGER_TABLE}" (
   "id" varchar(255) NOT NULL,
@@ -40,9 +36,6 @@ const CREATE_LEDGER_SQL = `CREATE TABLE IF NOT EXISTS "${LEDGER_TABLE}" (
   CONSTRAINT "PK__dazzle_migrations" PRIMARY KEY ("id")
 )`;
 
-/** Who is applying: shown in the ledger and to anyone waiting for the lock. */
-export const APPLIED_BY = `${hostname()}:${process.pid}`;
-
 /**
  * The only DDL outside revisions, by design: `_dazzle_params`, TypeORM's side table, and the ledger
  * last (a ledger that exists means the whole bootstrap happened, which is what lets the no-op check
@@ -51,41 +44,41 @@ export const APPLIED_BY = `${hostname()}:${process.pid}`;
 export const BOOTSTRAP_STATEMENTS: readonly string[] = Object.freeze([
   CREATE_PARAMS_TABLE_SQL,
   CREATE_TYPEORM_METADATA_TABLE_SQL,
+  // The migration lock's lease row; IF NOT EXISTS is also how a ledger made before it gains it.
+  CREATE_MIGRATION_LEASE_SQL,
+  // Added after the first release: IF NOT EXISTS creates it in older ledgers on their next run.
+  CREATE_REVISION_PROGRESS_SQL,
   CREATE_LEDGER_SQL,
 ]);
 
-/** Creates the ledger, `_dazzle_params` and TypeORM's side table if missing, in one transaction. */
+/**
+ * Creates the ledger, the lock's lease table, `_dazzle_params` and TypeORM's side table if missing,
+ * in one transaction. It runs before the migration lock is taken (the lock lives in one of these
+ * tables), so concurrent runners queue on a transaction-scoped advisory lock, which any pooler keeps.
+ */
 export async function bootstrapInfrastructure(db: QueryRunner): Promise<void> {
-  await db.query(`BEGIN;\n${BOOTSTRAP_STATEMENTS.join(';\n')};\nCOMMIT`);
+  await db.query(
+    `BEGIN;\nSELECT pg_advisory_xact_lock(${LOCK_CLASS_ID}, ${BOOTSTRAP_LOCK_OBJECT_ID});\n${BOOTSTRAP_STATEMENTS.join(';\n')};\nCOMMIT`,
+  );
 }
+
+/** The bootstrap's transaction-scoped advisory lock: 'DAZZ', 2. */
+const BOOTSTRAP_LOCK_OBJECT_ID = 2;
 
 /** The ledger rows, or undefined before the first bootstrap: the single query the no-op check costs. */
 export async function readLedgerIfPresent(db: QueryRunner): Promise<LedgerRow[] | undefined> {
   try {
     return await readLedger(db);
   } catch (error) {
-    if ((error as { driverError?: { code?: string } }).driverError?.code === '42P01') return undefined;
+    if ((error as { driverError?: { code?: string } }).driverError?.code === UNDEFINED_TABLE)
+      return undefined;
     throw error;
   }
 }
 
 export async function readLedger(db: QueryRunner): Promise<LedgerRow[]> {
-  const rows: Array<Record<string, unknown>> = await db.query(
-    `SELECT "id", "lineage", "parents", "depends_on", "message", "checksum", "applied_at", "execution_ms", "applied_by", "method"
-     FROM "${LEDGER_TABLE}" ORDER BY "applied_at", "id"`,
-  );
-  return rows.map((r) => ({
-    id: r.id as string,
-    lineage: r.lineage as Lineage,
-    parents: (r.parents as string[]) ?? [],
-    dependsOn: (r.depends_on as string[]) ?? [],
-    message: r.message as string,
-    checksum: r.checksum as string,
-    appliedAt: r.applied_at as Date,
-    executionMs: r.execution_ms as number,
-    appliedBy: r.applied_by as string,
-    method: r.method as LedgerMethod,
-  }));
+  const rows: Array<Record<string, unknown>> = await db.query(SELECT_LEDGER_SQL);
+  return rows.map(ledgerRowOf);
 }
 
 export function insertLedgerRowSql(): string {

@@ -4,25 +4,25 @@
  * or a revision that arrived without its manifest entry (two branches that both added one) is
  * caught by name.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigratorError } from '../errors';
 import { checksumOf } from './checksum';
 import { HAND_FILL_MARKER } from './hand-fill-marker';
+import {
+  LEGACY_MANIFEST_FILE,
+  MANIFEST_DIR,
+  type ManifestEntry,
+  readStoredEntries,
+  replaceManifestEntries,
+} from './manifest-entries';
 import type { Lineage, RevisionInfo } from './revision';
 
-export const MANIFEST_FILE = 'manifest.json';
+/** The single-file manifest of older folders; new entries live in `manifest/` (see manifest-entries). */
+export const MANIFEST_FILE = LEGACY_MANIFEST_FILE;
 const REVISION_FILE = /^[0-9]{14}_[a-z0-9_]+\.(ts|js|cjs|mjs|cts|mts)$/;
 
-export interface ManifestEntry {
-  id: string;
-  file: string;
-  parents: string[];
-  dependsOn: string[];
-  message: string;
-  transactional: boolean;
-  checksum: string;
-}
+export type { ManifestEntry };
 
 export interface Manifest {
   lineage: Lineage;
@@ -33,36 +33,14 @@ export function isRevisionFileName(name: string): boolean {
   return REVISION_FILE.test(name); // the slug has no dots, so `x.d.ts` never matches
 }
 
+/** Every entry of a folder's manifest, whichever layout holds it. */
 export function readManifest(dir: string, lineage: Lineage): Manifest {
-  const path = join(dir, MANIFEST_FILE);
-  if (!existsSync(path)) return { lineage, revisions: [] };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new MigratorError(
-      'MANIFEST_INVALID',
-      `${path} is not valid JSON (${(error as Error).message}): resolve the merge conflict or run \`dazzle db rehash\` to rebuild it.`,
-      { file: path },
-    );
-  }
-  const manifest = parsed as Partial<Manifest>;
-  if (!Array.isArray(manifest.revisions)) {
-    throw new MigratorError(
-      'MANIFEST_INVALID',
-      `${path} has no "revisions" list: run \`dazzle db rehash\` to rebuild it.`,
-      { file: path },
-    );
-  }
-  return { lineage, revisions: manifest.revisions };
+  return { lineage, revisions: readStoredEntries(dir).map((s) => s.entry) };
 }
 
+/** Rewrites a folder's whole manifest, one entry file per revision (the old single file is removed). */
 export function writeManifest(dir: string, manifest: Manifest): void {
-  const sorted = [...manifest.revisions].sort((a, b) => a.id.localeCompare(b.id));
-  writeFileSync(
-    join(dir, MANIFEST_FILE),
-    `${JSON.stringify({ lineage: manifest.lineage, revisions: sorted }, null, 2)}\n`,
-  );
+  replaceManifestEntries(dir, manifest.revisions);
 }
 
 /** Line numbers (1-based) that still carry the hand-fill marker. */
@@ -82,11 +60,17 @@ export function listRevisionFiles(dir: string): string[] {
  * @throws MigratorError MANIFEST_MISMATCH naming every file that disagrees.
  */
 export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[] {
-  const manifest = readManifest(dir, lineage);
+  const stored = readStoredEntries(dir);
   const files = new Set(listRevisionFiles(dir));
   const problems: string[] = [];
   const infos: RevisionInfo[] = [];
-  for (const entry of manifest.revisions) {
+  const listed = new Set<string>();
+  for (const { entry } of stored) {
+    if (listed.has(entry.file)) {
+      problems.push(`${entry.file} is listed twice in the manifest`);
+      continue;
+    }
+    listed.add(entry.file);
     if (!files.has(entry.file)) {
       problems.push(`${entry.file} is listed in the manifest but missing`);
       continue;
@@ -114,7 +98,7 @@ export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[
   if (problems.length > 0) {
     throw new MigratorError(
       'MANIFEST_MISMATCH',
-      `${join(dir, MANIFEST_FILE)} disagrees with the folder: ${problems.join('; ')}. If the change is intended, run \`dazzle db rehash\`; if two branches each added a revision, rehash and then \`dazzle db merge\`.`,
+      `The manifest of ${dir} (${MANIFEST_DIR}/) disagrees with the folder: ${problems.join('; ')}. If the change is intended (a filled-in hand-written step), run \`dazzle db rehash\`; otherwise restore the file from git.`,
       { dir, problems },
     );
   }

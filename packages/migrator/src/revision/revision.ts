@@ -20,8 +20,18 @@ export interface RevisionHeader {
   transactional?: boolean;
 }
 
+/** Optional limits a revision's header may set for itself (written by hand, never generated). */
+export interface RevisionLockOverrides {
+  /** This revision's PostgreSQL `lock_timeout` in ms, over the app's `migrations.lockTimeoutMs`. */
+  lockTimeoutMs?: number;
+  /** How many times this revision is tried again after a lock timeout, over `migrations.lockRetries`. */
+  lockRetries?: number;
+  /** This revision's PostgreSQL `statement_timeout` in ms, over `migrations.statementTimeoutMs`. */
+  statementTimeoutMs?: number;
+}
+
 export interface RevisionModule {
-  revision: RevisionHeader;
+  revision: RevisionHeader & RevisionLockOverrides;
   up(db: QueryRunner): Promise<void>;
   down(db: QueryRunner): Promise<void>;
 }

@@ -6,8 +6,10 @@
 import type { QueryRunner } from 'typeorm';
 import { MigratorError } from '../errors';
 import { deleteLedgerRowSql, insertLedgerRowSql, ledgerRowParameters } from '../ledger/ledger';
+import { LEASE_LOST_SQLSTATE, leaseLostFailure } from '../lock/lease-fence';
 import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
+import { DATA_GUARD_SQLSTATE, dataGuardStop } from './data-guard-stop';
 
 export type Direction = 'up' | 'down';
 
@@ -24,6 +26,14 @@ export interface ExecuteRevisionOptions {
   begun?: boolean;
   /** Begin the next revision's transaction in this one's last round trip. */
   beginNext?: boolean;
+  /** The migration lease's fence: runs in the ledger write's transaction, so a lost lease cannot commit. */
+  fence?: string;
+  /** Statements run first inside a transactional revision's transaction (its SET LOCAL limits). */
+  settingsSql?: string;
+  /** The runner handed to the revision's up/down (one that records each statement reached). */
+  moduleRunner?: QueryRunner;
+  /** Runs in the same round trip (and implicit transaction) as the ledger write. */
+  ledgerSuffixSql?: string;
 }
 
 export async function executeRevision(
@@ -38,17 +48,29 @@ export async function executeRevision(
   // BEGIN/COMMIT are sent as SQL, and the ledger row travels with the COMMIT (and the next
   // revision's BEGIN) in one round trip: in a run, a revision costs its own statements plus one
   // round trip, where TypeORM's runner needs three.
-  if (transactional && !options.begun) await db.query('BEGIN');
   try {
-    await module[direction](db);
+    if (transactional) {
+      const opening = [
+        ...(options.begun ? [] : ['BEGIN']),
+        ...(options.settingsSql ? [options.settingsSql] : []),
+      ];
+      if (opening.length > 0) await db.query(opening.join(';\n'));
+    }
+    // A non-transactional revision cannot be rolled back: check the lease before its first statement too.
+    if (!transactional && options.fence) await db.query(options.fence);
+    await module[direction](options.moduleRunner ?? db);
     const durationMs = performance.now() - started;
-    const ledger =
+    const ledger = [
       direction === 'up'
         ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, durationMs, 'run'))
-        : inlineParameters(deleteLedgerRowSql(), [info.id]);
+        : inlineParameters(deleteLedgerRowSql(), [info.id]),
+      ...(options.ledgerSuffixSql ? [options.ledgerSuffixSql] : []),
+    ].join(';\n');
     const commit = transactional ? ';\nCOMMIT' : '';
+    // Without a BEGIN, a multi-statement string is one implicit transaction: fence and row commit together.
+    const fence = options.fence ? `${options.fence};\n` : '';
     // A failure anywhere in the string stops it there: the BEGIN only runs once the COMMIT succeeded.
-    await db.query(`${ledger}${commit}${options.beginNext ? ';\nBEGIN' : ''}`);
+    await db.query(`${fence}${ledger}${commit}${options.beginNext ? ';\nBEGIN' : ''}`);
     return Object.freeze({
       id: info.id,
       lineage: info.lineage,
@@ -80,6 +102,8 @@ function revisionFailure(info: RevisionInfo, direction: Direction, error: unknow
     query?: string;
     driverError?: { code?: string; message?: string; detail?: string };
   };
+  if (failed.driverError?.code === LEASE_LOST_SQLSTATE) return leaseLostFailure(info, error);
+  if (error instanceof MigratorError && error.code === 'POOLER_SESSION_STATE') return error;
   const reason = failed.driverError?.message ?? failed.message ?? String(error);
   const statement = typeof failed.query === 'string' ? failed.query : undefined;
   const what = info.transactional
@@ -101,6 +125,8 @@ function revisionFailure(info: RevisionInfo, direction: Direction, error: unknow
       facts,
       error,
     );
+  if (failed.driverError?.code === DATA_GUARD_SQLSTATE)
+    return dataGuardStop(info, direction, reason, facts, error);
   return new MigratorError(
     'MIGRATION_FAILED',
     `Revision ${info.id} (${info.file}) failed ${direction === 'up' ? 'upgrading' : 'downgrading'} and ${what}: ${reason}.${shown} Fix the revision, then run the command again.`,

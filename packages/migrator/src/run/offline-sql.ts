@@ -14,7 +14,7 @@ import {
   insertLedgerRowSql,
   ledgerRowParameters,
 } from '../ledger/ledger';
-import { LOCK_CLASS_ID, LOCK_OBJECT_ID } from '../lock/migration-lock';
+import { CREATE_MIGRATION_LEASE_SQL, scriptAcquireSql, scriptReleaseSql } from '../lock/migration-lock';
 import { loadRevisionModule } from '../revision/load-revision';
 import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
@@ -78,8 +78,8 @@ export async function renderRevisionSql(
 }
 
 /**
- * A whole script for a plan: the migration lock (held by the psql session to its end, as `upgrade`
- * holds it), for an upgrade the bootstrap DDL `upgrade` runs, then each revision.
+ * A whole script for a plan: for an upgrade the bootstrap DDL `upgrade` runs, the migration lock's
+ * lease (taken as `upgrade` takes it, freed at the end), then each revision.
  */
 export async function renderScript(
   graph: RevisionGraph,
@@ -87,9 +87,8 @@ export async function renderScript(
   direction: Direction,
 ): Promise<string> {
   if (plan.length === 0) return '-- Nothing to do: the database is already at the target.\n';
-  const lock = `${LOCK_CLASS_ID}, ${LOCK_OBJECT_ID}`;
   const parts = [
-    `-- Apply with: psql -v ON_ERROR_STOP=1 -f <this file>\n-- Waits for the migration lock other runners take.\nSELECT pg_advisory_lock(${lock});`,
+    '-- Apply with: psql -v ON_ERROR_STOP=1 -f <this file>\n-- Takes the migration lock (a lease row) other runners take, and frees it at the end.',
   ];
   if (direction === 'up') {
     parts.push(
@@ -100,11 +99,14 @@ export async function renderScript(
         )
         .join('\n'),
     );
+  } else {
+    parts.push(scriptStatement(CREATE_MIGRATION_LEASE_SQL));
   }
+  parts.push(scriptStatement(scriptAcquireSql()));
   for (const id of plan) {
     const info = graph.get(id)!;
     parts.push(await renderRevisionSql(info, await loadRevisionModule(info), direction));
   }
-  parts.push(`SELECT pg_advisory_unlock(${lock});`);
+  parts.push(scriptStatement(scriptReleaseSql()));
   return `${parts.join('\n\n')}\n`;
 }

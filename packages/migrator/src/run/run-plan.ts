@@ -9,6 +9,8 @@ import type { MigratorEvent } from '../migrator-types';
 import { loadRevisionModule } from '../revision/load-revision';
 import type { RevisionModule } from '../revision/revision';
 import { type Direction, executeRevision, type RevisionOutcome } from './execute-revision';
+import { disciplineFor, type LockDiscipline, lockSettingsSql, withLockRetries } from './lock-discipline';
+import { executeTrackedRevision } from './tracked-revision';
 
 export async function runPlan(
   db: QueryRunner,
@@ -16,6 +18,11 @@ export async function runPlan(
   plan: readonly string[],
   direction: Direction,
   emit: (event: MigratorEvent) => void,
+  /** The migration lease's fence, checked in each revision's ledger transaction. */
+  fence?: string,
+  locks?: Partial<LockDiscipline>,
+  /** Modules already loaded and verified (see verify-revisions); others are loaded here. */
+  loaded?: ReadonlyMap<string, RevisionModule>,
 ): Promise<RevisionOutcome[]> {
   const outcomes: RevisionOutcome[] = [];
   let begun = false;
@@ -23,15 +30,33 @@ export async function runPlan(
     const info = graph.get(id)!;
     let module: RevisionModule;
     try {
-      module = await loadRevisionModule(info);
+      module = loaded?.get(id) ?? (await loadRevisionModule(info));
     } catch (error) {
       // The previous revision is committed; only the transaction it opened for this one is undone.
       if (begun) await db.query('ROLLBACK');
       throw error;
     }
-    const beginNext = i + 1 < plan.length && graph.get(plan[i + 1]!)!.transactional;
+    // Only a COMMIT may carry the next BEGIN: a BEGIN after a non-transactional revision's ledger
+    // write would pull that write into the next revision's transaction, and its rollback.
+    const beginNext = info.transactional && i + 1 < plan.length && graph.get(plan[i + 1]!)!.transactional;
     emit({ type: 'revision-start', revision: info, direction });
-    const outcome = await executeRevision(db, info, module, direction, { begun, beginNext });
+    // Transactional revisions run under lock_timeout and are tried again after a lock timeout;
+    // a retry opens its own transaction (the failed one, whoever began it, is rolled back).
+    const discipline = disciplineFor(locks, module.revision);
+    const outcome = info.transactional
+      ? await withLockRetries(
+          info,
+          discipline,
+          (tryNumber) =>
+            executeRevision(db, info, module, direction, {
+              begun: begun && tryNumber === 1,
+              beginNext,
+              settingsSql: lockSettingsSql(discipline),
+              fence,
+            }),
+          (retry) => emit({ type: 'lock-retry', retry }),
+        )
+      : await executeTrackedRevision(db, info, module, direction, { fence });
     begun = beginNext;
     outcomes.push(outcome);
     emit({ type: 'revision-done', outcome });

@@ -11,12 +11,15 @@ import { inTransaction } from './transaction';
 
 const SCOPED = /^(framework|app)@(head|base)$/;
 
-export async function stampRevisions(
-  db: QueryRunner,
-  graph: RevisionGraph,
-  applied: ReadonlySet<string>,
-  target: string,
-): Promise<{ added: string[]; removed: string[] }> {
+export interface StampPlan {
+  /** Revisions to record as applied, in apply order. */
+  added: string[];
+  /** Ledger rows to remove, sorted. */
+  removed: string[];
+}
+
+/** What stamping `target` changes in a ledger holding `applied`; pure, so it can be verified first. */
+export function planStamp(graph: RevisionGraph, applied: ReadonlySet<string>, target: string): StampPlan {
   let lineages: readonly Lineage[];
   let goals: string[];
   const scoped = SCOPED.exec(target);
@@ -41,7 +44,23 @@ export async function stampRevisions(
     const info = graph.get(id);
     return info !== undefined && lineages.includes(info.lineage) && !keep.has(id);
   });
+  return { added, removed: removed.sort() };
+}
 
+/** The revisions a ledger holds once a stamp plan is written. */
+export function appliedAfterStamp(applied: ReadonlySet<string>, plan: StampPlan): Set<string> {
+  const after = new Set([...applied].filter((id) => !plan.removed.includes(id)));
+  for (const id of plan.added) after.add(id);
+  return after;
+}
+
+export async function stampRevisions(
+  db: QueryRunner,
+  graph: RevisionGraph,
+  applied: ReadonlySet<string>,
+  target: string,
+): Promise<StampPlan> {
+  const { added, removed } = planStamp(graph, applied, target);
   await inTransaction(db, async () => {
     for (const id of removed) await deleteLedgerRow(db, id);
     for (const id of added) await insertLedgerRow(db, graph.get(id)!, 0, 'stamp');

@@ -33,6 +33,8 @@ export interface StatementFacts {
   readonly objectType?: string;
   readonly concurrent?: boolean;
   readonly schema?: string;
+  /** For RenameStmt: the new name. */
+  readonly newName?: string;
 }
 
 type Node = Record<string, unknown>;
@@ -180,6 +182,7 @@ function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
         tables: relation ? [relation] : [],
         types: objectType === 'TYPE' && objectName ? [objectName] : [],
         actions: [{ subtype: `RENAME_${objectType}`, column: stmt.subname as string | undefined }],
+        newName: stmt.newname as string | undefined,
       };
     }
     case 'CreateSchemaStmt':

@@ -17,19 +17,10 @@ export interface JsonSchema {
   pattern?: string;
   minimum?: number;
   maximum?: number;
+  description?: string;
 }
 
-/**
- * How Fastify's Ajv applies these schemas. Unknown properties and filters are refused, not silently
- * dropped (Fastify's default removes them), and a number sent for a string field is a 400, not a
- * silent conversion: no type coercion anywhere.
- */
-export const REQUEST_VALIDATION_OPTIONS = Object.freeze({
-  removeAdditional: false,
-  coerceTypes: false,
-  allowUnionTypes: true,
-  allErrors: false,
-} as const);
+export { REQUEST_VALIDATION_OPTIONS } from './request-validation';
 
 /** String types that take a length (`string` is TypeORM's design type for an undecorated string). */
 const LENGTH_TYPES = new Set(['character varying', 'varchar', 'character', 'char', 'string']);
@@ -98,7 +89,9 @@ export function toEntityInput(
 
 /** The body schema for create (required = NOT NULL without a default) or update (all optional). */
 export function bodySchema(entity: EntityMetadata, mode: 'create' | 'update'): JsonSchema {
-  const columns = writableColumns(entity);
+  // `insert: false` / `update: false` columns (e.g. an old column kept for the release still
+  // running, filled by a trigger) are not the client's to write.
+  const columns = writableColumns(entity).filter((c) => (mode === 'create' ? c.isInsert : c.isUpdate));
   const properties = Object.fromEntries(columns.map((c) => [c.propertyName, columnSchema(c)]));
   const required =
     mode === 'create'
@@ -107,10 +100,33 @@ export function bodySchema(entity: EntityMetadata, mode: 'create' | 'update'): J
   return { type: 'object', properties, required, additionalProperties: false };
 }
 
-/** The response schema: every column. */
+/**
+ * The response schema: every column the entity selects (a `select: false` column never leaves the
+ * database), always present (null when empty); a foreign key as the referenced id.
+ */
 export function rowSchema(entity: EntityMetadata): JsonSchema {
+  const columns = entity.columns.filter((c) => c.isSelect);
   return {
     type: 'object',
-    properties: Object.fromEntries(entity.columns.map((c) => [c.propertyName, columnSchema(c)])),
+    properties: Object.fromEntries(columns.map((c) => [c.propertyName, columnSchema(c)])),
+    required: columns.map((c) => c.propertyName),
+    additionalProperties: false,
   };
+}
+
+/**
+ * A saved or loaded entity as the API returns it: one shape on every route. A foreign key is the
+ * referenced id (TypeORM hands back `{ id }` after a save and the id after a load), and a column
+ * the insert left to NULL is present as null rather than missing.
+ */
+export function toResponse(entity: EntityMetadata, saved: object): Record<string, unknown> {
+  const row = saved as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const column of entity.columns.filter((c) => c.isSelect)) {
+    let value = row[column.propertyName];
+    if (isForeignKey(column) && value !== null && typeof value === 'object')
+      value = (value as Record<string, unknown>)[column.referencedColumn!.propertyName];
+    out[column.propertyName] = value === undefined ? null : value;
+  }
+  return out;
 }

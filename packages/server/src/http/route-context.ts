@@ -3,6 +3,7 @@ import type { VirtualStores } from '@app/entities-framework';
 import type { BuiltMetadata } from '@app/metadata-builder';
 import type { Migrator } from '@app/migrator';
 import type { DataSource, EntityMetadata } from 'typeorm';
+import type { Readiness } from './readiness';
 
 export interface RouteContext {
   dataSource: DataSource;
@@ -10,14 +11,9 @@ export interface RouteContext {
   migrator: Migrator;
   stores: VirtualStores;
   adminToken: string | undefined;
-  isReady: () => boolean;
-}
-
-/** Persisted entities that get CRUD routes (join tables are reached through their owners). */
-export function servedEntities(dataSource: DataSource): EntityMetadata[] {
-  return dataSource.entityMetadatas
-    .filter((m) => m.tableType !== 'junction')
-    .sort((a, b) => a.tableName.localeCompare(b.tableName));
+  readiness: Readiness;
+  /** The app entities served on the public CRUD API (see public-api.ts). */
+  publicEntities: EntityMetadata[];
 }
 
 /** `/api/<table>`, with `schema__table` outside the public schema. */

@@ -9,6 +9,7 @@ import {
   assertInStep,
   describeConnectRetry,
   type LoadedConfig,
+  lockDisciplineOf,
   Migrator,
   type RunResult,
 } from '@app/migrator';
@@ -38,12 +39,17 @@ export async function migrateOnStart(options: MigrateOnStartOptions): Promise<Mi
       sources: options.config.sources,
       lockTimeoutMs: options.lockTimeoutMs,
       connectRetryMs: options.connectRetryMs,
+      revisionLocks: lockDisciplineOf(options.config.config.migrations),
       onEvent: (event) => {
         if (event.type === 'revision-start') {
           run.step(event.revision.id);
           options.log(`Applying ${event.revision.lineage} revision ${event.revision.id}`);
         }
         if (event.type === 'connect-retry') options.log(describeConnectRetry(event.retry));
+        if (event.type === 'lock-retry')
+          options.log(
+            `Revision ${event.retry.revision} hit its lock_timeout; retry ${event.retry.attempt} of ${event.retry.of} in ${event.retry.delayMs} ms`,
+          );
         if (event.type === 'lock-wait')
           options.log(
             `Waiting for the migration lock held by ${event.holder?.applicationName ?? 'another runner'}`,

@@ -1,27 +1,34 @@
 /** A throwaway app (config + generated revisions) around the fixture entities, and ways to run it. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateRevision } from '@app/autogenerate';
 import { buildMetadata, type LoadedConfig, loadConfig } from '@app/migrator';
+import { makeTempDir } from '@app/testing';
 
 export const FIXTURE_ENTITIES = join(__dirname, '..', 'fixtures', 'widget');
 export const ADMIN_TOKEN = 'test-admin-token';
 
 export async function createServerApp(
   serverUrl: string,
-  options: { emptyDatabase?: 'create-all' | 'replay' } = {},
+  options: {
+    emptyDatabase?: 'create-all' | 'replay';
+    /** Extra TypeScript put before the config (imports, plugin functions). */
+    preamble?: string;
+    /** Extra keys of `server: { … }`, as TypeScript source. */
+    server?: string;
+  } = {},
 ): Promise<LoadedConfig> {
-  const root = mkdtempSync(join(tmpdir(), 'dazzle-server-app-'));
+  const root = makeTempDir('dazzle-server-app-');
   writeFileSync(
     join(root, 'dazzle.config.ts'),
     `import { Maker, Widget } from ${JSON.stringify(FIXTURE_ENTITIES)};
+${options.preamble ?? ''}
 export default {
   entities: [Maker, Widget],
   migrations: { dir: 'migrations' },
   emptyDatabase: ${JSON.stringify(options.emptyDatabase ?? 'replay')},
-  server: { adminToken: ${JSON.stringify(ADMIN_TOKEN)} },
+  server: { adminToken: ${JSON.stringify(ADMIN_TOKEN)}, ${options.server ?? ''} },
   version: '1.0.0',
 };
 `,

@@ -153,7 +153,7 @@ describe('writableColumns', () => {
       'meta',
       'supplier',
     ]);
-    expect(writableColumns(supplier).map((c) => c.propertyName)).toEqual(['name']);
+    expect(writableColumns(supplier).map((c) => c.propertyName)).toEqual(['name', 'code', 'legacyName']);
   });
 });
 
@@ -174,6 +174,15 @@ describe('bodySchema', () => {
     expect(created.required).toEqual(['number', 'total', 'quantity']);
     expect(Object.keys(created.properties!)).toEqual(writableColumns(invoice).map((c) => c.propertyName));
     expect(bodySchema(invoice, 'update').required).toEqual([]);
+  });
+});
+
+describe('bodySchema and rowSchema on columns the client may not write or read', () => {
+  it('leaves insert: false columns out of create, update: false ones out of update, select: false ones out of rows', () => {
+    expect(Object.keys(bodySchema(supplier, 'create').properties!)).toEqual(['name', 'code']);
+    expect(bodySchema(supplier, 'create').required).toEqual(['name', 'code']);
+    expect(Object.keys(bodySchema(supplier, 'update').properties!)).toEqual(['name']);
+    expect(Object.keys(rowSchema(supplier).properties!)).toEqual(['id', 'name', 'code']);
   });
 });
 

@@ -25,6 +25,14 @@ export class Supplier {
   @Column()
   name: string;
 
+  /** Written once, at creation. */
+  @Column({ type: 'varchar', length: 12, update: false })
+  code: string;
+
+  /** An old column the entity keeps for a release still running, filled by a trigger. */
+  @Column({ name: 'old_name', type: 'varchar', select: false, insert: false, update: false })
+  legacyName?: string;
+
   @OneToMany(
     () => Invoice,
     (invoice) => invoice.supplier,

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { CODES_SEEN_FILE } from './codes-seen';
+import { CODES_SEEN_FILE, CODES_UNAVAILABLE_FILE } from './codes-seen';
 import { HIGHEST_SUPPORTED } from './supported-versions';
 
 declare module 'vitest' {
@@ -30,6 +30,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const runDir = mkdtempSync(join(tmpdir(), 'dazzle-acceptance-'));
   chmodSync(runDir, 0o755);
   rmSync(CODES_SEEN_FILE, { force: true });
+  rmSync(CODES_UNAVAILABLE_FILE, { force: true });
   mkdirSync(join(CODES_SEEN_FILE, '..'), { recursive: true });
 
   const packed = JSON.parse(

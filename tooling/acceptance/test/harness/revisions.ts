@@ -1,6 +1,6 @@
 /** Reading and editing an app's revision files the way a person does between commands. */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 export function revisionFiles(app: string): string[] {
   return readdirSync(join(app, 'migrations'))
@@ -27,4 +27,19 @@ export function fillEmptyRevision(file: string, up: readonly string[], down: rea
 
 export function removeRevision(file: string): void {
   rmSync(file);
+}
+
+/** The manifest entry file of a revision file: `migrations/manifest/<id>.json`. */
+export function manifestEntryFile(revision: string): string {
+  return join(revision, '..', 'manifest', basename(revision).replace(/\.ts$/, '.json'));
+}
+
+/** The whole manifest of an app's folder as text (every entry file, by name), to compare before and after. */
+export function manifestText(app: string): string {
+  const dir = join(app, 'migrations', 'manifest');
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir)
+    .sort()
+    .map((name) => `${name}\n${readFileSync(join(dir, name), 'utf8')}`)
+    .join('\n');
 }

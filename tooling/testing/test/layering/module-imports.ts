@@ -11,10 +11,13 @@ export interface LayeredPackage {
   name: string;
   /** The package's folder (holds package.json and tsconfig.build.json). */
   folder: string;
-  /** The file its public door resolves to for TypeScript (the `types` entry). */
+  /** The file its main public door resolves to for TypeScript (the `types` entry). */
   publicDoor: string;
-  /** Every door it declares: the main one and each `exports` subpath's `types` (a light second door). */
-  publicDoors: string[];
+  /**
+   * Every door the package declares: the main one and each `exports` subpath's `types` (such as
+   * `@app/migrator/inspect`, the door that loads no TypeORM). Anything else is an internal.
+   */
+  doors: string[];
 }
 
 /** One import found in a source file, with where the compiler resolved it. */
@@ -41,17 +44,12 @@ export function readPackage(folder: string): LayeredPackage {
     types: string;
     exports?: Record<string, string | { types?: string }>;
   };
-  const real = realpathSync(folder);
-  const subpathDoors = Object.values(manifest.exports ?? {}).flatMap((entry) =>
-    typeof entry === 'object' && entry.types ? [join(real, entry.types)] : [],
+  const root = realpathSync(folder);
+  const declared = Object.values(manifest.exports ?? {}).flatMap((entry) =>
+    typeof entry === 'object' && entry.types ? [join(root, entry.types)] : [],
   );
-  const publicDoor = join(real, manifest.types);
-  return {
-    name: manifest.name,
-    folder: real,
-    publicDoor,
-    publicDoors: [...new Set([publicDoor, ...subpathDoors])],
-  };
+  const publicDoor = join(root, manifest.types);
+  return { name: manifest.name, folder: root, publicDoor, doors: [...new Set([publicDoor, ...declared])] };
 }
 
 /** Every `.ts` file under a folder. */
@@ -128,7 +126,7 @@ export function layeringViolations(
     if (!allowed.includes(target.name)) {
       return [{ ...at, reason: `reaches ${target.name}, which ${pkg.name} may not use` }];
     }
-    if (!target.publicDoors.includes(resolvedFile)) {
+    if (!target.doors.includes(resolvedFile)) {
       return [
         {
           ...at,

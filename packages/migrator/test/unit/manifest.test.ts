@@ -1,39 +1,29 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checksumOf } from '../../src/revision/checksum';
 import {
-  checksumOf,
   handFillLinesOf,
   isRevisionFileName,
   listRevisionFiles,
   MANIFEST_FILE,
   type ManifestEntry,
-  MigratorError,
-  type RevisionInfo,
   readManifest,
   readRevisionFolder,
-  sourceOf,
   writeManifest,
-} from '@app/migrator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-
-/** The one revision of a folder holding only `id` (written and listed in the manifest). */
-function readRevisionFolderOf(id: string): RevisionInfo {
-  writeRevision(id, 'verified');
-  writeManifest(dir, { lineage: 'app', revisions: [entry(id, 'verified')] });
-  return readRevisionFolder(dir, 'app')[0]!;
-}
-
-/** The MigratorError `run` throws; fails the test when it throws nothing or something else. */
-function migratorErrorOf(run: () => unknown): MigratorError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof MigratorError) return error;
-    throw error;
-  }
-  throw new Error('expected a MigratorError, but nothing was thrown');
-}
+} from '../../src/revision/manifest';
+import { entryPathOf, MANIFEST_DIR, writeManifestEntry } from '../../src/revision/manifest-entries';
+import { sourceOf } from '../../src/revision/verified-source';
+import { migratorErrorOf } from './revision-fixtures';
 
 let dir: string;
 beforeEach(() => {
@@ -124,7 +114,7 @@ describe('readManifest', () => {
     expect(error.code).toBe('MANIFEST_INVALID');
     expect(error.message.startsWith(`${path} is not valid JSON (`)).toBe(true);
     expect(error.message).toMatch(
-      /\(.+\): resolve the merge conflict or run `dazzle db rehash` to rebuild it\.$/s,
+      /\(.+\): resolve the merge conflict or run `dazzle db rehash` to rebuild the manifest from the revision files\.$/s,
     );
     expect(error.details).toEqual({ file: path });
   });
@@ -134,19 +124,40 @@ describe('readManifest', () => {
     const error = migratorErrorOf(() => readManifest(dir, 'app'));
     const path = join(dir, MANIFEST_FILE);
     expect(error.code).toBe('MANIFEST_INVALID');
-    expect(error.message).toBe(`${path} has no "revisions" list: run \`dazzle db rehash\` to rebuild it.`);
+    expect(error.message).toBe(
+      `${path} has no "revisions" list: resolve the merge conflict or run \`dazzle db rehash\` to rebuild the manifest from the revision files.`,
+    );
     expect(error.details).toEqual({ file: path });
   });
 });
 
 describe('writeManifest', () => {
-  it('writes the revisions sorted by id, as indented JSON ending in a newline', () => {
+  it('writes one indented JSON entry file per revision, and removes the old single file', () => {
+    writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ lineage: 'app', revisions: [] }));
     const revisions = [entry(SECOND, 'b'), entry(FIRST, 'a')];
     writeManifest(dir, { lineage: 'app', revisions });
-    expect(readFileSync(join(dir, MANIFEST_FILE), 'utf8')).toBe(
-      `${JSON.stringify({ lineage: 'app', revisions: [revisions[1], revisions[0]] }, null, 2)}\n`,
+    expect(readdirSync(join(dir, MANIFEST_DIR)).sort()).toEqual([`${FIRST}.json`, `${SECOND}.json`]);
+    expect(readFileSync(entryPathOf(dir, `${FIRST}.ts`), 'utf8')).toBe(
+      `${JSON.stringify(revisions[1], null, 2)}\n`,
     );
-    expect(revisions.map((r) => r.id)).toEqual([SECOND, FIRST]);
+    expect(existsSync(join(dir, MANIFEST_FILE))).toBe(false);
+    writeManifest(dir, { lineage: 'app', revisions: [revisions[1]!] });
+    expect(readdirSync(join(dir, MANIFEST_DIR))).toEqual([`${FIRST}.json`]);
+  });
+
+  it('adds an entry without touching the others, so two branches never edit one file', () => {
+    writeFileSync(
+      join(dir, MANIFEST_FILE),
+      JSON.stringify({ lineage: 'app', revisions: [entry(FIRST, 'a')] }),
+    );
+    const before = readFileSync(join(dir, MANIFEST_FILE), 'utf8');
+    writeManifestEntry(dir, entry(SECOND, 'b'));
+    expect(readFileSync(join(dir, MANIFEST_FILE), 'utf8')).toBe(before);
+    expect(
+      readManifest(dir, 'app')
+        .revisions.map((r) => r.id)
+        .sort(),
+    ).toEqual([FIRST, SECOND]);
   });
 });
 
@@ -219,7 +230,9 @@ describe('readRevisionFolder', () => {
   });
 
   it('refuses to give text for a revision that was never read and verified', () => {
-    const { source: _dropped, ...unverified } = readRevisionFolderOf(FIRST);
+    writeRevision(FIRST, 'verified');
+    writeManifest(dir, { lineage: 'app', revisions: [entry(FIRST, 'verified')] });
+    const { source: _dropped, ...unverified } = readRevisionFolder(dir, 'app')[0]!;
     expect(() => sourceOf(unverified)).toThrow(/carries no verified text/);
   });
 
@@ -254,9 +267,21 @@ describe('readRevisionFolder', () => {
     ];
     expect(error.code).toBe('MANIFEST_MISMATCH');
     expect(error.message).toBe(
-      `${join(dir, MANIFEST_FILE)} disagrees with the folder: ${problems.join('; ')}. If the change is intended, run \`dazzle db rehash\`; if two branches each added a revision, rehash and then \`dazzle db merge\`.`,
+      `The manifest of ${dir} (manifest/) disagrees with the folder: ${problems.join('; ')}. If the change is intended (a filled-in hand-written step), run \`dazzle db rehash\`; otherwise restore the file from git.`,
     );
     expect(error.details).toEqual({ dir, problems });
+  });
+
+  it('refuses a revision listed both in the old single file and in its own entry', () => {
+    writeRevision(FIRST, 'a');
+    writeFileSync(
+      join(dir, MANIFEST_FILE),
+      JSON.stringify({ lineage: 'app', revisions: [entry(FIRST, 'a')] }),
+    );
+    writeManifestEntry(dir, entry(FIRST, 'a'));
+    const error = migratorErrorOf(() => readRevisionFolder(dir, 'app'));
+    expect(error.code).toBe('MANIFEST_MISMATCH');
+    expect(error.message).toContain(`${FIRST}.ts is listed twice in the manifest`);
   });
 
   it('accepts Windows line endings in a file whose checksum was taken with Unix ones', () => {

@@ -1,0 +1,78 @@
+/**
+ * Whether create-all would build the same database as replaying a plan. create-all builds tables
+ * from the entities, so it reproduces only what a revision does to tables, keys, indexes and enums
+ * in the shape TypeORM writes them. A view, a function, a trigger, an extension, seed rows, a
+ * column added to an existing table (it would land in another position) or a rename (constraint
+ * names follow the old table) are things only replay reproduces; a plan with any of them is
+ * replayed instead, and the reason is given. The statements are read by rendering each revision
+ * offline and parsing it, the way `upgrade --sql` and lint see them.
+ */
+import type { RevisionGraph } from '../graph/revision-graph';
+import type { RevisionModule } from '../revision/revision';
+import { describeSql, loadSqlParser, type StatementFacts } from '../sql/statement-facts';
+import { recordStatements } from './offline-sql';
+
+const REPRODUCED_KINDS = new Set([
+  'CreateStmt',
+  'IndexStmt',
+  'CreateEnumStmt',
+  'CreateSchemaStmt',
+  'CommentStmt',
+]);
+const REPRODUCED_DROPS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE', 'TABLE', 'INDEX', 'TYPE']);
+const REPRODUCED_ALTERS = new Set([
+  'AT_AddConstraint',
+  'AT_DropConstraint',
+  'AT_DropColumn',
+  'AT_SetNotNull',
+  'AT_DropNotNull',
+]);
+
+/** Why create-all would differ for this statement, or undefined when it reproduces it. */
+function notReproduced(facts: StatementFacts): string | undefined {
+  if (REPRODUCED_KINDS.has(facts.kind)) return undefined;
+  if (facts.kind === 'DropStmt' && REPRODUCED_DROPS.has(facts.objectType ?? '')) return undefined;
+  if (facts.kind === 'AlterTableStmt') {
+    const other = facts.actions.find((a) => !REPRODUCED_ALTERS.has(a.subtype));
+    return other ? `ALTER TABLE ${facts.tables[0] ?? ''} (${other.subtype.replace(/^AT_/, '')})` : undefined;
+  }
+  return facts.kind.replace(/Stmt$/, '');
+}
+
+/**
+ * Undefined when create-all reproduces every revision of the plan; otherwise why not, naming the
+ * first revision and statement it cannot reproduce.
+ *
+ * @example
+ * await createAllDeclinedBecause(graph, plan, modules)
+ * // 'revision 20261130_active_items runs View, which the entities do not describe'
+ */
+export async function createAllDeclinedBecause(
+  graph: RevisionGraph,
+  plan: readonly string[],
+  modules: ReadonlyMap<string, RevisionModule>,
+): Promise<string | undefined> {
+  await loadSqlParser();
+  for (const id of plan) {
+    const info = graph.get(id)!;
+    let statements: string[];
+    try {
+      statements = await recordStatements(info, modules.get(id)!, 'up');
+    } catch (error) {
+      return `revision ${id} does more than send SQL (${(error as Error).message.split(':')[0]})`;
+    }
+    for (const sql of statements) {
+      let facts: StatementFacts[];
+      try {
+        facts = describeSql(sql);
+      } catch {
+        return `revision ${id} has SQL the parser cannot read`;
+      }
+      for (const fact of facts) {
+        const reason = notReproduced(fact);
+        if (reason) return `revision ${id} runs ${reason}, which the entities do not describe`;
+      }
+    }
+  }
+  return undefined;
+}
