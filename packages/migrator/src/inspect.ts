@@ -10,6 +10,7 @@
  * const status = assessSchema(readRevisionGraphOrFolderError(settings.sources), (await readLedgerOverPg(url)) ?? []);
  */
 export { DazzleError, isDazzleError } from '@app/entities-framework/base';
+export { type CompileErrorLocation, describeCompileError } from './config/compile-error';
 export {
   CONFIG_DEFAULTS,
   type DazzleConfig,

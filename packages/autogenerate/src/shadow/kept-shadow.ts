@@ -26,7 +26,7 @@ import { type CompletedKeptShadow, keptShadowsToEvict, projectPrefixOf } from '.
 import { createDatabase, onServer, replayRevisions } from './shadow-database';
 
 /** Bump when what a kept shadow holds changes meaning (e.g. the bootstrap tables change). */
-const CACHE_FORMAT = 1;
+const KEPT_SHADOW_FORMAT = 1;
 export const KEPT_SHADOW_PREFIX = 'dazzle_cache_';
 
 function digest(parts: readonly string[], length: number): string {
@@ -56,7 +56,7 @@ export function keptShadowName(
     8,
   );
   const revisions = [...graph.all(), ...added].map((r) => `${r.lineage}:${r.id}:${r.checksum}`).sort();
-  return `${KEPT_SHADOW_PREFIX}${project}_${digest([`format ${CACHE_FORMAT}`, ...revisions], 16)}`;
+  return `${KEPT_SHADOW_PREFIX}${project}_${digest([`format ${KEPT_SHADOW_FORMAT}`, ...revisions], 16)}`;
 }
 
 /**

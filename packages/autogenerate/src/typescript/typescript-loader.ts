@@ -22,7 +22,7 @@
 import { existsSync } from 'node:fs';
 import Module, { SourceMap } from 'node:module';
 import { resolve } from 'node:path';
-import { describeCompileError } from '@app/migrator';
+import { describeCompileError } from '@app/migrator/inspect';
 import type * as Swc from '@swc/core';
 import type * as Pirates from 'pirates';
 import { guardDesignTypes } from './design-type-guard';

@@ -3,7 +3,7 @@
  * TypeScript config, entities and revisions without paying for the authoring tools (SWC itself
  * loads on the first file it compiles).
  */
-import type { TypeScriptSupport } from '@app/migrator';
+import type { TypeScriptSupport } from '@app/migrator/inspect';
 import { compileTypeScript, originalPosition, registerTypeScriptLoader } from './typescript-loader';
 
 /**

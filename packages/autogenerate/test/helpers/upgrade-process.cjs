@@ -1,6 +1,11 @@
 // Runs one `upgrade` in its own OS process, as a replica or a deploy step would.
 // argv: databaseUrl appDir  → prints a JSON line with what it applied, exits 0 on success.
-const { Migrator } = require('@app/migrator');
+const { installTypeScriptSupport, Migrator } = require('@app/migrator');
+const { typeScriptSupport } = require('../../dist/typescript/typescript-support');
+
+// The revisions are TypeScript, as `dazzle db revision` writes them: install the support the CLI
+// installs before it loads them.
+installTypeScriptSupport(typeScriptSupport);
 
 async function main() {
   const [databaseUrl, dir] = process.argv.slice(2);
