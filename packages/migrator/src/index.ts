@@ -50,13 +50,13 @@ export {
 } from './database/connect';
 export { withPgClient } from './database/with-pg-client';
 export { MIGRATOR_ERROR_CODES, MigratorError, type MigratorErrorCode } from './errors';
+export { DEFAULT_FLEET_CONCURRENCY } from './fleet/fleet-defaults';
 export {
   type FleetSource,
   type FleetTarget,
   readFleetTargets,
 } from './fleet/fleet-targets';
 export {
-  DEFAULT_FLEET_CONCURRENCY,
   type FleetOutcome,
   type FleetProgress,
   type FleetResult,

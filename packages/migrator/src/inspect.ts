@@ -29,6 +29,7 @@ export {
 export { assertPostgresUrl } from './database/connection-errors';
 export { maskSecrets, maskUrl } from './database/mask-secrets';
 export { MigratorError, type MigratorErrorCode } from './errors';
+export { DEFAULT_FLEET_CONCURRENCY } from './fleet/fleet-defaults';
 export type { RevisionGraph } from './graph/revision-graph';
 export type { LedgerRow } from './ledger/ledger-rows';
 export { readLedgerOverPg } from './ledger/read-ledger-pg';

@@ -78,6 +78,26 @@ describe('commands that read where the database stands load no entity', () => {
     }
   });
 
+  it('current, history and heads load no TypeORM module at all', async () => {
+    // Preloaded into the binary's process: how many TypeORM files were loaded when it ends.
+    writeFiles(app, {
+      'count-typeorm.cjs': `process.on('exit', () => {
+  const loaded = Object.keys(require.cache).filter((file) => file.includes('/node_modules/typeorm/'));
+  process.stderr.write('[typeorm files loaded] ' + loaded.length + '\\n');
+});
+`,
+    });
+    const counting = { ...env, NODE_OPTIONS: `--require ${app}/count-typeorm.cjs` };
+    for (const verb of INSPECT_VERBS) {
+      const result = await dazzle(app, verb, counting);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr, verb.join(' ')).toContain('[typeorm files loaded] 0\n');
+    }
+    // The count is real: a command that builds metadata loads TypeORM.
+    const check = await dazzle(app, ['db', 'check'], counting);
+    expect(check.stderr).toMatch(/\[typeorm files loaded\] [1-9]\d*\n/);
+  });
+
   it('a command that needs the entities calls the loader, and reports its failure as CONFIG_INVALID', async () => {
     const check = await dazzle(app, ['db', 'check'], env);
     expect(check.code).toBe(1);

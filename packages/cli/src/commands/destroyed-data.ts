@@ -4,7 +4,8 @@
  * --allow-destructive is passed), and the lines saying what was dropped once it ran.
  */
 import { createInterface } from 'node:readline/promises';
-import { type DroppedData, describeDroppedData } from '@app/migrator';
+import type { DroppedData } from '@app/migrator';
+import { migratorApi } from '../migrator-api';
 import type { Reporter } from '../reporter';
 
 /** A person can answer: stdin and stderr are a terminal and this is not CI. */
@@ -17,7 +18,7 @@ export async function askToDestroy(loss: readonly DroppedData[]): Promise<boolea
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await prompt.question(
-      `Reverting destroys ${loss.map(describeDroppedData).join(', ')}. Revert anyway? [y/N] `,
+      `Reverting destroys ${loss.map(migratorApi().describeDroppedData).join(', ')}. Revert anyway? [y/N] `,
     );
     return /^y(es)?$/i.test(answer.trim());
   } finally {
@@ -29,7 +30,10 @@ export async function askToDestroy(loss: readonly DroppedData[]): Promise<boolea
 export function reportDestroyed(reporter: Reporter, destroyed: readonly DroppedData[] = []): void {
   for (const item of destroyed.filter((d) => d.rows > 0)) {
     reporter.line(
-      reporter.style(`Destroyed ${describeDroppedData(item)} (revision ${item.revision}).`, 'yellow'),
+      reporter.style(
+        `Destroyed ${migratorApi().describeDroppedData(item)} (revision ${item.revision}).`,
+        'yellow',
+      ),
     );
   }
 }

@@ -4,17 +4,12 @@
  * a terminal, a per-database table (or one --json document), and exit 1 when any database failed.
  * The CLI only reads options and renders; the work is the migrator's `runFleet`.
  */
-import {
-  DEFAULT_FLEET_CONCURRENCY,
-  type FleetProgress,
-  type FleetResult,
-  type FleetVerb,
-  readFleetTargets,
-  runFleet,
-} from '@app/migrator';
+import type { FleetProgress, FleetResult, FleetVerb } from '@app/migrator';
+import { DEFAULT_FLEET_CONCURRENCY } from '@app/migrator/inspect';
 import { type Command, InvalidArgumentError } from 'commander';
 import { AppContext, type GlobalOptions } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
+import { migratorApi } from '../migrator-api';
 import type { Reporter } from '../reporter';
 
 export interface FleetOptions {
@@ -62,6 +57,7 @@ export async function runFleetCommand(
   reporter: Reporter,
 ): Promise<void> {
   const app = await AppContext.load(globals, reporter);
+  const { readFleetTargets, runFleet } = migratorApi();
   try {
     const targets = await readFleetTargets({
       source: options.all!,

@@ -3,8 +3,10 @@
  * revisions its ledger holds (or would hold after the stamp). Differences are listed one per line
  * on stderr, then the command refuses with SCHEMA_DRIFT, so stdout stays clean for --json.
  */
-import { appliedAfterStamp, formatDifference, type LiveDrift, MigratorError, planStamp } from '@app/migrator';
+import type { LiveDrift } from '@app/migrator';
+import { MigratorError } from '@app/migrator/inspect';
 import type { AppContext } from '../app-context';
+import { migratorApi } from '../migrator-api';
 import { loadAutogenerate } from '../optional-parts';
 import type { Reporter } from '../reporter';
 
@@ -21,6 +23,7 @@ async function drift(app: AppContext, applied: ReadonlySet<string>, verb: string
 }
 
 function listDifferences(reporter: Reporter, result: LiveDrift): void {
+  const { formatDifference } = migratorApi();
   for (const difference of result.differences) reporter.note(`  ${formatDifference(difference)}`);
 }
 
@@ -53,6 +56,7 @@ export async function checkLiveSchema(app: AppContext, reporter: Reporter): Prom
 export async function verifyStamp(app: AppContext, reporter: Reporter, target: string): Promise<void> {
   const migrator = await app.migrator();
   const applied = await appliedNow(app);
+  const { appliedAfterStamp, planStamp } = migratorApi();
   const after = appliedAfterStamp(applied, planStamp(migrator.graph, applied, target));
   const result = await drift(app, after, '`dazzle db stamp` (without --force)');
   if (result.differences.length === 0) return;

@@ -8,6 +8,7 @@ import { maskSecrets } from '../database/mask-secrets';
 import { MigratorError } from '../errors';
 import { Migrator } from '../migrator';
 import type { MigrationSource } from '../revision/revision-set';
+import { DEFAULT_FLEET_CONCURRENCY } from './fleet-defaults';
 import type { FleetTarget } from './fleet-targets';
 
 export type FleetVerb = 'upgrade' | 'check' | 'current';
@@ -41,13 +42,11 @@ export interface RunFleetOptions {
   verb: FleetVerb;
   targets: readonly FleetTarget[];
   sources: readonly MigrationSource[];
-  /** Databases worked on at once. Default 4. */
+  /** Databases worked on at once. Default {@link DEFAULT_FLEET_CONCURRENCY}. */
   concurrency?: number;
   lockTimeoutMs?: number;
   onProgress?: (progress: FleetProgress) => void;
 }
-
-export const DEFAULT_FLEET_CONCURRENCY = 4;
 
 /**
  * Runs the verb on every database, at most `concurrency` at a time, and returns one result per
