@@ -2,9 +2,10 @@
 // raw TypeORM on the same server in the same run, and write bench/results/<date>.json and
 // docs/benchmarks.md with the medians and ratios. Timings live here, never in tests.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseServer } from '@app/testing';
+import { measureServe, SERVE_SECTION, serveMarkdown } from './serve/serve-workload.mjs';
 import { dazzleChain, typeormChain, withFreshDatabase } from './workloads/fixtures.mjs';
 
 const HERE = import.meta.dirname;
@@ -290,6 +291,22 @@ async function cliColdStart(server) {
   ];
 }
 
+/** dazzle serve against a hand-written Fastify + TypeORM server (serve/serve-workload.mjs). */
+async function serve(server) {
+  const result = await withFreshDatabase(server.adminUrl, `bench_serve_${process.pid}`, (url) =>
+    measureServe(url),
+  );
+  return [{ workload: 'serve', ...result }];
+}
+
+/** The serve section: this run's, else the one docs/benchmarks.md already has (a run without it keeps it). */
+function serveSection(report) {
+  const row = report.rows.find((r) => r.workload === 'serve');
+  if (row) return serveMarkdown(row, { date: report.date, node: process.version });
+  const docs = join(REPO, 'docs', 'benchmarks.md');
+  return existsSync(docs) ? (SERVE_SECTION.exec(readFileSync(docs, 'utf8'))?.[0] ?? '') : '';
+}
+
 function markdown(report) {
   const lines = [
     '# Benchmarks',
@@ -300,7 +317,7 @@ function markdown(report) {
     '| --- | --- | ---: | ---: | ---: | --- |',
   ];
   for (const row of report.rows) {
-    if (row.workload === 'replicas') continue;
+    if (row.workload === 'replicas' || row.workload === 'serve') continue;
     const ratio = row.dazzle.medianMs / row.typeorm.medianMs;
     const rss = row.dazzle.peakRssMb ? `${row.dazzle.peakRssMb} / ${row.typeorm.peakRssMb}` : '';
     lines.push(
@@ -397,10 +414,12 @@ function markdown(report) {
     "In the main table, autogenerate is dazzle's warm run against TypeORM's initialize + diff. On an empty database dazzle's time is mostly the convergence proof: the 150–600 generated statements are applied to the shadow and the tables they touched are diffed again, work raw TypeORM does not do.",
     '',
   );
+  const section = serveSection(report);
+  if (section) lines.push(section);
   return lines.join('\n');
 }
 
-const WORKLOADS = [upgradeFromEmpty, noopStartup, autogenerate, replicas, cliColdStart];
+const WORKLOADS = [upgradeFromEmpty, noopStartup, autogenerate, replicas, cliColdStart, serve];
 // `--only cliColdStart,autogenerate`: a subset, for a quick look; results go to bench/results only.
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1]?.split(',');

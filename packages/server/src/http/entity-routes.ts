@@ -7,16 +7,11 @@
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import type { EntityMetadata, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
-import {
-  bodySchema,
-  columnSchema,
-  isForeignKey,
-  rowSchema,
-  toEntityInput,
-  toResponse,
-} from './entity-schema';
+import { bodySchema, columnSchema, isForeignKey, rowSchema } from './entity-schema';
 import { DEFAULT_PAGE_SIZE, listQuerySchema, pageSchema } from './list-query';
 import { HttpProblem, PROBLEM_RESPONSES } from './problem';
+import { readPage } from './read-page';
+import { RowShape } from './row-shape';
 
 export interface EntityRouteOptions {
   /** URL of the collection, e.g. `/api/widget` or `/admin/deploy-history`. */
@@ -31,6 +26,7 @@ type Operation = 'list' | 'get' | 'create' | 'update' | 'delete';
 class EntityEndpoint {
   readonly primary: ColumnMetadata | undefined;
   readonly relationIds: string[];
+  readonly shape: RowShape;
 
   constructor(
     readonly entity: EntityMetadata,
@@ -38,6 +34,7 @@ class EntityEndpoint {
   ) {
     this.primary = entity.primaryColumns.length === 1 ? entity.primaryColumns[0] : undefined;
     this.relationIds = entity.columns.filter(isForeignKey).map((c) => c.propertyName);
+    this.shape = new RowShape(entity);
   }
 
   idParams(): object {
@@ -74,7 +71,7 @@ export function registerEntityRoutes(
   const endpoint = new EntityEndpoint(entity, repository);
   const row = rowSchema(entity);
   const { path } = options;
-  const { primary } = endpoint;
+  const { primary, shape } = endpoint;
   const schema = (extra: FastifySchema): FastifySchema => ({ ...options.schema, ...extra });
 
   if (operations.includes('list'))
@@ -103,14 +100,14 @@ export function registerEntityRoutes(
           : {};
         // A stable order under every sort, so offsets page through each row exactly once.
         if (primary && !(primary.propertyName in order)) order[primary.propertyName] = 'ASC';
-        const [rows, total] = await repository.findAndCount({
-          where: toEntityInput(entity, filters) as FindOptionsWhere<ObjectLiteral>,
+        const { rows, total } = await readPage(repository, {
+          where: shape.toInput(filters) as FindOptionsWhere<ObjectLiteral>,
           order,
           take: limit,
           skip: offset,
-          loadRelationIds: { relations: endpoint.relationIds },
+          relationIds: endpoint.relationIds,
         });
-        const items = rows.map((r) => toResponse(entity, r));
+        const items = rows.map((r) => shape.toResponse(r));
         const nextOffset = offset + items.length < total ? offset + items.length : null;
         return { items, total, limit, offset, nextOffset };
       },
@@ -127,9 +124,11 @@ export function registerEntityRoutes(
         }),
       },
       async (request, reply) => {
-        const input = toEntityInput(entity, request.body as Record<string, unknown>);
-        const saved = await repository.save(repository.create(input));
-        return reply.code(201).send(toResponse(entity, saved));
+        // One INSERT … RETURNING, no transaction around it: a single statement is atomic, and
+        // save() would add BEGIN and COMMIT (two more round trips) for a row with no cascades.
+        const created = repository.create(shape.toInput(request.body as Record<string, unknown>));
+        await repository.insert(created);
+        return reply.code(201).send(shape.toResponse(created));
       },
     );
 
@@ -147,7 +146,7 @@ export function registerEntityRoutes(
           response: { 200: row, ...PROBLEM_RESPONSES },
         }),
       },
-      async (request) => toResponse(entity, await endpoint.findById(idOf(request))),
+      async (request) => shape.toResponse(await endpoint.findById(idOf(request))),
     );
 
   if (operations.includes('update'))
@@ -163,8 +162,8 @@ export function registerEntityRoutes(
       },
       async (request) => {
         const existing = await endpoint.findById(idOf(request));
-        const input = toEntityInput(entity, request.body as Record<string, unknown>);
-        return toResponse(entity, await repository.save(repository.merge(existing, input)));
+        const input = shape.toInput(request.body as Record<string, unknown>);
+        return shape.toResponse(await repository.save(repository.merge(existing, input)));
       },
     );
 

@@ -4,6 +4,7 @@
  */
 import type { EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { isForeignKey } from './row-shape';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -21,6 +22,7 @@ export interface JsonSchema {
 }
 
 export { REQUEST_VALIDATION_OPTIONS } from './request-validation';
+export { isForeignKey, toEntityInput, toResponse } from './row-shape';
 
 /** String types that take a length (`string` is TypeORM's design type for an undecorated string). */
 const LENGTH_TYPES = new Set(['character varying', 'varchar', 'character', 'char', 'string']);
@@ -54,11 +56,6 @@ export function columnSchema(column: ColumnMetadata): JsonSchema {
   return { ...base, type: [...(Array.isArray(base.type) ? base.type : [base.type]), 'null'] };
 }
 
-/** A foreign-key column the entity owns (many-to-one, owning one-to-one): written as the referenced id. */
-export function isForeignKey(column: ColumnMetadata): boolean {
-  return Boolean(column.relationMetadata?.isOwning && column.referencedColumn);
-}
-
 /** Columns a client may write: not generated, not managed dates, not the version counter. */
 export function writableColumns(entity: EntityMetadata): ColumnMetadata[] {
   return entity.columns.filter(
@@ -71,20 +68,6 @@ export function writableColumns(entity: EntityMetadata): ColumnMetadata[] {
       !c.generatedType &&
       (!c.relationMetadata || isForeignKey(c)),
   );
-}
-
-/** Turns `{ tenant: "<id>" }` in a request body into the `{ tenant: { id } }` TypeORM saves. */
-export function toEntityInput(
-  entity: EntityMetadata,
-  body: Record<string, unknown>,
-): Record<string, unknown> {
-  const input: Record<string, unknown> = { ...body };
-  for (const column of entity.columns) {
-    if (!isForeignKey(column) || !(column.propertyName in body)) continue;
-    const value = body[column.propertyName];
-    input[column.propertyName] = value === null ? null : { [column.referencedColumn!.propertyName]: value };
-  }
-  return input;
 }
 
 /** The body schema for create (required = NOT NULL without a default) or update (all optional). */
@@ -112,21 +95,4 @@ export function rowSchema(entity: EntityMetadata): JsonSchema {
     required: columns.map((c) => c.propertyName),
     additionalProperties: false,
   };
-}
-
-/**
- * A saved or loaded entity as the API returns it: one shape on every route. A foreign key is the
- * referenced id (TypeORM hands back `{ id }` after a save and the id after a load), and a column
- * the insert left to NULL is present as null rather than missing.
- */
-export function toResponse(entity: EntityMetadata, saved: object): Record<string, unknown> {
-  const row = saved as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const column of entity.columns.filter((c) => c.isSelect)) {
-    let value = row[column.propertyName];
-    if (isForeignKey(column) && value !== null && typeof value === 'object')
-      value = (value as Record<string, unknown>)[column.referencedColumn!.propertyName];
-    out[column.propertyName] = value === undefined ? null : value;
-  }
-  return out;
 }
