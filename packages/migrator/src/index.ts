@@ -145,6 +145,8 @@ export {
   type RevisionHeader,
   type RevisionInfo,
   type RevisionModule,
+  type RevisionStep,
+  type RevisionSteps,
 } from './revision/revision';
 export {
   type MigrationSource,

@@ -116,7 +116,7 @@ export class Migrator {
       const ledger = await readLedger(db);
       const status = assessSchema(graph, ledger, { acceptChecksums: options.acceptChecksums });
       assertMigratable(status);
-      await assertNoIncompleteRevision(db, graph);
+      await assertNoIncompleteRevision(db, graph, 'up');
       // Past the check, every changed checksum left is one the caller accepted.
       for (const mismatch of status.checksumMismatches) {
         await updateLedgerChecksum(db, mismatch.id, mismatch.current);
@@ -162,7 +162,7 @@ export class Migrator {
       await bootstrapInfrastructure(db);
       const ledger = await readLedger(db);
       assertMigratable(assessSchema(graph, ledger));
-      await assertNoIncompleteRevision(db, graph);
+      await assertNoIncompleteRevision(db, graph, 'down');
       const plan = planDowngrade(graph, appliedIds(ledger), target);
       const modules = await loadVerifiedRevisions(graph, plan);
       const destroyed = await guardDowngradeLoss(db, graph, plan, options);

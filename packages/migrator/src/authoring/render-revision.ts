@@ -4,7 +4,10 @@
  * the framework lineage, which ships its folder as is inside the published package.
  */
 import { HAND_FILL_MARKER } from '../revision/hand-fill-marker';
-import type { RevisionHeader } from '../revision/revision';
+import type { RevisionHeader, RevisionStep } from '../revision/revision';
+
+/** Every header field a generated file states; `steps` only when the revision runs step by step. */
+export type RenderedHeader = Required<Omit<RevisionHeader, 'steps'>> & Pick<RevisionHeader, 'steps'>;
 
 export type RevisionFormat = 'ts' | 'js';
 
@@ -17,7 +20,7 @@ export interface RenderedStatement {
 }
 
 export interface RevisionContent {
-  header: Required<RevisionHeader>;
+  header: RenderedHeader;
   up: readonly RenderedStatement[];
   down: readonly RenderedStatement[];
   /** Lines for the header comment: lint findings, notes from generation. */
@@ -73,8 +76,20 @@ function jsString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
-function renderHeaderObject(header: Required<RevisionHeader>): string {
+function renderSteps(steps: readonly RevisionStep[]): string {
+  return `[${steps.map((s) => `{ statements: ${s.statements}, transaction: ${s.transaction} }`).join(', ')}]`;
+}
+
+function renderHeaderObject(header: RenderedHeader): string {
   const list = (ids: readonly string[]) => `[${ids.map((id) => `'${id}'`).join(', ')}]`;
+  const steps = header.steps
+    ? [
+        `  steps: {`,
+        `    up: ${renderSteps(header.steps.up)},`,
+        `    down: ${renderSteps(header.steps.down)},`,
+        '  },',
+      ]
+    : [];
   return [
     '{',
     `  id: '${header.id}',`,
@@ -82,6 +97,7 @@ function renderHeaderObject(header: Required<RevisionHeader>): string {
     `  dependsOn: ${list(header.dependsOn)},`,
     `  message: ${jsString(header.message)},`,
     `  transactional: ${header.transactional},`,
+    ...steps,
     '}',
   ].join('\n');
 }

@@ -8,7 +8,7 @@ import { MigratorError } from '../errors';
 import { checksumOf } from '../revision/checksum';
 import { handFillLinesOf } from '../revision/manifest';
 import { writeManifestEntry } from '../revision/manifest-entries';
-import type { Lineage, RevisionInfo } from '../revision/revision';
+import type { Lineage, RevisionInfo, RevisionSteps } from '../revision/revision';
 import { type RenderedStatement, type RevisionFormat, renderRevision } from './render-revision';
 import { newRevisionId } from './revision-id';
 
@@ -22,6 +22,8 @@ export interface WriteRevisionOptions {
   down: readonly RenderedStatement[];
   notes?: readonly string[];
   transactional?: boolean;
+  /** For a revision that runs as ordered steps (transactional: false). */
+  steps?: RevisionSteps;
   format?: RevisionFormat;
   now?: Date;
 }
@@ -69,7 +71,7 @@ export function prepareRevision(options: WriteRevisionOptions): PreparedRevision
   };
   const content = renderRevision(
     {
-      header,
+      header: options.steps ? { ...header, steps: options.steps } : header,
       up: options.up,
       down: options.down,
       notes: options.notes,

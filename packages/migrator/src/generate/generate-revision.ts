@@ -15,12 +15,13 @@ import { singleHead } from '../graph/plan';
 import type { RevisionGraph } from '../graph/revision-graph';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
 import { Migrator } from '../migrator';
-import type { RevisionInfo } from '../revision/revision';
+import type { RevisionInfo, RevisionSteps } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { loadSqlParser } from '../sql/statement-facts';
 import { entityTablePath, tablePath } from '../sql/table-path';
 import { catalogSnapshot } from './catalog-snapshot';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
+import { onlineRevision } from './online-steps';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
@@ -38,6 +39,7 @@ import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { shadowServerOf } from './shadow-server';
 import { withShadowSession } from './shadow-session';
 import { buildTableLineage } from './table-lineage';
+import { typeRewriteWarnings } from './type-rewrite-warnings';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -64,11 +66,15 @@ export interface GenerateRevisionOptions {
   freshShadow?: boolean;
   format?: RevisionFormat;
   now?: Date;
+  /** Rewrite DDL on existing tables to keep them writable (see online-steps.ts). Default true. */
+  online?: boolean;
 }
 
 export interface PlannedRevision {
   /** False when a statement cannot run in a transaction block (CREATE INDEX CONCURRENTLY). */
   transactional: boolean;
+  /** Set when the revision runs as ordered steps (online rewrites); then transactional is false. */
+  steps?: RevisionSteps;
   up: RenderedStatement[];
   down: RenderedStatement[];
   notes: string[];
@@ -181,7 +187,16 @@ export async function planOnShadow(
 
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };
-    const { up, down, notes: proven } = await proveBothWays(runner, before, generated, transactional);
+    const proved = await proveBothWays(runner, before, generated, transactional);
+    // Proved as TypeORM wrote it; on tables that existed before, it runs in online steps.
+    const {
+      up,
+      down,
+      steps: onlineSteps,
+      notes: online,
+    } = options.online === false
+      ? { up: proved.up, down: proved.down, steps: undefined, notes: [] }
+      : onlineRevision(proved.up, proved.down, catalog.tables);
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
     const linted = await lintStatements(up.map((s) => s.sql));
     const acknowledged = new Set(
@@ -190,16 +205,26 @@ export async function planOnShadow(
     const findings = linted.map((f) => (acknowledged.has(f.rule) ? { ...f, severity: 'info' as const } : f));
     const notes = [
       ...steps.notes,
-      ...proven,
+      ...proved.notes,
+      ...online,
+      ...typeRewriteWarnings(up, catalog.tables),
       ...[...acknowledged].sort().map((rule) => `${ACKNOWLEDGED_MARKER} ${rule}`),
     ];
     const dependsOn = [...processed.referencedLineages].flatMap((l) => singleHead(graph, l) ?? []);
-    if (!transactional) {
+    if (!transactional && !onlineSteps) {
       notes.push(
         'Runs outside a transaction: PostgreSQL builds indexes CONCURRENTLY only there, so a failure part-way leaves the statements before it applied.',
       );
     }
-    return { up, down, notes, findings, dependsOn, transactional };
+    return {
+      up,
+      down,
+      notes,
+      findings,
+      dependsOn,
+      transactional: transactional && !onlineSteps,
+      steps: onlineSteps,
+    };
   } finally {
     await runner?.release();
   }
@@ -247,6 +272,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
       parents: head ? [head] : [],
       dependsOn: planned.dependsOn,
       transactional: planned.transactional,
+      steps: planned.steps,
       up: planned.up,
       down: planned.down,
       notes: [
