@@ -80,7 +80,7 @@ export async function executeSteppedRevision(
   const steps = cutIntoSteps(
     info,
     await recordStatements(info, module, direction),
-    module.revision.steps![direction],
+    module.revision.steps?.[direction] ?? [],
   );
   const recorded = (await readRevisionProgress(db)).find(
     (p) => p.id === info.id && p.direction === direction,
