@@ -179,12 +179,21 @@ describe('a stepped revision (transactional and non-transactional steps)', () =>
     expect(body).toMatch(/VALIDATE CONSTRAINT "item_v_positive";\nCOMMIT;\nINSERT INTO "_dazzle_migrations"/);
   });
 
-  it('refuses a header whose steps do not count the statements', async () => {
+  it('refuses a header whose steps do not count the statements before any revision of the plan runs', async () => {
+    const first = writeRevision({
+      dir,
+      lineage: 'app',
+      message: 'first',
+      parents: [],
+      up: [{ sql: 'CREATE TABLE first_one (id int)' }],
+      down: [{ sql: 'DROP TABLE first_one' }],
+      now: nextTime(),
+    });
     const revision = writeRevision({
       dir,
       lineage: 'app',
       message: 'miscounted',
-      parents: [],
+      parents: [first.id],
       transactional: false,
       steps: { up: [{ statements: 1, transaction: true }], down: [] },
       up: [{ sql: 'CREATE TABLE a (id int)' }, { sql: 'CREATE TABLE b (id int)' }],
@@ -195,6 +204,8 @@ describe('a stepped revision (transactional and non-transactional steps)', () =>
     expect(refused.code).toBe('REVISION_INVALID');
     expect(refused.message).toContain(`Revision ${revision.id}`);
     expect(refused.message).toContain('declares steps of 1 statements, but sends 2');
-    expect(await sql(db.url, `SELECT to_regclass('a') AS t`)).toEqual([{ t: null }]);
+    expect(await sql(db.url, `SELECT to_regclass('a') AS t, to_regclass('first_one') AS f`)).toEqual([
+      { t: null, f: null },
+    ]);
   });
 });

@@ -1,10 +1,13 @@
 /**
  * The steps of a stepped revision (header `steps`, see RevisionHeader): its statements cut into
- * the declared steps, and which remain once some are recorded as finished. Pure, shared by the
- * runner and the offline `--sql` rendering.
+ * the declared steps, and which remain once some are recorded as finished, shared by the runner and
+ * the offline `--sql` rendering; and the check, before a plan runs, that every stepped revision's
+ * header counts its statements (read with the offline recording runner: no database).
  */
 import { MigratorError } from '../errors';
-import type { RevisionInfo, RevisionStep } from '../revision/revision';
+import type { RevisionGraph } from '../graph/revision-graph';
+import type { RevisionInfo, RevisionModule, RevisionStep } from '../revision/revision';
+import { recordStatements } from './offline-sql';
 
 /** A step with the statements it runs and where it starts in the revision's statement list. */
 export interface PlannedStep {
@@ -52,4 +55,26 @@ export function cutIntoSteps(
 /** The steps a run still has to do when `done` statements of finished steps are recorded. */
 export function stepsLeft(steps: readonly PlannedStep[], done: number): PlannedStep[] {
   return steps.filter((step) => step.start + step.statements.length > done);
+}
+
+/**
+ * Refuses, before anything of a plan runs, a stepped revision whose `steps` do not count the
+ * statements its up() and down() send (found by running them against a recording runner).
+ */
+export async function assertStepsAddUp(
+  graph: RevisionGraph,
+  plan: readonly string[],
+  modules: ReadonlyMap<string, RevisionModule>,
+): Promise<void> {
+  for (const id of plan) {
+    const info = graph.get(id)!;
+    const module = modules.get(id);
+    if (info.transactional || !module?.revision.steps) continue;
+    for (const direction of ['up', 'down'] as const)
+      cutIntoSteps(
+        info,
+        await recordStatements(info, module, direction),
+        module.revision.steps[direction] ?? [],
+      );
+  }
 }
