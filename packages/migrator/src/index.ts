@@ -126,6 +126,7 @@ export type {
   HistoryEntry,
   MigratorEvent,
   MigratorOptions,
+  RevisionStepEvent,
   RunResult,
   UpgradeOptions,
 } from './migrator-types';

@@ -2,7 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LEASE_NAME, LEASE_TTL_MS, Migrator, type RevisionInfo, writeRevision } from '../src';
+import {
+  LEASE_NAME,
+  LEASE_TTL_MS,
+  Migrator,
+  type MigratorEvent,
+  type RevisionInfo,
+  writeRevision,
+} from '../src';
 import { ledgerIds, sql } from './helpers/catalog';
 import { refusal } from './helpers/refusal';
 import { nextTime, tempDir } from './helpers/revision-folders';
@@ -153,7 +160,16 @@ describe('a stepped revision (transactional and non-transactional steps)', () =>
     expect((await refusal(withMigrator((m) => m.downgrade('base')))).code).toBe('REVISION_INCOMPLETE');
 
     await sql(db.url, 'DELETE FROM item WHERE v < 0');
-    await withMigrator((m) => m.upgrade());
+    const events: MigratorEvent[] = [];
+    const resumed = await Migrator.connect({
+      databaseUrl: db.url,
+      sources: [{ lineage: 'app', dir }],
+      onEvent: (e) => events.push(e),
+    });
+    await resumed.upgrade().finally(() => resumed.close());
+    expect(events.flatMap((e) => (e.type === 'revision-step' ? [e.step] : []))).toEqual([
+      { revision: revision.id, step: 3, of: 3, transaction: true, resumed: true },
+    ]);
     expect(await steps()).toEqual([1]);
     expect(await validIndex()).toEqual([{ valid: true }]);
     expect(await ledgerIds(db.url)).toEqual([revision.id]);

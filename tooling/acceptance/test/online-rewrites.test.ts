@@ -165,6 +165,9 @@ describe('a generated online revision whose runner is SIGKILLed in its CONCURREN
 
     const rerun = await run('db', 'upgrade');
     expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toMatch(
+      /resuming at step \d+ of \d+ \(outside a transaction\): an earlier run finished the steps before it/,
+    );
     expect(
       await queryDatabase(
         db.url,

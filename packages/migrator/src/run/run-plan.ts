@@ -62,6 +62,7 @@ export async function runPlan(
             fence,
             discipline,
             onRetry: (retry) => emit({ type: 'lock-retry', retry }),
+            onStep: (step) => emit({ type: 'revision-step', step }),
           })
         : await executeTrackedRevision(db, info, module, direction, { fence });
     begun = beginNext;

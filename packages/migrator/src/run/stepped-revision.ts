@@ -18,6 +18,7 @@ import {
   recordStepDoneSql,
   startRevisionProgress,
 } from '../ledger/revision-progress';
+import type { RevisionStepEvent } from '../migrator-types';
 import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
 import { type Direction, type RevisionOutcome, revisionFailure } from './execute-revision';
@@ -31,6 +32,7 @@ export interface SteppedRevisionOptions {
   fence?: string;
   discipline: LockDiscipline;
   onRetry?: (retry: LockRetry) => void;
+  onStep?: (step: RevisionStepEvent) => void;
 }
 
 async function runStep(
@@ -90,6 +92,13 @@ export async function executeSteppedRevision(
   let current: PlannedStep | undefined;
   try {
     for (const step of stepsLeft(steps, done)) {
+      options.onStep?.({
+        revision: info.id,
+        step: step.number,
+        of: steps.length,
+        transaction: step.transaction,
+        resumed: current === undefined && step.number > 1,
+      });
       current = step;
       // Checked before each step: a step outside a transaction cannot be undone once it ran.
       if (options.fence) await db.query(options.fence);
