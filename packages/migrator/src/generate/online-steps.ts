@@ -235,6 +235,16 @@ export function onlineRevision(
 ): OnlineRevision {
   const plan = planOnlineSteps(up, down, existingTables);
   if (!plan.rewritten) return { up: [...up], down: [...down], steps: undefined, notes: [] };
+  // Filling a step by hand changes how many statements the revision sends, which the steps count.
+  if ([...up, ...down].some((s) => s.handFill))
+    return {
+      up: [...up],
+      down: [...down],
+      steps: undefined,
+      notes: [
+        'Online: not rewritten, as it has a step to write by hand; once it is filled, split the blocking statements the lint names into their online form (migrations guide, "Big tables").',
+      ],
+    };
   return {
     up: labelled(plan.up),
     down: labelled(plan.down),

@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RenderedStatement } from '../../src/authoring/render-revision';
-import { notNullCheckName, planOnlineSteps, statementsOf } from '../../src/generate/online-steps';
+import {
+  notNullCheckName,
+  onlineRevision,
+  planOnlineSteps,
+  statementsOf,
+} from '../../src/generate/online-steps';
 import { loadSqlParser } from '../../src/sql/statement-facts';
 
 beforeAll(async () => {
@@ -226,5 +231,47 @@ describe('planOnlineSteps', () => {
     );
     expect(plan.rewritten).toBe(true);
     expect(plan.up.map((step) => step.transactional)).toEqual([true, false]);
+  });
+});
+
+describe('onlineRevision', () => {
+  it('gives a rewritten revision its steps header and labels the first statement of each step', () => {
+    const online = onlineRevision(
+      s('ALTER TABLE "invoice" ADD "due" date', 'CREATE INDEX "IDX_due" ON "invoice" ("due") '),
+      s('DROP INDEX "public"."IDX_due"', 'ALTER TABLE "invoice" DROP COLUMN "due"'),
+      EXISTING,
+    );
+    expect(online.steps).toEqual({
+      up: [
+        { statements: 1, transaction: true },
+        { statements: 2, transaction: false },
+      ],
+      down: [{ statements: 2, transaction: true }],
+    });
+    expect(online.up.map((x) => x.note)).toEqual([
+      'Step 1 of 2, in one transaction',
+      expect.stringMatching(/^Step 2 of 2, outside a transaction: build IDX_due without blocking writes/),
+      undefined,
+    ]);
+    expect(online.notes[0]).toMatch(/^Online: runs as 2 ordered steps/);
+  });
+
+  it('leaves a revision with nothing to rewrite as it is, without steps', () => {
+    const up = s('ALTER TABLE "invoice" ADD "due" date');
+    expect(onlineRevision(up, [], EXISTING)).toEqual({ up, down: [], steps: undefined, notes: [] });
+  });
+
+  it('leaves a revision with a step to write by hand in one transaction, and says why', () => {
+    const up = [
+      { sql: 'ALTER TABLE "invoice" ADD "due" date' },
+      { sql: 'UPDATE "invoice" SET "due" = NULL WHERE "due" IS NULL', handFill: 'fill due' },
+      { sql: 'ALTER TABLE "invoice" ALTER COLUMN "due" SET NOT NULL' },
+    ];
+    const online = onlineRevision(up, [], EXISTING);
+    expect(online.steps).toBeUndefined();
+    expect(online.up).toEqual(up);
+    expect(online.notes).toEqual([
+      expect.stringMatching(/^Online: not rewritten, as it has a step to write by hand/),
+    ]);
   });
 });
