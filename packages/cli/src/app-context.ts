@@ -202,6 +202,19 @@ export class AppContext {
           ),
         );
         break;
+      case 'revision-step': {
+        const { step, of, transaction, resumed } = event.step;
+        const where = transaction ? 'in one transaction' : 'outside a transaction';
+        r.note(
+          resumed
+            ? r.style(
+                `  resuming at step ${step} of ${of} (${where}): an earlier run finished the steps before it`,
+                'yellow',
+              )
+            : r.style(`  step ${step} of ${of} (${where})`, 'dim'),
+        );
+        break;
+      }
       case 'checksum-accepted':
         r.note(r.style(`Accepted the changed checksum of ${event.revision}.`, 'yellow'));
         break;

@@ -89,6 +89,7 @@ export type {
   HistoryEntry,
   MigratorEvent,
   MigratorOptions,
+  RevisionStepEvent,
   RunResult,
   UpgradeOptions,
 } from './migrator-types';
@@ -117,6 +118,8 @@ export {
   type RevisionHeader,
   type RevisionInfo,
   type RevisionModule,
+  type RevisionStep,
+  type RevisionSteps,
 } from './revision/revision';
 export {
   type MigrationSource,

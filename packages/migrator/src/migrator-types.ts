@@ -18,7 +18,8 @@ export type MigratorEvent =
   | { type: 'revision-done'; outcome: RevisionOutcome }
   | { type: 'checksum-accepted'; revision: string }
   | { type: 'connect-retry'; retry: ConnectRetry }
-  | { type: 'lock-retry'; retry: LockRetry };
+  | { type: 'lock-retry'; retry: LockRetry }
+  | { type: 'revision-step'; step: RevisionStepEvent };
 
 export interface MigratorOptions {
   databaseUrl: string;
@@ -70,3 +71,14 @@ export interface HistoryEntry {
 
 /** What `current()` returns: the same status every verb decides by. */
 export type CurrentState = SchemaStatus;
+
+/** A stepped revision (online rewrites) about to run one of its steps. */
+export interface RevisionStepEvent {
+  readonly revision: string;
+  /** 1-based. */
+  readonly step: number;
+  readonly of: number;
+  readonly transaction: boolean;
+  /** True for the first step of a run that picks up where an earlier, stopped run left off. */
+  readonly resumed: boolean;
+}

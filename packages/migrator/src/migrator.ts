@@ -37,6 +37,7 @@ import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { assertNoIncompleteRevision } from './run/incomplete-revision';
 import { renderScript } from './run/offline-sql';
 import { type ResolveDecision, type ResolveResult, resolveIncompleteRevision } from './run/resolve-revision';
+import { assertStepsAddUp } from './run/revision-steps';
 import { runPlan } from './run/run-plan';
 import { stampRevisions } from './run/stamp';
 import { historyOf } from './status/history';
@@ -116,7 +117,7 @@ export class Migrator {
       const ledger = await readLedger(db);
       const status = assessSchema(graph, ledger, { acceptChecksums: options.acceptChecksums });
       assertMigratable(status);
-      await assertNoIncompleteRevision(db, graph);
+      await assertNoIncompleteRevision(db, graph, 'up');
       // Past the check, every changed checksum left is one the caller accepted.
       for (const mismatch of status.checksumMismatches) {
         await updateLedgerChecksum(db, mismatch.id, mismatch.current);
@@ -125,6 +126,7 @@ export class Migrator {
       const plan = planUpgrade(graph, appliedIds(ledger), options.target);
       // Every pending revision compiles and agrees with its manifest entry before the first runs.
       const modules = await loadVerifiedRevisions(graph, plan);
+      await assertStepsAddUp(graph, plan, modules);
       const createAll =
         options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db));
       // create-all only where it builds what replay builds; otherwise replay, and say why.
@@ -162,9 +164,10 @@ export class Migrator {
       await bootstrapInfrastructure(db);
       const ledger = await readLedger(db);
       assertMigratable(assessSchema(graph, ledger));
-      await assertNoIncompleteRevision(db, graph);
+      await assertNoIncompleteRevision(db, graph, 'down');
       const plan = planDowngrade(graph, appliedIds(ledger), target);
       const modules = await loadVerifiedRevisions(graph, plan);
+      await assertStepsAddUp(graph, plan, modules);
       const destroyed = await guardDowngradeLoss(db, graph, plan, options);
       const revisions = await this.#run(db, plan, 'down', modules);
       return {

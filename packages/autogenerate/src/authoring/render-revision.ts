@@ -3,7 +3,10 @@
  * `up`, and an exact `down` in reverse order. TypeScript for app folders; CommonJS JavaScript for
  * the framework lineage, which ships its folder as is inside the published package.
  */
-import { HAND_FILL_MARKER, type RevisionFormat, type RevisionHeader } from '@app/migrator';
+import { HAND_FILL_MARKER, type RevisionFormat, type RevisionHeader, type RevisionStep } from '@app/migrator';
+
+/** Every header field a generated file states; `steps` only when the revision runs step by step. */
+export type RenderedHeader = Required<Omit<RevisionHeader, 'steps'>> & Pick<RevisionHeader, 'steps'>;
 
 export type { RevisionFormat };
 
@@ -16,7 +19,7 @@ export interface RenderedStatement {
 }
 
 export interface RevisionContent {
-  header: Required<RevisionHeader>;
+  header: RenderedHeader;
   up: readonly RenderedStatement[];
   down: readonly RenderedStatement[];
   /** Lines for the header comment: lint findings, notes from generation. */
@@ -72,8 +75,20 @@ function jsString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
-function renderHeaderObject(header: Required<RevisionHeader>): string {
+function renderSteps(steps: readonly RevisionStep[]): string {
+  return `[${steps.map((s) => `{ statements: ${s.statements}, transaction: ${s.transaction} }`).join(', ')}]`;
+}
+
+function renderHeaderObject(header: RenderedHeader): string {
   const list = (ids: readonly string[]) => `[${ids.map((id) => `'${id}'`).join(', ')}]`;
+  const steps = header.steps
+    ? [
+        `  steps: {`,
+        `    up: ${renderSteps(header.steps.up)},`,
+        `    down: ${renderSteps(header.steps.down)},`,
+        '  },',
+      ]
+    : [];
   return [
     '{',
     `  id: '${header.id}',`,
@@ -81,6 +96,7 @@ function renderHeaderObject(header: Required<RevisionHeader>): string {
     `  dependsOn: ${list(header.dependsOn)},`,
     `  message: ${jsString(header.message)},`,
     `  transactional: ${header.transactional},`,
+    ...steps,
     '}',
   ].join('\n');
 }

@@ -10,6 +10,7 @@ import {
   type Lineage,
   MigratorError,
   type RevisionInfo,
+  type RevisionSteps,
   writeManifestEntry,
 } from '@app/migrator';
 import { type RenderedStatement, type RevisionFormat, renderRevision } from './render-revision';
@@ -25,6 +26,8 @@ export interface WriteRevisionOptions {
   down: readonly RenderedStatement[];
   notes?: readonly string[];
   transactional?: boolean;
+  /** For a revision that runs as ordered steps (transactional: false). */
+  steps?: RevisionSteps;
   format?: RevisionFormat;
   now?: Date;
 }
@@ -72,7 +75,7 @@ export function prepareRevision(options: WriteRevisionOptions): PreparedRevision
   };
   const content = renderRevision(
     {
-      header,
+      header: options.steps ? { ...header, steps: options.steps } : header,
       up: options.up,
       down: options.down,
       notes: options.notes,

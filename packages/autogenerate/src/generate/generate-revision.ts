@@ -14,6 +14,7 @@ import {
   MigratorError,
   type RevisionGraph,
   type RevisionInfo,
+  type RevisionSteps,
   readRevisionGraph,
   singleHead,
   tablePath,
@@ -27,6 +28,7 @@ import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
 import { catalogSnapshot } from './catalog-snapshot';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
+import { onlineRevision } from './online-steps';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
@@ -42,6 +44,7 @@ import { proveBothWays } from './prove-down';
 import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { buildTableLineage } from './table-lineage';
+import { typeRewriteWarnings } from './type-rewrite-warnings';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -68,11 +71,15 @@ export interface GenerateRevisionOptions {
   freshShadow?: boolean;
   format?: RevisionFormat;
   now?: Date;
+  /** Rewrite DDL on existing tables to keep them writable (see online-steps.ts). Default true. */
+  online?: boolean;
 }
 
 export interface PlannedRevision {
   /** False when a statement cannot run in a transaction block (CREATE INDEX CONCURRENTLY). */
   transactional: boolean;
+  /** Set when the revision runs as ordered steps (online rewrites); then transactional is false. */
+  steps?: RevisionSteps;
   up: RenderedStatement[];
   down: RenderedStatement[];
   notes: string[];
@@ -185,7 +192,16 @@ export async function planOnShadow(
 
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };
-    const { up, down, notes: proven } = await proveBothWays(runner, before, generated, transactional);
+    const proved = await proveBothWays(runner, before, generated, transactional);
+    // Proved as TypeORM wrote it; on tables that existed before, it runs in online steps.
+    const {
+      up,
+      down,
+      steps: onlineSteps,
+      notes: online,
+    } = options.online === false
+      ? { up: proved.up, down: proved.down, steps: undefined, notes: [] }
+      : onlineRevision(proved.up, proved.down, catalog.tables);
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
     const linted = await lintStatements(up.map((s) => s.sql));
     const acknowledged = new Set(
@@ -194,16 +210,26 @@ export async function planOnShadow(
     const findings = linted.map((f) => (acknowledged.has(f.rule) ? { ...f, severity: 'info' as const } : f));
     const notes = [
       ...steps.notes,
-      ...proven,
+      ...proved.notes,
+      ...online,
+      ...typeRewriteWarnings(up, catalog.tables),
       ...[...acknowledged].sort().map((rule) => `${ACKNOWLEDGED_MARKER} ${rule}`),
     ];
     const dependsOn = [...processed.referencedLineages].flatMap((l) => singleHead(graph, l) ?? []);
-    if (!transactional) {
+    if (!transactional && !onlineSteps) {
       notes.push(
         'Runs outside a transaction: PostgreSQL builds indexes CONCURRENTLY only there, so a failure part-way leaves the statements before it applied.',
       );
     }
-    return { up, down, notes, findings, dependsOn, transactional };
+    return {
+      up,
+      down,
+      notes,
+      findings,
+      dependsOn,
+      transactional: transactional && !onlineSteps,
+      steps: onlineSteps,
+    };
   } finally {
     await runner?.release();
   }
@@ -255,6 +281,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
       parents: head ? [head] : [],
       dependsOn: planned.dependsOn,
       transactional: planned.transactional,
+      steps: planned.steps,
       up: planned.up,
       down: planned.down,
       notes: [

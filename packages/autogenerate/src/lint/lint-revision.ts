@@ -9,6 +9,7 @@ import {
   loadSqlParser,
   type RevisionInfo,
   recordingQueryRunner,
+  type StatementFacts,
 } from '@app/migrator';
 import { LINT_RULES, type Severity } from './lint-rules';
 
@@ -28,11 +29,14 @@ export async function lintStatements(
 ): Promise<LintFinding[]> {
   await loadSqlParser();
   const createdTables = new Set<string>();
+  const notNullChecks = new Map<string, string>();
+  const provenNotNull = new Set<string>();
   const findings: LintFinding[] = [];
   for (const sql of statements) {
     const facts = describeStatement(sql);
+    trackNotNullChecks(facts, notNullChecks, provenNotNull);
     for (const rule of LINT_RULES) {
-      if (!rule.matches(facts, { createdTables })) continue;
+      if (!rule.matches(facts, { createdTables, provenNotNull })) continue;
       findings.push({
         rule: rule.id,
         severity: acknowledged.has(rule.id) ? 'info' : rule.severity,
@@ -44,6 +48,21 @@ export async function lintStatements(
     if (facts.kind === 'CreateStmt') for (const t of facts.tables) createdTables.add(t);
   }
   return findings;
+}
+
+/** SET NOT NULL skips its scan once a validated `CHECK (col IS NOT NULL)` proves the column. */
+function trackNotNullChecks(facts: StatementFacts, checks: Map<string, string>, proven: Set<string>): void {
+  const table = facts.tables[0];
+  if (facts.kind !== 'AlterTableStmt' || !table) return;
+  for (const action of facts.actions) {
+    if (action.subtype === 'AT_AddConstraint' && action.checksNotNull && action.constraintName) {
+      const column = `${table}.${action.checksNotNull}`;
+      if (action.notValid) checks.set(`${table}.${action.constraintName}`, column);
+      else proven.add(column);
+    }
+    const validated = action.subtype === 'AT_ValidateConstraint' && checks.get(`${table}.${action.column}`);
+    if (validated) proven.add(validated);
+  }
 }
 
 export async function lintRevision(info: RevisionInfo): Promise<LintFinding[]> {

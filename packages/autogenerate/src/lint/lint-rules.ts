@@ -9,6 +9,8 @@ export type Severity = 'error' | 'warning' | 'info';
 export interface LintContext {
   /** Tables created earlier in the same revision: empty, so locks and scans on them cost nothing. */
   createdTables: ReadonlySet<string>;
+  /** `table.column` pairs a validated `CHECK (column IS NOT NULL)` earlier in the revision proves. */
+  provenNotNull?: ReadonlySet<string>;
 }
 
 export interface LintRule {
@@ -56,7 +58,10 @@ export const LINT_RULES: readonly LintRule[] = [
     matches: (f, c) =>
       f.kind === 'AlterTableStmt' &&
       onExistingTable(f, c) &&
-      hasAction(f, (a) => a.subtype === 'AT_SetNotNull'),
+      hasAction(
+        f,
+        (a) => a.subtype === 'AT_SetNotNull' && !c.provenNotNull?.has(`${f.tables[0]}.${a.column}`),
+      ),
     why: 'scans the whole table under an ACCESS EXCLUSIVE lock to check for NULLs',
     saferWay:
       'add CHECK (col IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT, then SET NOT NULL (PostgreSQL 12+ skips the scan)',

@@ -65,6 +65,10 @@ export function registerRevision(db: Command): void {
       '--fresh-shadow',
       'replay every revision into a throwaway database instead of reusing the kept shadow (dazzle_cache_…)',
     )
+    .option(
+      '--no-online',
+      'write DDL on existing tables as TypeORM does (no CONCURRENTLY, NOT VALID or CHECK steps) for this revision',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  dazzle db revision -m "add po_number to invoice"\n  dazzle db revision -m "rename bank ref" --rename supplier.bank_reference=bank_account_ref',
@@ -80,6 +84,7 @@ export function registerRevision(db: Command): void {
           allowDestructive?: boolean;
           against: string;
           freshShadow?: boolean;
+          online: boolean;
         },
         command: Command,
       ) => {
@@ -107,6 +112,7 @@ export function registerRevision(db: Command): void {
             empty: options.empty,
             against: options.against as 'shadow' | 'database',
             freshShadow: options.freshShadow,
+            online: options.online && app.config.config.migrations?.online !== false,
             confirmRename: interactive ? askOnTerminal : undefined,
             format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
           });

@@ -33,6 +33,11 @@ export interface DazzleConfig {
     lockRetries?: number;
     /** PostgreSQL `statement_timeout` of each transactional revision, in ms. Default: the server's. */
     statementTimeoutMs?: number;
+    /**
+     * Generate online DDL for tables that already exist (indexes CONCURRENTLY, constraints NOT VALID
+     * then validated, SET NOT NULL through a CHECK). Default true; `revision --no-online` for one revision.
+     */
+    online?: boolean;
   };
   framework?: {
     /** Include the framework's own entities and lineage. Default true. */

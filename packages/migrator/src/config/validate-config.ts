@@ -39,6 +39,7 @@ export const CONFIG_SHAPE: Rule = {
         lockTimeoutMs: milliseconds,
         lockRetries: { kind: 'count' },
         statementTimeoutMs: milliseconds,
+        online: boolean,
       },
     },
     framework: { kind: 'object', keys: { enabled: boolean, migrationsDir: string } },

@@ -25,8 +25,17 @@ export const CREATE_REVISION_PROGRESS_SQL = `CREATE TABLE IF NOT EXISTS "${REVIS
   CONSTRAINT "PK__dazzle_revision_progress" PRIMARY KEY ("id")
 )`;
 
-/** `running` while a runner works on it (or was killed doing so); `failed` after a statement failed. */
-export type ProgressState = 'running' | 'failed';
+/**
+ * `running` while a runner works on it (or was killed doing so); `failed` after a statement failed.
+ * A stepped revision (header `steps`) records `step-running` / `step-failed` instead, and
+ * `statementsDone` counts the statements of its finished steps: the next run resumes there.
+ */
+export type ProgressState = 'running' | 'failed' | 'step-running' | 'step-failed';
+
+/** True for the progress of a stepped revision, which the next run in its direction resumes. */
+export function isResumable(progress: RevisionProgress): boolean {
+  return progress.state === 'step-running' || progress.state === 'step-failed';
+}
 
 export interface RevisionProgress {
   readonly id: string;
@@ -63,10 +72,12 @@ export async function startRevisionProgress(
   id: string,
   direction: Direction,
   appliedBy: string,
+  state: ProgressState = 'running',
 ): Promise<void> {
   await db.query(
-    `INSERT INTO "${REVISION_PROGRESS_TABLE}" ("id", "direction", "state", "applied_by") VALUES ($1, $2, 'running', $3)`,
-    [id, direction, appliedBy],
+    `INSERT INTO "${REVISION_PROGRESS_TABLE}" ("id", "direction", "state", "applied_by") VALUES ($1, $2, $4, $3)
+     ON CONFLICT ("id") DO UPDATE SET "state" = $4, "error" = NULL, "applied_by" = $3, "updated_at" = now()`,
+    [id, direction, appliedBy, state],
   );
 }
 
@@ -83,10 +94,23 @@ export async function recordStatementReached(
   );
 }
 
-export async function markRevisionFailed(db: QueryRunner, id: string, error: string): Promise<void> {
+export async function markRevisionFailed(
+  db: QueryRunner,
+  id: string,
+  error: string,
+  state: ProgressState = 'failed',
+): Promise<void> {
   await db.query(
-    `UPDATE "${REVISION_PROGRESS_TABLE}" SET "state" = 'failed', "error" = $2, "updated_at" = now() WHERE "id" = $1`,
-    [id, error],
+    `UPDATE "${REVISION_PROGRESS_TABLE}" SET "state" = $3, "error" = $2, "updated_at" = now() WHERE "id" = $1`,
+    [id, error, state],
+  );
+}
+
+/** The UPDATE a stepped revision's step commits with: `done` statements are now finished. */
+export function recordStepDoneSql(id: string, done: number): string {
+  return inlineParameters(
+    `UPDATE "${REVISION_PROGRESS_TABLE}" SET "statements_done" = $2, "statement" = NULL, "updated_at" = now() WHERE "id" = $1`,
+    [id, done],
   );
 }
 

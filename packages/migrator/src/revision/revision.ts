@@ -18,6 +18,24 @@ export interface RevisionHeader {
   message: string;
   /** Run inside one transaction with its ledger row (default). False for CREATE INDEX CONCURRENTLY and kin. */
   transactional?: boolean;
+  /**
+   * A revision with `transactional: false` may run as ordered steps: each takes the next
+   * `statements` of up() (or down()) and runs them in one transaction, or outside any when
+   * `transaction` is false. The progress table records each finished step, so a run that stopped
+   * (failed, or killed) resumes at the step it was in. Each step must be safe to rerun from its start.
+   */
+  steps?: RevisionSteps;
+}
+
+/** One step of a stepped revision (see RevisionHeader.steps). */
+export interface RevisionStep {
+  readonly statements: number;
+  readonly transaction: boolean;
+}
+
+export interface RevisionSteps {
+  readonly up: readonly RevisionStep[];
+  readonly down: readonly RevisionStep[];
 }
 
 /** Optional limits a revision's header may set for itself (written by hand, never generated). */

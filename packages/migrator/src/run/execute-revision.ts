@@ -96,7 +96,7 @@ async function rollbackQuietly(db: QueryRunner): Promise<void> {
   }
 }
 
-function revisionFailure(info: RevisionInfo, direction: Direction, error: unknown): MigratorError {
+export function revisionFailure(info: RevisionInfo, direction: Direction, error: unknown): MigratorError {
   const failed = error as {
     message?: string;
     query?: string;

@@ -8,10 +8,11 @@
 import type { QueryRunner } from 'typeorm';
 import { MigratorError } from '../errors';
 import type { RevisionGraph } from '../graph/revision-graph';
-import { type RevisionProgress, readRevisionProgress } from '../ledger/revision-progress';
+import { isResumable, type RevisionProgress, readRevisionProgress } from '../ledger/revision-progress';
 import type { RevisionInfo } from '../revision/revision';
 import { sourceOf } from '../revision/verified-source';
 import { quoteIdent } from '../sql/quote';
+import type { Direction } from './execute-revision';
 
 export interface InvalidIndex {
   readonly schema: string;
@@ -51,9 +52,18 @@ export function qualifiedIndex(index: InvalidIndex): string {
   return `${quoteIdent(index.schema)}.${quoteIdent(index.name)}`;
 }
 
-/** Refuses to run anything while a revision is recorded as stopped partway. */
-export async function assertNoIncompleteRevision(db: QueryRunner, graph: RevisionGraph): Promise<void> {
-  const [stopped] = await readRevisionProgress(db);
+/**
+ * Refuses to run anything while a revision is recorded as stopped partway, except a stepped one
+ * stopped in the direction about to run: that run resumes it at the step it was in.
+ */
+export async function assertNoIncompleteRevision(
+  db: QueryRunner,
+  graph: RevisionGraph,
+  direction?: Direction,
+): Promise<void> {
+  const [stopped] = (await readRevisionProgress(db)).filter(
+    (p) => !(isResumable(p) && p.direction === direction),
+  );
   if (!stopped) return;
   const info = graph.get(stopped.id);
   throw incompleteRevisionError(stopped, info, leftoversOf(info, await findInvalidIndexes(db)));
@@ -65,7 +75,7 @@ function describeStop(progress: RevisionProgress): string {
     ? ` at statement ${progress.statementsDone + 1} (${progress.statement.replace(/\s+/g, ' ').slice(0, 200)})`
     : ' before its first statement';
   const how =
-    progress.state === 'failed'
+    progress.state === 'failed' || progress.state === 'step-failed'
       ? `failed ${verb}${statement}: ${progress.error ?? 'unknown error'}`
       : `was interrupted ${verb}${statement} (the runner ${progress.appliedBy} was killed or lost its connection)`;
   return `${how}; the ${progress.statementsDone} statement${progress.statementsDone === 1 ? '' : 's'} before it stay applied`;

@@ -19,6 +19,7 @@ import { loadRevisionModule } from '../revision/load-revision';
 import type { RevisionInfo, RevisionModule } from '../revision/revision';
 import { inlineParameters } from '../sql/quote';
 import type { Direction } from './execute-revision';
+import { cutIntoSteps } from './revision-steps';
 
 /** The ledger's `applied_by` for rows a script writes: the same in every render, unlike a host and pid. */
 export const SCRIPT_APPLIED_BY = 'dazzle db upgrade --sql';
@@ -70,7 +71,17 @@ export async function renderRevisionSql(
     direction === 'up'
       ? inlineParameters(insertLedgerRowSql(), ledgerRowParameters(info, 0, 'run', SCRIPT_APPLIED_BY))
       : inlineParameters(deleteLedgerRowSql(), [info.id]);
-  const body = [...statements, `${ledger.replace(/\s+/g, ' ')};`];
+  const steps = !info.transactional && module.revision.steps?.[direction];
+  // A stepped revision shows its steps as it runs them: each transactional one in BEGIN … COMMIT.
+  const run = steps
+    ? cutIntoSteps(info, statements, steps).flatMap((step, _, all) => {
+        const label = `-- Step ${step.number} of ${all.length}, ${step.transaction ? 'in one transaction' : 'outside a transaction'}`;
+        return step.transaction
+          ? [label, 'BEGIN;', ...step.statements, 'COMMIT;']
+          : [label, ...step.statements];
+      })
+    : statements;
+  const body = [...run, `${ledger.replace(/\s+/g, ' ')};`];
   const header = `-- ${direction === 'up' ? 'Upgrade' : 'Downgrade'} ${info.lineage} revision ${info.id}: ${info.message}`;
   return info.transactional
     ? [header, 'BEGIN;', ...body, 'COMMIT;'].join('\n')

@@ -10,6 +10,7 @@ import { loadRevisionModule } from '../revision/load-revision';
 import type { RevisionModule } from '../revision/revision';
 import { type Direction, executeRevision, type RevisionOutcome } from './execute-revision';
 import { disciplineFor, type LockDiscipline, lockSettingsSql, withLockRetries } from './lock-discipline';
+import { executeSteppedRevision } from './stepped-revision';
 import { executeTrackedRevision } from './tracked-revision';
 
 export async function runPlan(
@@ -56,7 +57,14 @@ export async function runPlan(
             }),
           (retry) => emit({ type: 'lock-retry', retry }),
         )
-      : await executeTrackedRevision(db, info, module, direction, { fence });
+      : module.revision.steps
+        ? await executeSteppedRevision(db, info, module, direction, {
+            fence,
+            discipline,
+            onRetry: (retry) => emit({ type: 'lock-retry', retry }),
+            onStep: (step) => emit({ type: 'revision-step', step }),
+          })
+        : await executeTrackedRevision(db, info, module, direction, { fence });
     begun = beginNext;
     outcomes.push(outcome);
     emit({ type: 'revision-done', outcome });

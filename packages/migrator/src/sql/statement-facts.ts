@@ -19,6 +19,12 @@ export interface AlterAction {
   constraintType?: string;
   notValid?: boolean;
   referencedTable?: string;
+  /** For AT_AddConstraint: the constraint's name, when the statement gives one. */
+  constraintName?: string;
+  /** For a CHECK that is exactly `(column IS NOT NULL)`: that column. */
+  checksNotNull?: string;
+  /** For AT_AlterColumnType: the new type as the parser names it (`pg_catalog.int8`, `text`, …). */
+  newType?: string;
 }
 
 export interface StatementFacts {
@@ -99,12 +105,18 @@ function alterActions(stmt: Node): AlterAction[] {
         Boolean(dflt) ||
         constraints.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED');
       action.defaultIsVolatile = dflt ? hasVolatileCall(dflt.raw_expr) : false;
+      if (cmd.subtype === 'AT_AlterColumnType')
+        action.newType = names((column.typeName as Node | undefined)?.names).join('.');
     }
     const constraint = def?.Constraint as Node | undefined;
     if (constraint) {
       action.constraintType = constraint.contype as string;
       action.notValid = constraint.skip_validation === true;
       action.referencedTable = qualifiedName(constraint.pktable as Node | undefined);
+      action.constraintName = constraint.conname as string | undefined;
+      const test = (constraint.raw_expr as Node | undefined)?.NullTest as Node | undefined;
+      const fields = names(((test?.arg as Node | undefined)?.ColumnRef as Node | undefined)?.fields);
+      if (test?.nulltesttype === 'IS_NOT_NULL' && fields.length === 1) action.checksNotNull = fields[0];
     }
     if (cmd.subtype === 'AT_ColumnDefault' && def) action.defaultIsVolatile = hasVolatileCall(def);
     return action;

@@ -179,6 +179,7 @@ describe('describeSql', () => {
         constraintType: 'CONSTR_FOREIGN',
         notValid: false,
         referencedTable: 'supplier',
+        constraintName: 'fk',
       });
       expect(
         action(
@@ -194,6 +195,7 @@ describe('describeSql', () => {
         constraintType: 'CONSTR_CHECK',
         notValid: true,
         referencedTable: undefined,
+        constraintName: 'c',
       });
       expect(action('ALTER TABLE "a" ADD CONSTRAINT "c" CHECK ("n" > 0)').notValid).toBe(false);
     });
