@@ -19,8 +19,14 @@ export {
 } from './authoring/write-revision';
 export {
   CATALOG_KINDS,
+  type CatalogColumn,
+  type CatalogEnum,
   type CatalogKind,
   type CatalogSnapshot,
+  OBJECT_KINDS,
+  type ObjectKind,
+  type Queryable,
+  readCatalog,
   snapshotCatalog,
 } from './catalog/catalog-snapshot';
 export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
@@ -81,11 +87,6 @@ export {
   runFleet,
 } from './fleet/run-fleet';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
-export {
-  catalogSnapshot,
-  compareSnapshots,
-  type SnapshotDifference,
-} from './generate/catalog-snapshot';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
 export {
   type GenerateRevisionOptions,

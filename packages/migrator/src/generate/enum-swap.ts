@@ -8,9 +8,9 @@
  * the revision while rows hold a value the new type lacks.
  */
 import type { RenderedStatement } from '../authoring/render-revision';
+import type { CatalogSnapshot } from '../catalog/catalog-snapshot';
 import { quoteIdent, quoteTable } from '../sql/quote';
 import { describeStatement, type StatementFacts } from '../sql/statement-facts';
-import type { CatalogSnapshot } from './catalog-snapshot';
 import { enumGuard } from './data-guards';
 
 type Column = CatalogSnapshot['columns'][number];

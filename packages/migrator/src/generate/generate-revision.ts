@@ -9,6 +9,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement, RevisionFormat } from '../authoring/render-revision';
 import { slugForMessage } from '../authoring/revision-id';
 import { prepareRevision, saveRevision } from '../authoring/write-revision';
+import { readCatalog } from '../catalog/catalog-snapshot';
 import { databaseNameOf } from '../database/connect';
 import { MigratorError } from '../errors';
 import { singleHead } from '../graph/plan';
@@ -19,7 +20,6 @@ import type { RevisionInfo } from '../revision/revision';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { loadSqlParser } from '../sql/statement-facts';
 import { entityTablePath, tablePath } from '../sql/table-path';
-import { catalogSnapshot } from './catalog-snapshot';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
@@ -126,7 +126,7 @@ export async function planOnShadow(
     const catalog = await shadowCatalog(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
-    const before = await catalogSnapshot(runner);
+    const before = await readCatalog(runner);
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
     await applyRenames(
       runner,

@@ -6,8 +6,8 @@
  * referenced table. A table no row can be made for is reported, not silently skipped.
  */
 import type { QueryRunner } from 'typeorm';
+import type { CatalogSnapshot } from '../catalog/catalog-snapshot';
 import { quoteIdent, quoteLiteral, quoteTable } from '../sql/quote';
-import type { CatalogSnapshot } from './catalog-snapshot';
 
 export interface SeededRow {
   table: string;
