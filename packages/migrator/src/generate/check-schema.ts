@@ -4,8 +4,10 @@
  * history and the entities agree.
  */
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
+import { adviseIndexDeclarations } from '../catalog/undeclared-indexes';
 import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
 import { describeStatement, loadSqlParser } from '../sql/statement-facts';
+import { entityTablePath } from '../sql/table-path';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { diffSchema } from './schema-diff';
 import { shadowServerOf } from './shadow-server';
@@ -18,6 +20,8 @@ export interface MissingStatement {
   table: string | undefined;
   entity: string | undefined;
   sql: string;
+  /** For a DROP INDEX of an index a revision built: the `@Index(…)` the entity must declare instead. */
+  declare?: string;
 }
 
 export async function findSchemaDrift(options: {
@@ -57,6 +61,10 @@ export async function findSchemaDrift(options: {
         sql,
       };
     });
-    return [...changes, ...orphans];
+    const propertyOf = (table: string, column: string) =>
+      dataSource.entityMetadatas
+        .find((m) => entityTablePath(m) === table)
+        ?.columns.find((c) => c.databaseName === column)?.propertyName ?? column;
+    return [...(await adviseIndexDeclarations(dataSource, changes, propertyOf)), ...orphans];
   });
 }
