@@ -32,6 +32,10 @@ export {
 export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
 export { findLiveDrift, type LiveDrift, outermostRevisions } from './catalog/live-drift';
 export {
+  type UndeclaredIndex,
+  undeclaredIndexes,
+} from './catalog/undeclared-indexes';
+export {
   CONFIG_DEFAULTS,
   type DazzleConfig,
   defineConfig,
@@ -154,6 +158,7 @@ export {
 } from './revision/revision-set';
 export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
+export { createAllDeclinedLine } from './run/create-all-eligibility';
 export {
   type DowngradeLossOptions,
   type DroppedData,

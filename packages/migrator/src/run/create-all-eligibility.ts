@@ -79,3 +79,14 @@ export async function createAllDeclinedBecause(
   }
   return undefined;
 }
+
+/**
+ * The one line `upgrade` and `serve` print when create-all was declined, so both say it alike.
+ *
+ * @example
+ * createAllDeclinedLine('revision 20261130_active_items runs View, which the entities do not describe')
+ * // 'create-all not used: revision 20261130_active_items runs View, …; replaying every revision instead.'
+ */
+export function createAllDeclinedLine(reason: string): string {
+  return `create-all not used: ${reason}; replaying every revision instead.`;
+}
