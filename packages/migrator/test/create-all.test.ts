@@ -91,11 +91,13 @@ describe('create-all with revisions the entities do not describe', () => {
         up: [`CREATE VIEW active_jobs AS SELECT id FROM ai_job WHERE status = 'running'`],
       },
       {
-        message: 'touch function and trigger',
+        message: 'touch function, trigger and seed rows',
         up: [
           `CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
           `CREATE TRIGGER deploy_touch BEFORE UPDATE ON deploy_history FOR EACH ROW EXECUTE FUNCTION touch()`,
           `COMMENT ON VIEW active_jobs IS 'jobs still running'`,
+          `CREATE TABLE colour (name text PRIMARY KEY)`,
+          `INSERT INTO colour (name) VALUES ('red'), ('green')`,
         ],
       },
     ]);
@@ -115,6 +117,10 @@ describe('create-all with revisions the entities do not describe', () => {
       expect(result.method).toBe('replay');
       expect(result.createAllDeclined).toMatch(/revision \d{14}_active_jobs_view runs View/);
       expect(await sql(created.url, `SELECT 1 FROM pg_views WHERE viewname = 'active_jobs'`)).toHaveLength(1);
+      expect(await sql(created.url, 'SELECT name FROM colour ORDER BY name')).toEqual([
+        { name: 'green' },
+        { name: 'red' },
+      ]);
       expect(await catalogDifferences(replayed.url, created.url)).toEqual([]);
     } finally {
       await viaReplay.close();
