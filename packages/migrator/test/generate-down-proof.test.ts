@@ -173,4 +173,46 @@ describe('every generated down is proven on the shadow, and guarded where rows w
       await dataSource.destroy();
     }
   });
+
+  it.each([
+    [
+      'a function',
+      'CREATE FUNCTION ticket_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM ticket $$',
+      'extra    function ticket_count()',
+    ],
+    [
+      'a comment',
+      `COMMENT ON COLUMN ticket.code IS 'printed on the ticket'`,
+      'extra    comment ticket.code: printed on the ticket',
+    ],
+    [
+      'a sequence',
+      'CREATE SEQUENCE ticket_number START 100',
+      'extra    sequence ticket_number: bigint start 100',
+    ],
+  ])(
+    'the down proof reads the whole catalog: a down that leaves %s behind is not proven',
+    async (_what, statement, expected) => {
+      await loadSqlParser();
+      const dataSource = await openDataSource(db.url, { entities: [] });
+      const runner = dataSource.createQueryRunner();
+      try {
+        await runner.connect();
+        await runner.startTransaction();
+        const beforeUp = await readCatalog(runner);
+        await runner.query(statement);
+        const proof = await proveBothWays(
+          runner,
+          beforeUp,
+          { up: [{ sql: statement }], down: [{ sql: 'SELECT 1' }] },
+          true,
+        );
+        expect(proof.unproven).toContain(expected);
+      } finally {
+        await runner.rollbackTransaction().catch(() => undefined);
+        await runner.release();
+        await dataSource.destroy();
+      }
+    },
+  );
 });
