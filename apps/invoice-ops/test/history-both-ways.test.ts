@@ -1,12 +1,12 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateRevision } from '@app/autogenerate';
 import {
   buildMetadata,
   type CatalogSnapshot,
   compareCatalogs,
   formatDifference,
-  generateRevision,
   type LoadedConfig,
   loadConfig,
   Migrator,

@@ -1,8 +1,7 @@
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { createTestDatabase, queryDatabase as sql, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CatalogSnapshot, snapshotCatalog } from '../src/catalog/catalog-snapshot';
 import { compareCatalogs, formatDifference } from '../src/catalog/compare-catalogs';
-import { sql } from './helpers/catalog';
 
 /**
  * The one catalog comparison (down proof, create-all ≡ replay, `check --live`, stamp) proves it

@@ -1,7 +1,6 @@
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { createTestDatabase, queryDatabase as sql, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { undeclaredIndexes } from '../src/catalog/undeclared-indexes';
-import { sql } from './helpers/catalog';
 
 describe('the @Index an index built by a revision needs', () => {
   let db: TestDatabase;
