@@ -60,7 +60,7 @@ describe("invoice-ops with emptyDatabase: 'create-all'", () => {
         formatDifference,
       );
       expect(differences).toContainEqual(
-        expect.stringMatching(/^differs {2}table invoice: same items in another order/),
+        expect.stringMatching(/^differs {2}table invoice: same columns in another order/),
       );
     } finally {
       await Promise.all([viaReplay.close(), viaCreate.close(), bare.close()]);

@@ -17,11 +17,6 @@ export {
   writeRevision,
 } from './authoring/write-revision';
 export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
-export {
-  catalogSnapshot,
-  compareSnapshots,
-  type SnapshotDifference,
-} from './generate/catalog-snapshot';
 export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
 export {
   type GenerateRevisionOptions,

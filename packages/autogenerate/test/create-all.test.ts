@@ -42,8 +42,8 @@ describe('create-all and stamp', () => {
       expect(result.method).toBe('create-all');
       expect(await ledgerIds(created.url)).toEqual(await ledgerIds(replayed.url));
       const snapshot = await snapshotCatalog(replayed.url);
-      expect(Object.keys(snapshot.table).length).toBeGreaterThan(3);
-      expect(Object.keys(snapshot.index).length).toBeGreaterThan(3);
+      expect(Object.keys(snapshot.objects.table).length).toBeGreaterThan(3);
+      expect(Object.keys(snapshot.objects.index).length).toBeGreaterThan(3);
       expect(await catalogDifferences(replayed.url, created.url)).toEqual([]);
       const methods = await sql<{ method: string }>(
         created.url,
@@ -95,11 +95,13 @@ describe('create-all with revisions the entities do not describe', () => {
         up: [`CREATE VIEW active_jobs AS SELECT id FROM ai_job WHERE status = 'running'`],
       },
       {
-        message: 'touch function and trigger',
+        message: 'touch function, trigger and seed rows',
         up: [
           `CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
           `CREATE TRIGGER deploy_touch BEFORE UPDATE ON deploy_history FOR EACH ROW EXECUTE FUNCTION touch()`,
           `COMMENT ON VIEW active_jobs IS 'jobs still running'`,
+          `CREATE TABLE colour (name text PRIMARY KEY)`,
+          `INSERT INTO colour (name) VALUES ('red'), ('green')`,
         ],
       },
     ]);
@@ -119,6 +121,10 @@ describe('create-all with revisions the entities do not describe', () => {
       expect(result.method).toBe('replay');
       expect(result.createAllDeclined).toMatch(/revision \d{14}_active_jobs_view runs View/);
       expect(await sql(created.url, `SELECT 1 FROM pg_views WHERE viewname = 'active_jobs'`)).toHaveLength(1);
+      expect(await sql(created.url, 'SELECT name FROM colour ORDER BY name')).toEqual([
+        { name: 'green' },
+        { name: 'red' },
+      ]);
       expect(await catalogDifferences(replayed.url, created.url)).toEqual([]);
     } finally {
       await viaReplay.close();
@@ -137,7 +143,7 @@ describe('create-all with revisions the entities do not describe', () => {
     await sql(created.url, `CREATE FUNCTION extra() RETURNS int LANGUAGE sql AS 'SELECT 1'`);
     const differences = await catalogDifferences(replayed.url, created.url);
     expect(differences).toEqual([
-      expect.stringMatching(/^differs {2}table deploy_history: found late integer$/),
+      expect.stringMatching(/^extra {4}column deploy_history.late: integer$/),
       expect.stringMatching(/^differs {2}view active_jobs: expected .*'running'.*; found .*<> 'running'/),
       expect.stringMatching(/^extra {4}function extra\(\): CREATE OR REPLACE FUNCTION/),
       expect.stringMatching(/^missing {2}trigger deploy_history.deploy_touch: CREATE TRIGGER deploy_touch/),

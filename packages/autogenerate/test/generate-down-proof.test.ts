@@ -1,13 +1,19 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { buildMetadata, type EntityClass } from '@app/metadata-builder';
-import { loadSqlParser, Migrator, openDataSource } from '@app/migrator';
+import {
+  type CatalogSnapshot,
+  loadSqlParser,
+  Migrator,
+  openDataSource,
+  readCatalog,
+  snapshotCatalog,
+} from '@app/migrator';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findSchemaDrift, generateRevision, previewRevisions } from '../src';
-import { catalogSnapshot } from '../src/generate/catalog-snapshot';
 import { proveBothWays } from '../src/generate/prove-down';
-import { schemaSnapshot, sql } from './helpers/catalog';
+import { schemaChangesSince, sql } from './helpers/catalog';
 import { refusal } from './helpers/refusal';
 import { tempDir } from './helpers/revision-folders';
 
@@ -43,7 +49,7 @@ class TicketNarrowCode {
 describe('every generated down is proven on the shadow, and guarded where rows would lose data', () => {
   let db: TestDatabase;
   let dir: string;
-  let before: Record<string, unknown[]>;
+  let before: CatalogSnapshot;
   const sources = () => [{ lineage: 'app' as const, dir }];
   const generate = (entity: EntityClass, allowDestructive = false) =>
     generateRevision({
@@ -69,7 +75,7 @@ describe('every generated down is proven on the shadow, and guarded where rows w
     await generate(TicketV1);
     await withMigrator((m) => m.upgrade());
     await sql(db.url, `INSERT INTO ticket (code) VALUES ('T-1')`);
-    before = await schemaSnapshot(db.url);
+    before = await snapshotCatalog(db.url);
   });
   afterEach(async () => {
     await db.drop();
@@ -101,7 +107,7 @@ describe('every generated down is proven on the shadow, and guarded where rows w
 
     await sql(db.url, `UPDATE ticket SET state = 'closed'`);
     await withMigrator((m) => m.downgrade('-1'));
-    expect(await schemaSnapshot(db.url)).toEqual(before);
+    expect(await schemaChangesSince(before, db.url)).toEqual([]);
     expect(await sql(db.url, 'SELECT state, code FROM ticket')).toEqual([{ state: 'closed', code: 'T-1' }]);
     await sql(db.url, `INSERT INTO ticket (code) VALUES ('T-2')`); // the default is back
     await withMigrator((m) => m.upgrade());
@@ -135,7 +141,7 @@ describe('every generated down is proven on the shadow, and guarded where rows w
     expect(await sql(db.url, 'SELECT code FROM ticket')).toEqual([{ code: 'ABCDEFGHIJKLMNOP' }]);
     await sql(db.url, `UPDATE ticket SET code = 'SHORT'`);
     await withMigrator((m) => m.downgrade('-1'));
-    expect(await schemaSnapshot(db.url)).toEqual(before);
+    expect(await schemaChangesSince(before, db.url)).toEqual([]);
   });
 
   it('a narrowing allowed with --allow-destructive still stops before truncating a value', async () => {
@@ -155,15 +161,15 @@ describe('every generated down is proven on the shadow, and guarded where rows w
     try {
       await runner.connect();
       await runner.startTransaction();
-      const beforeUp = await catalogSnapshot(runner);
+      const beforeUp = await readCatalog(runner);
       const up = [{ sql: 'ALTER TABLE "ticket" ADD "note" text' }];
       await runner.query(up[0]!.sql);
       const proof = await proveBothWays(runner, beforeUp, { up, down: [{ sql: 'SELECT 1' }] }, true);
-      expect(proof.unproven).toContain('column ticket.note is extra (text)');
+      expect(proof.unproven).toContain('extra    column ticket.note: text');
       expect(proof.down[0]!.handFill).toContain(
-        'this down was tried on the shadow and after it, column ticket.note is extra',
+        'this down was tried on the shadow and after it, extra column ticket.note: text',
       );
-      expect(await catalogSnapshot(runner)).toMatchObject({
+      expect(await readCatalog(runner)).toMatchObject({
         columns: expect.arrayContaining([expect.objectContaining({ column: 'note' })]),
       });
     } finally {
@@ -172,4 +178,46 @@ describe('every generated down is proven on the shadow, and guarded where rows w
       await dataSource.destroy();
     }
   });
+
+  it.each([
+    [
+      'a function',
+      'CREATE FUNCTION ticket_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM ticket $$',
+      'extra    function ticket_count()',
+    ],
+    [
+      'a comment',
+      `COMMENT ON COLUMN ticket.code IS 'printed on the ticket'`,
+      'extra    comment ticket.code: printed on the ticket',
+    ],
+    [
+      'a sequence',
+      'CREATE SEQUENCE ticket_number START 100',
+      'extra    sequence ticket_number: bigint start 100',
+    ],
+  ])(
+    'the down proof reads the whole catalog: a down that leaves %s behind is not proven',
+    async (_what, statement, expected) => {
+      await loadSqlParser();
+      const dataSource = await openDataSource(db.url, { entities: [] });
+      const runner = dataSource.createQueryRunner();
+      try {
+        await runner.connect();
+        await runner.startTransaction();
+        const beforeUp = await readCatalog(runner);
+        await runner.query(statement);
+        const proof = await proveBothWays(
+          runner,
+          beforeUp,
+          { up: [{ sql: statement }], down: [{ sql: 'SELECT 1' }] },
+          true,
+        );
+        expect(proof.unproven).toContain(expected);
+      } finally {
+        await runner.rollbackTransaction().catch(() => undefined);
+        await runner.release();
+        await dataSource.destroy();
+      }
+    },
+  );
 });

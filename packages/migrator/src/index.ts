@@ -9,12 +9,23 @@ export { DazzleError, isDazzleError } from '@app/entities-framework';
 export { type BuiltMetadata, buildMetadata, type EntityClass } from '@app/metadata-builder';
 export {
   CATALOG_KINDS,
+  type CatalogColumn,
+  type CatalogEnum,
   type CatalogKind,
   type CatalogSnapshot,
+  OBJECT_KINDS,
+  type ObjectKind,
+  type Queryable,
+  readCatalog,
   snapshotCatalog,
 } from './catalog/catalog-snapshot';
 export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
 export { type LiveDrift, outermostRevisions } from './catalog/live-drift';
+export {
+  adviseIndexDeclarations,
+  type UndeclaredIndex,
+  undeclaredIndexes,
+} from './catalog/undeclared-indexes';
 export { type CompileErrorLocation, describeCompileError } from './config/compile-error';
 export {
   CONFIG_DEFAULTS,
@@ -134,6 +145,7 @@ export {
 export { sourceOf } from './revision/verified-source';
 export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
+export { createAllDeclinedLine } from './run/create-all-eligibility';
 export { DATA_GUARD_SQLSTATE } from './run/data-guard-stop';
 export {
   type DowngradeLossOptions,

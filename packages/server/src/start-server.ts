@@ -6,7 +6,14 @@
  */
 import { createVirtualStores, type VirtualStores } from '@app/entities-framework';
 import { buildMetadata } from '@app/metadata-builder';
-import { CONFIG_DEFAULTS, type LoadedConfig, maskUrl, openDataSource, type RunResult } from '@app/migrator';
+import {
+  CONFIG_DEFAULTS,
+  createAllDeclinedLine,
+  type LoadedConfig,
+  maskUrl,
+  openDataSource,
+  type RunResult,
+} from '@app/migrator';
 import { buildApp } from './http/build-app';
 import { publicEntities } from './http/public-api';
 import { Readiness } from './http/readiness';
@@ -95,6 +102,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     runs: stores['process-runs'],
     log,
   });
+  if (result?.createAllDeclined) log(createAllDeclinedLine(result.createAllDeclined));
   if (result)
     log(
       result.noop

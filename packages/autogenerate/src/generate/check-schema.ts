@@ -4,7 +4,14 @@
  * history and the entities agree.
  */
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
-import { describeStatement, loadSqlParser, type MigrationSource, readRevisionGraph } from '@app/migrator';
+import {
+  adviseIndexDeclarations,
+  describeStatement,
+  entityTablePath,
+  loadSqlParser,
+  type MigrationSource,
+  readRevisionGraph,
+} from '@app/migrator';
 import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
@@ -17,6 +24,8 @@ export interface MissingStatement {
   table: string | undefined;
   entity: string | undefined;
   sql: string;
+  /** For a DROP INDEX of an index a revision built: the `@Index(…)` the entity must declare instead. */
+  declare?: string;
 }
 
 export async function findSchemaDrift(options: {
@@ -56,6 +65,10 @@ export async function findSchemaDrift(options: {
         sql,
       };
     });
-    return [...changes, ...orphans];
+    const propertyOf = (table: string, column: string) =>
+      dataSource.entityMetadatas
+        .find((m) => entityTablePath(m) === table)
+        ?.columns.find((c) => c.databaseName === column)?.propertyName ?? column;
+    return [...(await adviseIndexDeclarations(dataSource, changes, propertyOf)), ...orphans];
   });
 }

@@ -7,9 +7,10 @@
  * schema it must produce: the default dropped before and restored after, and a guard that stops
  * the revision while rows hold a value the new type lacks.
  */
+
+import type { CatalogSnapshot } from '@app/migrator';
 import { describeStatement, quoteIdent, quoteTable, type StatementFacts } from '@app/migrator';
 import type { RenderedStatement } from '../authoring/render-revision';
-import type { CatalogSnapshot } from './catalog-snapshot';
 import { enumGuard } from './data-guards';
 
 type Column = CatalogSnapshot['columns'][number];

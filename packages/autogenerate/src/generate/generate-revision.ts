@@ -15,6 +15,7 @@ import {
   type RevisionGraph,
   type RevisionInfo,
   type RevisionSteps,
+  readCatalog,
   readRevisionGraph,
   singleHead,
   tablePath,
@@ -26,7 +27,6 @@ import { prepareRevision, saveRevision } from '../authoring/write-revision';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
 import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
-import { catalogSnapshot } from './catalog-snapshot';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { onlineRevision } from './online-steps';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
@@ -137,7 +137,7 @@ export async function planOnShadow(
     const catalog = await shadowCatalog(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
-    const before = await catalogSnapshot(runner);
+    const before = await readCatalog(runner);
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
     await applyRenames(
       runner,

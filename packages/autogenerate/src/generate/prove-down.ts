@@ -7,10 +7,16 @@
  * A data guard that stops the down while rows hold values it would lose is the guard working;
  * the down must then succeed once those rows are gone.
  */
-import { DATA_GUARD_SQLSTATE, describeStatement } from '@app/migrator';
+import {
+  type CatalogSnapshot,
+  compareCatalogs,
+  DATA_GUARD_SQLSTATE,
+  describeStatement,
+  formatDifference,
+  readCatalog,
+} from '@app/migrator';
 import type { QueryRunner } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
-import { type CatalogSnapshot, catalogSnapshot, compareSnapshots } from './catalog-snapshot';
 import { guardEnumSwaps } from './enum-swap';
 import { deleteSeededRows, seedRepresentativeRows } from './representative-rows';
 
@@ -52,10 +58,12 @@ function touched(statements: readonly RenderedStatement[], snapshot: CatalogSnap
 }
 
 function mismatch(expected: CatalogSnapshot, actual: CatalogSnapshot, notes: string[]): string | undefined {
-  const found = compareSnapshots(expected, actual);
+  const found = compareCatalogs(expected, actual);
   const real = found.filter((d) => !d.orderOnly);
-  if (real.length > 0) return real.map((d) => d.text).join('; ');
-  notes.push(...found.map((d) => `Down: ${d.text}: PostgreSQL adds a column back last.`));
+  if (real.length > 0) return real.map(formatDifference).join('; ');
+  notes.push(
+    ...found.map((d) => `Down: table ${d.name} has its ${d.actual}: PostgreSQL adds a column back last.`),
+  );
   return undefined;
 }
 
@@ -83,12 +91,12 @@ async function prove(
     failure = await attempt(runner, down, inTransaction);
   }
   if (failure) return `it failed: ${(failure as Error).message}`;
-  const afterDown = await catalogSnapshot(runner);
+  const afterDown = await readCatalog(runner);
   const downDiff = mismatch(before, afterDown, notes);
   if (downDiff) return `after it, ${downDiff}`;
   const again = await attempt(runner, up, inTransaction);
   if (again) return `the up failed after it: ${(again as Error).message}`;
-  const upDiff = mismatch(after, await catalogSnapshot(runner), []);
+  const upDiff = mismatch(after, await readCatalog(runner), []);
   return upDiff ? `the up run after it does not give the same schema: ${upDiff}` : undefined;
 }
 
@@ -105,7 +113,7 @@ export async function proveBothWays(
   generated: { up: readonly RenderedStatement[]; down: readonly RenderedStatement[] },
   transactional: boolean,
 ): Promise<ProvedBothWays> {
-  const after = await catalogSnapshot(runner);
+  const after = await readCatalog(runner);
   const up = guardEnumSwaps(generated.up, before, after);
   const down = guardEnumSwaps(generated.down, after, before);
   const notes: string[] = [];

@@ -5,9 +5,10 @@
  * value this revision added when there is one, foreign keys point at the row seeded in the
  * referenced table. A table no row can be made for is reported, not silently skipped.
  */
+
+import type { CatalogSnapshot } from '@app/migrator';
 import { quoteIdent, quoteLiteral, quoteTable } from '@app/migrator';
 import type { QueryRunner } from 'typeorm';
-import type { CatalogSnapshot } from './catalog-snapshot';
 
 export interface SeededRow {
   table: string;

@@ -55,8 +55,11 @@ export function registerCheck(db: Command): void {
               freshShadow: options.freshShadow,
             });
         const ok = status.state === 'in-step' && missing.length === 0;
+        // An index a revision built (CONCURRENTLY) is declared on the entity, not dropped by a revision.
+        const toDeclare = missing.filter((m) => m.declare);
+        const toWrite = missing.filter((m) => !m.declare);
         // What `revision` would write (rewrites and guards included), from the same planning.
-        const lineages = [...new Set(missing.flatMap((m) => m.lineage ?? []))] as Lineage[];
+        const lineages = [...new Set(toWrite.flatMap((m) => m.lineage ?? []))] as Lineage[];
         const revisions =
           lineages.length === 0 || !autogenerate
             ? []
@@ -82,11 +85,17 @@ export function registerCheck(db: Command): void {
           return;
         }
         if (refused) assertInStep(status);
-        if (missing.length > 0) {
+        if (toDeclare.length > 0) {
+          reporter.line(
+            'The revisions build indexes the entities do not declare; declare each on its entity:',
+          );
+          for (const m of toDeclare) reporter.line(`  ${m.declare}`);
+        }
+        if (toWrite.length > 0) {
           reporter.line(
             'The entities differ from the committed revisions; `dazzle db revision` would write:',
           );
-          for (const m of missing.filter((m) => !m.lineage)) reporter.line(`  [?] ${m.sql}`);
+          for (const m of toWrite.filter((m) => !m.lineage)) reporter.line(`  [?] ${m.sql}`);
           for (const r of revisions) {
             if (r.refused)
               reporter.line(

@@ -3,6 +3,7 @@
 import type { RunResult } from '@app/migrator';
 import type { Command } from 'commander';
 import { withApp } from '../app-context';
+import { migratorApi } from '../migrator-api';
 import { globalsOf, reporterFor } from '../program-support';
 import type { Reporter } from '../reporter';
 import { askToDestroy, canAskAtTerminal, reportDestroyed } from './destroyed-data';
@@ -28,8 +29,7 @@ function summarise(reporter: Reporter, result: RunResult, verb: string): void {
     return;
   }
   reportDestroyed(reporter, result.destroyed);
-  if (result.createAllDeclined)
-    reporter.line(`create-all not used: ${result.createAllDeclined}; replaying every revision instead.`);
+  if (result.createAllDeclined) reporter.line(migratorApi().createAllDeclinedLine(result.createAllDeclined));
   const n = result.revisions.length;
   const how = result.method === 'create-all' ? ' (tables created from the entities, revisions stamped)' : '';
   reporter.line(

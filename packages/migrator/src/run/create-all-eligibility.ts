@@ -19,6 +19,7 @@ const REPRODUCED_KINDS = new Set([
   'CreateSchemaStmt',
   'CommentStmt',
 ]);
+const ROW_KINDS = new Set(['InsertStmt', 'DeleteStmt']);
 const REPRODUCED_DROPS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE', 'TABLE', 'INDEX', 'TYPE']);
 const REPRODUCED_ALTERS = new Set([
   'AT_AddConstraint',
@@ -31,6 +32,8 @@ const REPRODUCED_ALTERS = new Set([
 /** Why create-all would differ for this statement, or undefined when it reproduces it. */
 function notReproduced(facts: StatementFacts): string | undefined {
   if (REPRODUCED_KINDS.has(facts.kind)) return undefined;
+  // TypeORM's rows about generated columns: create-all writes the same ones with the table.
+  if (ROW_KINDS.has(facts.kind) && facts.tables.join() === 'typeorm_metadata') return undefined;
   if (facts.kind === 'DropStmt' && REPRODUCED_DROPS.has(facts.objectType ?? '')) return undefined;
   if (facts.kind === 'AlterTableStmt') {
     const other = facts.actions.find((a) => !REPRODUCED_ALTERS.has(a.subtype));
@@ -75,4 +78,15 @@ export async function createAllDeclinedBecause(
     }
   }
   return undefined;
+}
+
+/**
+ * The one line `upgrade` and `serve` print when create-all was declined, so both say it alike.
+ *
+ * @example
+ * createAllDeclinedLine('revision 20261130_active_items runs View, which the entities do not describe')
+ * // 'create-all not used: revision 20261130_active_items runs View, …; replaying every revision instead.'
+ */
+export function createAllDeclinedLine(reason: string): string {
+  return `create-all not used: ${reason}; replaying every revision instead.`;
 }

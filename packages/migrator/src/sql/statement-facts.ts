@@ -199,6 +199,9 @@ function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
     }
     case 'CreateSchemaStmt':
       return { ...base, schema: stmt.schemaname as string };
+    case 'InsertStmt':
+    case 'DeleteStmt':
+      return { ...base, tables: [qualifiedName(stmt.relation as Node)!] };
     default:
       return base;
   }
