@@ -1,15 +1,17 @@
 /**
- * create-all: builds the tables of the entity metadata directly, for a fresh database, instead of
- * replaying every revision. It only ever creates: a statement that would alter an existing table
+ * create-all: builds the tables (and views, and the extensions they need) of the entity metadata
+ * directly, for a fresh database, instead of replaying every revision. It only ever creates: a statement that would alter an existing table
  * is never run. With `stamp`, the ledger records every revision as applied in the same transaction.
  */
-import { INFRASTRUCTURE_TABLES } from '@app/entities-framework';
+import { INFRASTRUCTURE_TABLES, TYPEORM_METADATA_TABLE } from '@app/entities-framework';
 import type { EntityClass } from '@app/metadata-builder';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { openDataSource } from '../database/connect';
 import { diffSchema } from '../generate/schema-diff';
 import type { RevisionGraph } from '../graph/revision-graph';
 import { insertLedgerRow } from '../ledger/ledger';
+import { quoteIdent } from '../sql/quote';
+import { requiredExtensions } from '../sql/required-extensions';
 import { describeStatement, loadSqlParser } from '../sql/statement-facts';
 import type { RevisionOutcome } from './execute-revision';
 import { inTransaction } from './transaction';
@@ -21,6 +23,7 @@ const CREATING_KINDS = new Set([
   'IndexStmt',
   'AlterTableStmt',
   'CommentStmt',
+  'ViewStmt',
 ]);
 
 /** Tables in the database, schema-qualified outside public. */
@@ -39,11 +42,22 @@ export async function missingTableStatements(entities: DataSource, db: QueryRunn
   await loadSqlParser();
   const existing = await existingTables(db);
   const created = new Set<string>();
-  const statements: string[] = [];
+  const statements = await missingExtensionStatements(entities, db);
+  // TypeORM records a view's (or generated column's) expression in typeorm_metadata right after
+  // creating it: the row is kept exactly when the object before it was created here.
+  let keptPrevious = false;
   for (const sql of (await diffSchema(entities)).up) {
     const facts = describeStatement(sql);
+    if (facts.kind === 'InsertStmt' && facts.tables[0] === TYPEORM_METADATA_TABLE) {
+      if (keptPrevious) statements.push(sql);
+      continue;
+    }
+    keptPrevious = false;
     if (!CREATING_KINDS.has(facts.kind)) continue;
-    if (facts.kind === 'CreateStmt') {
+    if (facts.kind === 'ViewStmt') {
+      if (existing.has(facts.tables[0]!)) continue;
+      created.add(facts.tables[0]!);
+    } else if (facts.kind === 'CreateStmt') {
       if (existing.has(facts.tables[0]!)) continue;
       created.add(facts.tables[0]!);
       if (facts.schema && facts.schema !== 'public')
@@ -54,8 +68,17 @@ export async function missingTableStatements(entities: DataSource, db: QueryRunn
         continue;
     }
     statements.push(sql);
+    keptPrevious = true;
   }
   return statements;
+}
+
+/** CREATE EXTENSION for each extension the entities need that the database lacks (see required-extensions). */
+async function missingExtensionStatements(entities: DataSource, db: QueryRunner): Promise<string[]> {
+  const installed: Array<{ extname: string }> = await db.query('SELECT extname FROM pg_extension');
+  return (await requiredExtensions(entities.entityMetadatas))
+    .filter((name) => !installed.some((row) => row.extname === name))
+    .map((name) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)}`);
 }
 
 /** True when the database has no tables besides the framework's infrastructure tables. */

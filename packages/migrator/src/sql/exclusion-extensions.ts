@@ -5,7 +5,7 @@
  * operator class`. The constraint's expression is read with PostgreSQL's parser.
  */
 import type { EntityMetadata } from 'typeorm';
-import { loadSqlParser } from '../sql/statement-facts';
+import { loadSqlParser } from './statement-facts';
 
 type Node = Record<string, unknown>;
 
