@@ -21,6 +21,7 @@ import { type CastSafety, classifyCast } from './cast-safety';
 import { castGuard } from './data-guards';
 import { aroundTypeChange, generatedDependants } from './dependent-generated-columns';
 import { type DependentView, viewDependants, viewsAroundTypeChange } from './dependent-views';
+import { renameRelationUniques } from './relation-unique-renames';
 import type { TableLineage } from './table-lineage';
 
 export interface RenameHint {
@@ -109,6 +110,9 @@ export async function applyRenames(
     if (!table?.findColumnByName(hint.from) || table.findColumnByName(hint.to)) continue;
     const sql = await captured(runner, () => runner.renameColumn(table, hint.from, hint.to));
     await execute(runner, sql.up);
+    const uniques = await renameRelationUniques(runner, hint);
+    sql.up.push(...uniques.up);
+    sql.down.unshift(...uniques.down);
     result.up.push(
       ...sql.up.map((s, i) => ({
         sql: s,
