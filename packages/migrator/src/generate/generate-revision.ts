@@ -22,6 +22,7 @@ import { entityTablePath, tablePath } from '../sql/table-path';
 import { catalogSnapshot } from './catalog-snapshot';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
+import { dropOrphanViews } from './orphan-views';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
   applyRenames,
@@ -137,6 +138,7 @@ export async function planOnShadow(
       (m) => m.tableType !== 'junction' && tables.lineageOfTable(entityTablePath(m)) === options.lineage,
     );
     await applyRequiredExtensions(runner, lineageEntities, steps);
+    await dropOrphanViews(runner, dataSource, graph, options.lineage, steps);
     let diff = await diffSchema(dataSource);
     await parserReady;
     // TypeORM writes a type change as DROP + ADD COLUMN (or ALTER … TYPE for numeric precision); only
