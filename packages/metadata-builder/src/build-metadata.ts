@@ -172,7 +172,12 @@ function assertUniqueTables(persisted: Array<{ facts: EntityFacts; lineage: Line
         { entities: [existing.entity, facts.name], table },
       );
     }
-    const owner = Object.freeze({ table, entity: facts.name, lineage, kind: facts.isView ? 'view' : 'table' } as const);
+    const owner = Object.freeze({
+      table,
+      entity: facts.name,
+      lineage,
+      kind: facts.isView ? 'view' : 'table',
+    } as const);
     byTable.set(table, owner);
     owners.push(owner);
   }
