@@ -39,6 +39,7 @@ import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { shadowServerOf } from './shadow-server';
 import { withShadowSession } from './shadow-session';
 import { buildTableLineage } from './table-lineage';
+import { wrapViewsAroundTypeChanges } from './views-around-diff';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -180,6 +181,7 @@ export async function planOnShadow(
       if (confirmed) return confirmed;
     }
     refuse(processed, steps, options);
+    Object.assign(processed, await wrapViewsAroundTypeChanges(runner, processed.up, processed.down));
 
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };

@@ -4,7 +4,7 @@
  * it, so its revision is proven up → down → up on the shadow with a representative row in each
  * table it touches. Covers each lossy cast (and the widenings whose down narrows), enum values
  * added and removed under a default, each rename case, view entities, citext, exclusion
- * constraints, generated columns, one-to-one and self-referencing relations.
+ * constraints, generated columns, one-to-one and self-referencing relations, an enum under a view.
  */
 import type { ColumnOptions } from 'typeorm';
 import {
@@ -282,4 +282,28 @@ change(
   'column dropped (its down adds it back, empty)',
   { entities: [CustomerPhone] },
   narrowing(CustomerOnly),
+);
+
+@Entity('ticket')
+class TicketTwoStates {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'enum', enum: ['open', 'closed'], enumName: 'ticket_state', default: 'open' })
+  state: string;
+}
+@Entity('ticket')
+class TicketThreeStates {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'enum', enum: ['open', 'closed', 'parked'], enumName: 'ticket_state', default: 'open' })
+  state: string;
+}
+@ViewEntity({ name: 'open_ticket', expression: `SELECT "id", "state" FROM "ticket" WHERE "state" = 'open'` })
+class OpenTicket {
+  @ViewColumn() id: number;
+  @ViewColumn() state: string;
+}
+change(
+  'enum values changed under a view entity',
+  { entities: [TicketTwoStates, OpenTicket] },
+  { entities: [TicketThreeStates, OpenTicket] },
+  narrowing(TicketTwoStates, OpenTicket),
 );
