@@ -90,6 +90,13 @@ describe('view entities and extensions from the packed install', () => {
         });
       expect((await post('Ann@Example.com')).status).toBe(201);
       expect((await post('bob@example.com')).status).toBe(201);
+      // A view takes no writes: only its list is routed.
+      const write = await fetch(`${serving.url}/api/contact_domain`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domain: 'x', contacts: 1 }),
+      });
+      expect(write.status).toBe(404);
       const domains = await fetch(`${serving.url}/api/contact_domain`);
       expect(domains.status).toBe(200);
       const { items } = (await domains.json()) as { items: Array<{ domain: string; contacts: number }> };
