@@ -12,7 +12,7 @@ import type { RevisionGraph } from '../graph/revision-graph';
 import { insertLedgerRow } from '../ledger/ledger';
 import { quoteIdent } from '../sql/quote';
 import { requiredExtensions } from '../sql/required-extensions';
-import { describeStatement, loadSqlParser } from '../sql/statement-facts';
+import { describeStatement, loadSqlParser, type StatementFacts } from '../sql/statement-facts';
 import type { RevisionOutcome } from './execute-revision';
 import { inTransaction } from './transaction';
 
@@ -34,6 +34,20 @@ async function existingTables(db: QueryRunner): Promise<Set<string>> {
   return new Set(rows.map((r) => (r.s === 'public' ? r.t : `${r.s}.${r.t}`)));
 }
 
+/** Whether create-all runs this statement: it creates a missing table or view, or belongs to one created here. */
+function createsWhatIsMissing(facts: StatementFacts, existing: Set<string>, created: Set<string>): boolean {
+  if (!CREATING_KINDS.has(facts.kind)) return false;
+  if (facts.kind === 'ViewStmt' || facts.kind === 'CreateStmt') {
+    if (existing.has(facts.tables[0]!)) return false;
+    created.add(facts.tables[0]!);
+  } else if (facts.kind === 'AlterTableStmt' || facts.kind === 'IndexStmt') {
+    if (!facts.tables.every((t) => created.has(t))) return false;
+    if (facts.kind === 'AlterTableStmt' && !facts.actions.every((a) => a.subtype === 'AT_AddConstraint'))
+      return false;
+  }
+  return true;
+}
+
 /**
  * The statements that create what is missing: new tables with their types, indexes and keys.
  * ALTER TABLE is kept only for tables created here (their foreign keys).
@@ -43,32 +57,26 @@ export async function missingTableStatements(entities: DataSource, db: QueryRunn
   const existing = await existingTables(db);
   const created = new Set<string>();
   const statements = await missingExtensionStatements(entities, db);
-  // TypeORM records a view's (or generated column's) expression in typeorm_metadata right after
-  // creating it: the row is kept exactly when the object before it was created here.
+  // TypeORM records a view's expression in typeorm_metadata right after creating it, and a
+  // generated column's right before creating its table: a row is kept with the object next to it.
   let keptPrevious = false;
+  let rowsBefore: string[] = [];
   for (const sql of (await diffSchema(entities)).up) {
     const facts = describeStatement(sql);
-    if (facts.kind === 'InsertStmt' && facts.tables[0] === TYPEORM_METADATA_TABLE) {
+    if (
+      (facts.kind === 'InsertStmt' || facts.kind === 'DeleteStmt') &&
+      facts.tables[0] === TYPEORM_METADATA_TABLE
+    ) {
       if (keptPrevious) statements.push(sql);
+      else rowsBefore.push(sql);
       continue;
     }
-    keptPrevious = false;
-    if (!CREATING_KINDS.has(facts.kind)) continue;
-    if (facts.kind === 'ViewStmt') {
-      if (existing.has(facts.tables[0]!)) continue;
-      created.add(facts.tables[0]!);
-    } else if (facts.kind === 'CreateStmt') {
-      if (existing.has(facts.tables[0]!)) continue;
-      created.add(facts.tables[0]!);
-      if (facts.schema && facts.schema !== 'public')
-        statements.push(`CREATE SCHEMA IF NOT EXISTS "${facts.schema.replace(/"/g, '""')}"`);
-    } else if (facts.kind === 'AlterTableStmt' || facts.kind === 'IndexStmt') {
-      if (!facts.tables.every((t) => created.has(t))) continue;
-      if (facts.kind === 'AlterTableStmt' && !facts.actions.every((a) => a.subtype === 'AT_AddConstraint'))
-        continue;
-    }
-    statements.push(sql);
-    keptPrevious = true;
+    const kept = createsWhatIsMissing(facts, existing, created);
+    if (kept && facts.kind === 'CreateStmt' && facts.schema && facts.schema !== 'public')
+      statements.push(`CREATE SCHEMA IF NOT EXISTS "${facts.schema.replace(/"/g, '""')}"`);
+    if (kept) statements.push(sql, ...rowsBefore);
+    rowsBefore = [];
+    keptPrevious = kept;
   }
   return statements;
 }
