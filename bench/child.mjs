@@ -81,9 +81,8 @@ const tasks = {
   // it keeps in the kept shadow), pulled (the baseline arrived another way, e.g. from git: the kept
   // shadow is one revision behind and runs it), fresh (no kept shadow on the server).
   async 'dazzle-generate'({ url, count, unchanged, mode }) {
-    const { buildMetadata, dropShadowCaches, findSchemaDrift, generateRevision, Migrator } = await import(
-      '@app/migrator'
-    );
+    const { buildMetadata, Migrator } = await import('@app/migrator');
+    const { dropKeptShadows, findSchemaDrift, generateRevision } = await import('@app/autogenerate');
     const metadata = buildMetadata({ entities: entityClasses(count), framework: { enabled: false } });
     const sources = [{ lineage: 'app', dir: tempDir('bench-gen-') }];
     const generate = (message, extra = {}) =>
@@ -96,7 +95,7 @@ const tasks = {
         format: 'js',
         ...extra,
       });
-    await dropShadowCaches(url);
+    await dropKeptShadows(url);
     if (unchanged) {
       if (mode === 'pulled') await findSchemaDrift({ serverUrl: url, sources, metadata });
       // A fresh-shadow run keeps nothing, as if the revision had been written elsewhere.
@@ -105,12 +104,12 @@ const tasks = {
       await migrator.upgrade();
       await migrator.close();
     }
-    if (mode === 'fresh') await dropShadowCaches(url);
+    if (mode === 'fresh') await dropKeptShadows(url);
     if (mode === 'warm') await findSchemaDrift({ serverUrl: url, sources, metadata });
     const t0 = now();
     const result = await generate('measured');
     const ms = now() - t0;
-    await dropShadowCaches(url);
+    await dropKeptShadows(url);
     return { ms, statements: result.up.length };
   },
   // What `typeorm migration:generate` does in-process: initialize the DataSource, diff, close.

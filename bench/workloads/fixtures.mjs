@@ -23,7 +23,7 @@ export function chainStatement(i, ifNotExists = false) {
 }
 
 export async function dazzleChain(count, ifNotExists = false) {
-  const { writeRevision } = await import('@app/migrator');
+  const { writeRevision } = await import('@app/autogenerate');
   const dir = tempDir('bench-dazzle-');
   let parent;
   const start = Date.UTC(2026, 0, 1);

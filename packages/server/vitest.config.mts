@@ -1,3 +1,3 @@
 import { defineDazzleTestConfig } from '@app/testing/vitest-config';
 
-export default defineDazzleTestConfig();
+export default defineDazzleTestConfig({ setupFiles: ['test/helpers/typescript-setup.ts'] });

@@ -15,12 +15,10 @@ export const PURE_MODULES = {
   migrator: [
     'src/graph/plan.ts',
     'src/graph/revision-graph.ts',
-    'src/generate/cast-safety.ts',
     'src/sql/statement-facts.ts',
     'src/sql/quote.ts',
-    'src/lint/lint-rules.ts',
-    'src/revision/manifest.ts',
   ],
+  autogenerate: ['src/generate/cast-safety.ts', 'src/lint/lint-rules.ts'],
   server: ['src/http/entity-schema.ts'],
 };
 

@@ -12,6 +12,7 @@ export const PUBLIC_PACKAGES = [
   'entities-framework',
   'metadata-builder',
   'migrator',
+  'autogenerate',
   'server',
   'cli',
 ].map((folder) => ({

@@ -83,7 +83,7 @@ export async function publishInOrder(packed, { registry, provenance, log }) {
 
 /**
  * What is wrong with the `@app/*` versions the packed manifests name: each must be the version this
- * same release packs (the six are one fixed group), so nothing goes out pointing at an older one.
+ * same release packs (the seven are one fixed group), so nothing goes out pointing at an older one.
  * @example internalVersionProblems([packedManifest('.release/app-cli-0.2.0.tgz'), …]) // [] when consistent
  */
 export function internalVersionProblems(manifests) {

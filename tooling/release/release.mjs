@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkTarball } from './check-tarball.mjs';
 import { packAll, REPO } from './pack-packages.mjs';
+import { measureProductionSet } from './production-size.mjs';
 import {
   defaultRegistry,
   internalVersionProblems,
@@ -52,6 +53,11 @@ for (const { tarball } of packed) {
 for (const problem of internalVersionProblems(packed.map(({ tarball }) => packedManifest(tarball)))) {
   console.log(`  - ${problem}`);
   failed = true;
+}
+if (!failed) {
+  // What a deploy image carries (docs/guides/deploying.md); reported, not a gate.
+  const { bytes } = measureProductionSet(packed);
+  console.log(`production set (npm install --omit=dev --omit=optional): ${(bytes / 1e6).toFixed(1)} MB`);
 }
 if (failed) {
   console.error('Tarball checks failed: nothing was published.');

@@ -1,11 +1,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { catalogSnapshot, compareSnapshots, generateRevision } from '@app/autogenerate';
 import {
   buildMetadata,
-  catalogSnapshot,
-  compareSnapshots,
-  generateRevision,
   type LoadedConfig,
   loadConfig,
   Migrator,

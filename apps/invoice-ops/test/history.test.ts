@@ -1,12 +1,6 @@
 import { join } from 'node:path';
-import {
-  buildMetadata,
-  findSchemaDrift,
-  type LoadedConfig,
-  loadConfig,
-  Migrator,
-  readRevisionGraph,
-} from '@app/migrator';
+import { findSchemaDrift } from '@app/autogenerate';
+import { buildMetadata, type LoadedConfig, loadConfig, Migrator, readRevisionGraph } from '@app/migrator';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -17,16 +17,15 @@ import {
   type LoadedConfig,
   type LoadedSettings,
   loadEntities,
-  loadSettings,
   MigratorError,
   maskUrl,
-  type ResolvedDatabase,
   type RevisionGraph,
   readLedgerOverPg,
   readRevisionGraphOrFolderError,
-  resolveDatabase,
   type SchemaStatus,
 } from '@app/migrator/inspect';
+import { loadAppSettings } from './app-config';
+import { type ResolvedDatabase, resolveDatabase } from './embedded/resolve-database';
 import { releaseOnSignal } from './embedded-signals';
 import { migratorApi } from './migrator-api';
 import type { Reporter } from './reporter';
@@ -64,7 +63,7 @@ export class AppContext {
   }
 
   static async load(options: GlobalOptions, reporter: Reporter): Promise<AppContext> {
-    return new AppContext(await loadSettings({ configPath: options.config }), reporter, options);
+    return new AppContext(await loadAppSettings(options.config), reporter, options);
   }
 
   /** The config with its entity classes loaded (the loader is called once). */

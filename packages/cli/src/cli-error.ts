@@ -7,7 +7,7 @@ import { isDazzleError, maskSecrets } from '@app/migrator/inspect';
 import { CommanderError } from 'commander';
 
 /** Codes the CLI itself prints, beside the packages' own; documented in docs/reference/errors.md. */
-export const CLI_ERROR_CODES = ['USAGE', 'UNEXPECTED'] as const;
+export const CLI_ERROR_CODES = ['USAGE', 'UNEXPECTED', 'PACKAGE_NOT_INSTALLED'] as const;
 
 export const EXIT_SUCCESS = 0;
 export const EXIT_FAILURE = 1;

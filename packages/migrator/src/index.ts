@@ -1,22 +1,12 @@
-/** @app/migrator: revisions, the ledger, upgrade and downgrade under a lock, generation, lint and check. */
+/**
+ * @app/migrator: what `dazzle db upgrade` and `dazzle serve` need to apply revisions: the revision
+ * graph, manifests and checksums, the ledger, upgrade and downgrade under the lock, create-all,
+ * stamp, offline SQL and the schema status. Writing revisions lives in @app/autogenerate.
+ */
 
 // Re-exported so the CLI and server need only the migrator's public door for these.
 export { DazzleError, isDazzleError } from '@app/entities-framework';
 export { type BuiltMetadata, buildMetadata, type EntityClass } from '@app/metadata-builder';
-export { writeMergeRevision } from './authoring/merge';
-export { type RehashResult, rehashFolder } from './authoring/rehash';
-export {
-  type RenderedStatement,
-  type RevisionContent,
-  type RevisionFormat,
-  renderRevision,
-} from './authoring/render-revision';
-export { newRevisionId, slugForMessage } from './authoring/revision-id';
-export {
-  assertWritableMigrationsDir,
-  type WriteRevisionOptions,
-  writeRevision,
-} from './authoring/write-revision';
 export {
   CATALOG_KINDS,
   type CatalogKind,
@@ -24,7 +14,8 @@ export {
   snapshotCatalog,
 } from './catalog/catalog-snapshot';
 export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
-export { findLiveDrift, type LiveDrift, outermostRevisions } from './catalog/live-drift';
+export { type LiveDrift, outermostRevisions } from './catalog/live-drift';
+export { type CompileErrorLocation, describeCompileError } from './config/compile-error';
 export {
   CONFIG_DEFAULTS,
   type DazzleConfig,
@@ -32,6 +23,7 @@ export {
   type EmptyDatabaseStrategy,
   type EntityLoader,
   type ResolvedDazzleConfig,
+  type RevisionFormat,
 } from './config/config';
 export {
   CONFIG_FILE_NAMES,
@@ -43,28 +35,20 @@ export {
   loadEntities,
   loadSettings,
 } from './config/load-config';
-export { compileTypeScript, registerTypeScriptLoader } from './config/typescript-loader';
+export { firstUserFrame, remapStack } from './config/user-stack';
 export {
   assertPostgresUrl,
   type ConnectRetry,
+  connectionFailure,
+  databaseNameOf,
+  databaseUrl,
   describeConnectRetry,
   maskSecrets,
   maskUrl,
   type OpenDataSourceOptions,
   openDataSource,
 } from './database/connect';
-export {
-  type DatabaseSource,
-  type ResolveDatabaseOptions,
-  type ResolvedDatabase,
-  resolveDatabase,
-} from './database/resolve-database';
-export { embeddedDataDir } from './embedded/cluster-place';
-export {
-  EMBEDDED_DATABASE,
-  type EmbeddedDatabase,
-  startEmbeddedDatabase,
-} from './embedded/embedded-default';
+export { withPgClient } from './database/with-pg-client';
 export { MIGRATOR_ERROR_CODES, MigratorError, type MigratorErrorCode } from './errors';
 export {
   type FleetSource,
@@ -80,39 +64,18 @@ export {
   type RunFleetOptions,
   runFleet,
 } from './fleet/run-fleet';
-export { type CastSafety, type ColumnType, classifyCast } from './generate/cast-safety';
-export {
-  catalogSnapshot,
-  compareSnapshots,
-  type SnapshotDifference,
-} from './generate/catalog-snapshot';
-export { findSchemaDrift, type MissingStatement } from './generate/check-schema';
-export {
-  type GenerateRevisionOptions,
-  type GenerateRevisionResult,
-  generateRevision,
-  type PlannedRevision,
-} from './generate/generate-revision';
-export { type PruneResult, pruneKeptShadows } from './generate/kept-shadow-prune';
-export type { DriftItem, RenameCandidate } from './generate/post-process';
-export type { RenameHint } from './generate/pre-steps';
-export { previewRevisions, type RevisionPreview } from './generate/preview-revision';
-export { dropShadowCaches, shadowCacheName } from './generate/shadow-cache';
-export { replayRevisions, withShadowDatabase } from './generate/shadow-database';
-export { shadowServerOf } from './generate/shadow-server';
 export { multipleHeadsError, planDowngrade, planUpgrade, resolveRevision, singleHead } from './graph/plan';
 export { RevisionGraph } from './graph/revision-graph';
-export { APPLIED_BY, type LedgerMethod, type LedgerRow } from './ledger/ledger';
+export {
+  APPLIED_BY,
+  insertLedgerRowSql,
+  type LedgerMethod,
+  type LedgerRow,
+  ledgerRowParameters,
+} from './ledger/ledger';
 export { readLedgerOverPg } from './ledger/read-ledger-pg';
 export {
-  ACKNOWLEDGED_MARKER,
-  formatFinding,
-  type LintFinding,
-  lintRevision,
-  lintStatements,
-} from './lint/lint-revision';
-export { LINT_RULES, type LintRule, type Severity } from './lint/lint-rules';
-export {
+  CREATE_MIGRATION_LEASE_SQL,
   LEASE_NAME,
   LEASE_TTL_MS,
   LOCK_CLASS_ID,
@@ -130,15 +93,24 @@ export type {
   UpgradeOptions,
 } from './migrator-types';
 export { checksumOf } from './revision/checksum';
-export { HAND_FILL_MARKER } from './revision/load-revision';
+export { HAND_FILL_MARKER, loadRevisionModule } from './revision/load-revision';
 export {
+  handFillLinesOf,
+  isRevisionFileName,
+  listRevisionFiles,
   MANIFEST_FILE,
   type Manifest,
   type ManifestEntry,
   readManifest,
+  readRevisionFolder,
   writeManifest,
 } from './revision/manifest';
-export { entryPathOf, MANIFEST_DIR, writeManifestEntry } from './revision/manifest-entries';
+export {
+  entryPathOf,
+  MANIFEST_DIR,
+  readStoredEntriesLeniently,
+  writeManifestEntry,
+} from './revision/manifest-entries';
 export {
   LINEAGES,
   type Lineage,
@@ -151,8 +123,15 @@ export {
   readRevisionGraph,
   readRevisionGraphOrFolderError,
 } from './revision/revision-set';
+export {
+  installTypeScriptSupport,
+  isTypeScriptFile,
+  type TypeScriptSupport,
+} from './revision/typescript-support';
+export { sourceOf } from './revision/verified-source';
 export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
+export { DATA_GUARD_SQLSTATE } from './run/data-guard-stop';
 export {
   type DowngradeLossOptions,
   type DroppedData,
@@ -168,10 +147,19 @@ export {
   type LockRetry,
   lockDisciplineOf,
 } from './run/lock-discipline';
-export { SCRIPT_APPLIED_BY } from './run/offline-sql';
+export {
+  recordingQueryRunner,
+  recordStatements,
+  SCRIPT_APPLIED_BY,
+  scriptStatement,
+} from './run/offline-sql';
 export type { ResolveDecision, ResolveResult } from './run/resolve-revision';
 export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
+export { inlineParameters, quoteIdent, quoteLiteral, quoteTable } from './sql/quote';
+export { type DiffScope, diffSchema, type SchemaDiff } from './sql/schema-diff';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
+export { MANAGED_EXTENSIONS, requiredExtensions } from './sql/required-extensions';
+export { entityTablePath, tablePath, withoutPublic } from './sql/table-path';
 export { historyOf } from './status/history';
 export {
   type AssessOptions,

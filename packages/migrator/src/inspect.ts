@@ -10,6 +10,7 @@
  * const status = assessSchema(readRevisionGraphOrFolderError(settings.sources), (await readLedgerOverPg(url)) ?? []);
  */
 export { DazzleError, isDazzleError } from '@app/entities-framework/base';
+export { type CompileErrorLocation, describeCompileError } from './config/compile-error';
 export {
   CONFIG_DEFAULTS,
   type DazzleConfig,
@@ -18,18 +19,15 @@ export {
   type ResolvedDazzleConfig,
 } from './config/config';
 export {
+  findConfigFile,
   type LoadConfigOptions,
   type LoadedConfig,
   type LoadedSettings,
   loadEntities,
   loadSettings,
 } from './config/load-config';
+export { assertPostgresUrl } from './database/connection-errors';
 export { maskSecrets, maskUrl } from './database/mask-secrets';
-export {
-  type DatabaseSource,
-  type ResolvedDatabase,
-  resolveDatabase,
-} from './database/resolve-database';
 export { MigratorError, type MigratorErrorCode } from './errors';
 export type { RevisionGraph } from './graph/revision-graph';
 export type { LedgerRow } from './ledger/ledger-rows';
@@ -41,6 +39,11 @@ export {
   readRevisionGraph,
   readRevisionGraphOrFolderError,
 } from './revision/revision-set';
+export {
+  installTypeScriptSupport,
+  isTypeScriptFile,
+  type TypeScriptSupport,
+} from './revision/typescript-support';
 export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
 export { historyOf } from './status/history';
 export { assessSchema, type SchemaStatus } from './status/schema-status';

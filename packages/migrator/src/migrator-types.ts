@@ -1,6 +1,7 @@
 /** The Migrator's public option and result types, kept apart so the class reads in one sitting. */
 import type { EntityClass } from '@app/metadata-builder';
 import type { ConnectRetry } from './database/connect';
+import type { RevisionGraph } from './graph/revision-graph';
 import type { LedgerRow } from './ledger/ledger';
 import type { LockHolder } from './lock/migration-lock';
 import type { RevisionInfo } from './revision/revision';
@@ -22,6 +23,11 @@ export type MigratorEvent =
 export interface MigratorOptions {
   databaseUrl: string;
   sources: readonly MigrationSource[];
+  /**
+   * The graph of these sources when the caller already read and verified it in this command
+   * (autogeneration replays it into shadows): the folders are then not read again.
+   */
+  graph?: RevisionGraph;
   /** How long to wait for another runner's lock. Default 60 s. */
   lockTimeoutMs?: number;
   /** Retry a server that is not up yet for this long. Default 0. */

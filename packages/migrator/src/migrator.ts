@@ -77,7 +77,7 @@ export class Migrator {
    * try { await migrator.upgrade(); } finally { await migrator.close(); }
    */
   static async connect(options: MigratorOptions): Promise<Migrator> {
-    const graph = readRevisionGraphOrFolderError(options.sources);
+    const graph = options.graph ?? readRevisionGraphOrFolderError(options.sources);
     const dataSource = await openDataSource(options.databaseUrl, {
       applicationName: `dazzle-migrator ${APPLIED_BY}`,
       poolSize: 2,

@@ -1,12 +1,6 @@
 import { readFileSync } from 'node:fs';
-import {
-  describeSql,
-  type LoadedConfig,
-  loadSqlParser,
-  Migrator,
-  readRevisionGraph,
-  writeRevision,
-} from '@app/migrator';
+import { writeRevision } from '@app/autogenerate';
+import { describeSql, type LoadedConfig, loadSqlParser, Migrator, readRevisionGraph } from '@app/migrator';
 import { createTestDatabase, findFreePort, type TestDatabase } from '@app/testing';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

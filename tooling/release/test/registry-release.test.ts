@@ -19,6 +19,7 @@ const LOWEST_FIRST = [
   'entities-framework',
   'metadata-builder',
   'migrator',
+  'autogenerate',
   'server',
   'cli',
 ];
@@ -129,7 +130,7 @@ describe('pnpm release --registry', () => {
   it('reruns: skips the versions already published, publishes the rest lowest first, tags every version', async () => {
     const rerun = release('releaser');
     expect(rerun.code, rerun.out).toBe(0);
-    expect(rerun.out).toContain('[1/6] @app/local-postgres@0.1.0: already on the registry, skipped');
+    expect(rerun.out).toContain('[1/7] @app/local-postgres@0.1.0: already on the registry, skipped');
     expect(rerun.out).toContain('[2/6] @app/entities-framework@0.1.0: already on the registry, skipped');
     expect(rerun.out).toContain('[3/6] @app/metadata-builder@0.1.0: already on the registry, skipped');
     const published = LOWEST_FIRST.slice(3).map((f) => rerun.out.indexOf(`@app/${f}@0.1.0: published`));

@@ -25,6 +25,8 @@ export interface DazzleTestConfigOptions {
   testTimeout?: number;
   /** Extra globalSetup modules, run after the one that picks the PostgreSQL server. */
   globalSetup?: string[];
+  /** Modules run in each test worker before its files (e.g. installing TypeScript support). */
+  setupFiles?: string[];
 }
 
 export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): ViteUserConfig {
@@ -36,7 +38,7 @@ export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): V
         fileURLToPath(new URL('./global-setup.js', import.meta.url)),
         ...(options.globalSetup ?? []),
       ],
-      setupFiles: [REMOVE_TEMP_FOLDERS],
+      setupFiles: [REMOVE_TEMP_FOLDERS, ...(options.setupFiles ?? [])],
       testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
@@ -52,12 +54,14 @@ export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): V
  * the pure core's specifications run in seconds and mutation testing can re-run them per mutant.
  * `pnpm test` still runs these files through {@link defineDazzleTestConfig}.
  */
-export function defineDazzleUnitTestConfig(): ViteUserConfig {
+export function defineDazzleUnitTestConfig(
+  options: Pick<DazzleTestConfigOptions, 'setupFiles'> = {},
+): ViteUserConfig {
   return defineConfig({
     plugins: [swc.vite(SWC_DECORATOR_OPTIONS)],
     test: {
       include: ['test/unit/**/*.test.ts'],
-      setupFiles: [REMOVE_TEMP_FOLDERS],
+      setupFiles: [REMOVE_TEMP_FOLDERS, ...(options.setupFiles ?? [])],
       testTimeout: 10_000,
       maxWorkers: 2,
     },

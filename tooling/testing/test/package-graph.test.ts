@@ -16,9 +16,10 @@ const ALLOWED: Record<string, string[]> = {
   '@app/local-postgres': [],
   '@app/entities-framework': [],
   '@app/metadata-builder': ['@app/entities-framework'],
-  '@app/migrator': ['@app/local-postgres', '@app/entities-framework', '@app/metadata-builder'],
+  '@app/migrator': ['@app/entities-framework', '@app/metadata-builder'],
+  '@app/autogenerate': ['@app/entities-framework', '@app/metadata-builder', '@app/migrator'],
   '@app/server': ['@app/entities-framework', '@app/metadata-builder', '@app/migrator'],
-  '@app/cli': ['@app/migrator', '@app/server'],
+  '@app/cli': ['@app/migrator', '@app/server', '@app/autogenerate', '@app/local-postgres'],
 };
 const folderOf = (name: string) => join(REPO, 'packages', name.replace('@app/', ''));
 /** Every workspace package an import could reach, the test helpers included. */
@@ -43,11 +44,14 @@ describe('the package graph', () => {
     const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
       name: string;
       dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
     };
 
     it(`${name} depends only on packages below it, through workspace ranges`, () => {
       expect(manifest.name).toBe(name);
-      const internal = Object.entries(manifest.dependencies ?? {}).filter(([dep]) => dep.startsWith('@app/'));
+      const internal = Object.entries({ ...manifest.dependencies, ...manifest.optionalDependencies }).filter(
+        ([dep]) => dep.startsWith('@app/'),
+      );
       for (const [dep, range] of internal) {
         expect(allowed, `${name} must not depend on ${dep}`).toContain(dep);
         expect(range).toMatch(/^workspace:/);

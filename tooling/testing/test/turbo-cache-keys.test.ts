@@ -26,8 +26,8 @@ describe("turbo's cache keys and task environment", () => {
   const tasks = dryRun();
   const named = (task: string) => tasks.filter((t) => t.task === task && t.directory.startsWith('packages/'));
 
-  it('finds the build, lint, typecheck and test tasks of the six packages', () => {
-    for (const task of ['build', 'lint', 'typecheck', 'test']) expect(named(task)).toHaveLength(6);
+  it('finds the build, lint, typecheck and test tasks of the seven packages', () => {
+    for (const task of ['build', 'lint', 'typecheck', 'test']) expect(named(task)).toHaveLength(7);
   });
 
   it('hashes the shared tsconfig into every build and typecheck', () => {

@@ -1,9 +1,11 @@
 /** `dazzle db check` (CI) and `dazzle db lint`. */
-import type { Lineage, LintFinding, RevisionInfo } from '@app/migrator';
+import type { LintFinding } from '@app/autogenerate';
+import type { Lineage, RevisionInfo } from '@app/migrator';
 import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { EXIT_FAILURE } from '../cli-error';
 import { migratorApi } from '../migrator-api';
+import { loadAutogenerate } from '../optional-parts';
 import { globalsOf, reporterFor } from '../program-support';
 import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
 import { checkLiveSchema } from './live-drift';
@@ -30,7 +32,7 @@ export function registerCheck(db: Command): void {
       const reporter = reporterFor(globals);
       if (options.all) return runFleetCommand('check', options, globals, reporter);
       await withApp(globals, reporter, async (app) => {
-        const { assertInStep, findSchemaDrift, previewRevisions } = migratorApi();
+        const { assertInStep } = migratorApi();
         const database = await app.database();
         const status = await (await app.migrator()).status();
         if (options.live) {
@@ -42,9 +44,10 @@ export function registerCheck(db: Command): void {
         // A state no upgrade fixes (ahead, changed checksum, two heads, manifest) is refused first,
         // with the code and advice `upgrade` and `serve` give; drift against broken code means nothing.
         const refused = status.state !== 'in-step' && status.state !== 'pending';
-        const missing = refused
+        const autogenerate = refused ? undefined : await loadAutogenerate('`dazzle db check`');
+        const missing = !autogenerate
           ? []
-          : await findSchemaDrift({
+          : await autogenerate.findSchemaDrift({
               serverUrl: database.url,
               shadowServerUrl: app.config.config.database?.shadowUrl,
               sources: app.config.sources,
@@ -55,9 +58,9 @@ export function registerCheck(db: Command): void {
         // What `revision` would write (rewrites and guards included), from the same planning.
         const lineages = [...new Set(missing.flatMap((m) => m.lineage ?? []))] as Lineage[];
         const revisions =
-          lineages.length === 0
+          lineages.length === 0 || !autogenerate
             ? []
-            : await previewRevisions({
+            : await autogenerate.previewRevisions({
                 serverUrl: database.url,
                 sources: app.config.sources,
                 metadata: await app.metadata(),
@@ -113,7 +116,8 @@ export function registerCheck(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       const app = await AppContext.load(globals, reporter);
-      const { formatFinding, lintRevision, readRevisionGraph, resolveRevision } = migratorApi();
+      const { formatFinding, lintRevision } = await loadAutogenerate('`dazzle db lint`');
+      const { readRevisionGraph, resolveRevision } = migratorApi();
       const graph = readRevisionGraph(app.config.sources);
       const targets: RevisionInfo[] = revision
         ? [graph.get(resolveRevision(graph, revision))!]

@@ -1,6 +1,7 @@
 /** `dazzle db current`, `history` and `heads`: where the database and the code are. */
-import { loadSettings, readRevisionGraph } from '@app/migrator/inspect';
+import { readRevisionGraph } from '@app/migrator/inspect';
 import type { Command } from 'commander';
+import { loadAppSettings } from '../app-config';
 import { withApp } from '../app-context';
 import { globalsOf, reporterFor } from '../program-support';
 import { type FleetOptions, runFleetCommand, withFleetOptions } from './fleet';
@@ -77,7 +78,7 @@ export function registerInspect(db: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
-      const config = await loadSettings({ configPath: globals.config });
+      const config = await loadAppSettings(globals.config);
       const graph = readRevisionGraph(config.sources);
       const heads = { framework: graph.heads('framework'), app: graph.heads('app') };
       reporter.document(heads);

@@ -3,15 +3,9 @@
  * revisions its ledger holds (or would hold after the stamp). Differences are listed one per line
  * on stderr, then the command refuses with SCHEMA_DRIFT, so stdout stays clean for --json.
  */
-import {
-  appliedAfterStamp,
-  findLiveDrift,
-  formatDifference,
-  type LiveDrift,
-  MigratorError,
-  planStamp,
-} from '@app/migrator';
+import { appliedAfterStamp, formatDifference, type LiveDrift, MigratorError, planStamp } from '@app/migrator';
 import type { AppContext } from '../app-context';
+import { loadAutogenerate } from '../optional-parts';
 import type { Reporter } from '../reporter';
 
 async function appliedNow(app: AppContext): Promise<Set<string>> {
@@ -19,7 +13,9 @@ async function appliedNow(app: AppContext): Promise<Set<string>> {
   return new Set(history.filter((entry) => entry.applied).map((entry) => entry.revision.id));
 }
 
-async function drift(app: AppContext, applied: ReadonlySet<string>): Promise<LiveDrift> {
+/** The replay runs on a shadow database: the authoring tools' part, loaded only here. */
+async function drift(app: AppContext, applied: ReadonlySet<string>, verb: string): Promise<LiveDrift> {
+  const { findLiveDrift } = await loadAutogenerate(verb);
   const database = await app.database();
   return findLiveDrift({ databaseUrl: database.url, sources: app.config.sources, applied });
 }
@@ -30,7 +26,7 @@ function listDifferences(reporter: Reporter, result: LiveDrift): void {
 
 /** `check --live`: exit 0 with one line when the live schema matches its applied revisions. */
 export async function checkLiveSchema(app: AppContext, reporter: Reporter): Promise<void> {
-  const result = await drift(app, await appliedNow(app));
+  const result = await drift(app, await appliedNow(app), '`dazzle db check --live`');
   reporter.document({
     ok: result.differences.length === 0,
     replayed: result.replayed,
@@ -58,7 +54,7 @@ export async function verifyStamp(app: AppContext, reporter: Reporter, target: s
   const migrator = await app.migrator();
   const applied = await appliedNow(app);
   const after = appliedAfterStamp(applied, planStamp(migrator.graph, applied, target));
-  const result = await drift(app, after);
+  const result = await drift(app, after, '`dazzle db stamp` (without --force)');
   if (result.differences.length === 0) return;
   listDifferences(reporter, result);
   throw new MigratorError(

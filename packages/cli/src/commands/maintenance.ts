@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { AppContext, withApp } from '../app-context';
 import { UsageError } from '../cli-error';
 import { migratorApi } from '../migrator-api';
+import { loadAutogenerate } from '../optional-parts';
 import { globalsOf, reporterFor } from '../program-support';
 import { verifyStamp } from './live-drift';
 
@@ -49,8 +50,9 @@ export function registerMaintenance(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       const lineage = lineageOf(options.lineage);
+      const { writeMergeRevision } = await loadAutogenerate('`dazzle db merge`');
       const app = await AppContext.load(globals, reporter);
-      const { readRevisionGraph, writeMergeRevision } = migratorApi();
+      const { readRevisionGraph } = migratorApi();
       const revision = writeMergeRevision({
         graph: readRevisionGraph(app.config.sources),
         dir: folderOf(app, lineage),
@@ -74,8 +76,9 @@ export function registerMaintenance(db: Command): void {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
       const lineage = lineageOf(options.lineage);
+      const { rehashFolder } = await loadAutogenerate('`dazzle db rehash`');
       const app = await AppContext.load(globals, reporter);
-      const result = await migratorApi().rehashFolder(folderOf(app, lineage), lineage);
+      const result = await rehashFolder(folderOf(app, lineage), lineage);
       reporter.document({ added: result.added, updated: result.updated, removed: result.removed });
       reporter.line(
         `Manifest rebuilt: ${result.added.length} added, ${result.updated.length} updated, ${result.removed.length} removed.`,

@@ -1,10 +1,11 @@
 /** `dazzle db revision`: autogenerate (or write empty) the next revision of a lineage. */
 import { createInterface } from 'node:readline/promises';
-import type { Lineage, RenameCandidate, RenameHint } from '@app/migrator';
+import type { RenameCandidate, RenameHint } from '@app/autogenerate';
+import type { Lineage } from '@app/migrator';
 import type { Command } from 'commander';
 import { withApp } from '../app-context';
 import { UsageError } from '../cli-error';
-import { migratorApi } from '../migrator-api';
+import { loadAutogenerate } from '../optional-parts';
 import { globalsOf, reporterFor } from '../program-support';
 
 function parseRename(value: string): RenameHint {
@@ -90,8 +91,8 @@ export function registerRevision(db: Command): void {
         if (options.against !== 'shadow' && options.against !== 'database')
           throw new UsageError(`--against must be shadow or database, got "${options.against}".`);
         const renames = [...options.rename.map(parseRename), ...options.renameTable.map(parseTableRename)];
+        const { formatFinding, generateRevision } = await loadAutogenerate('`dazzle db revision`');
         await withApp(globals, reporter, async (app) => {
-          const { formatFinding, generateRevision } = migratorApi();
           const database = await app.database();
           const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
           const result = await generateRevision({

@@ -1,7 +1,8 @@
 /** `dazzle db shadow prune`: drops the kept shadow databases `revision` and `check` leave behind. */
-import { maskUrl, pruneKeptShadows, shadowServerOf } from '@app/migrator';
+import { maskUrl } from '@app/migrator/inspect';
 import type { Command } from 'commander';
 import { withApp } from '../app-context';
+import { loadAutogenerate } from '../optional-parts';
 import { globalsOf, reporterFor } from '../program-support';
 
 export function registerShadow(db: Command): void {
@@ -14,6 +15,7 @@ export function registerShadow(db: Command): void {
     .action(async (options: { all?: boolean }, command: Command) => {
       const globals = globalsOf(command);
       const reporter = reporterFor(globals);
+      const { pruneKeptShadows, shadowServerOf } = await loadAutogenerate('`dazzle db shadow prune`');
       await withApp(globals, reporter, async (app) => {
         const server = shadowServerOf((await app.database()).url, app.config.config.database?.shadowUrl);
         const { dropped, inUse } = await pruneKeptShadows(

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeRevision } from '@app/migrator';
+import { writeRevision } from '@app/autogenerate';
 import { createTempApp } from './temp-app';
 
 export interface ChainRevision {

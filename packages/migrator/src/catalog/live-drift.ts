@@ -1,15 +1,11 @@
 /**
- * Drift in a live database: its schema compared with the schema its applied revisions produce,
- * replayed on a throwaway shadow database on the same server. `check --live` reports the
- * differences; `stamp` refuses to record revisions a database does not match. Both ask this
- * module, so they cannot disagree about what "matches" means.
+ * Drift in a live database, the part that needs no shadow: what a drift report holds, and which
+ * applied revisions a replay must upgrade to so it rebuilds the whole applied set. The replay
+ * itself runs on a shadow database and lives with the authoring tools (@app/autogenerate's
+ * findLiveDrift); `check --live` and the verification `stamp` does first both call it.
  */
-import { withShadowDatabase } from '../generate/shadow-database';
 import type { RevisionGraph } from '../graph/revision-graph';
-import { Migrator } from '../migrator';
-import { type MigrationSource, readRevisionGraph } from '../revision/revision-set';
-import { snapshotCatalog } from './catalog-snapshot';
-import { type CatalogDifference, compareCatalogs } from './compare-catalogs';
+import type { CatalogDifference } from './compare-catalogs';
 
 export interface LiveDrift {
   /** Every object missing, extra or different in the live database; empty when it matches. */
@@ -26,33 +22,4 @@ export function outermostRevisions(graph: RevisionGraph, applied: ReadonlySet<st
     for (const other of [...(info?.parents ?? []), ...(info?.dependsOn ?? [])]) needed.add(other);
   }
   return graph.order([...applied].filter((id) => !needed.has(id) && graph.get(id)));
-}
-
-/**
- * Compares the database at `databaseUrl` with a replay of `applied` (the ledger as it is, or as a
- * stamp would leave it).
- *
- * @example
- * const { differences } = await findLiveDrift({ databaseUrl, sources, applied: new Set(ledgerIds) });
- * for (const d of differences) console.log(formatDifference(d));
- */
-export async function findLiveDrift(options: {
-  databaseUrl: string;
-  sources: readonly MigrationSource[];
-  applied: ReadonlySet<string>;
-}): Promise<LiveDrift> {
-  const graph = readRevisionGraph(options.sources);
-  const targets = outermostRevisions(graph, options.applied);
-  const { expected, replayed } = await withShadowDatabase(options.databaseUrl, async (shadowUrl) => {
-    const shadow = await Migrator.connect({ databaseUrl: shadowUrl, sources: options.sources });
-    let count = 0;
-    try {
-      for (const target of targets) count += (await shadow.upgrade({ target })).revisions.length;
-    } finally {
-      await shadow.close();
-    }
-    return { expected: await snapshotCatalog(shadowUrl), replayed: count };
-  });
-  const actual = await snapshotCatalog(options.databaseUrl);
-  return { differences: compareCatalogs(expected, actual), replayed };
 }

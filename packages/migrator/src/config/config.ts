@@ -3,7 +3,9 @@
  * server settings. Defaults live here and nowhere else.
  */
 import type { EntityClass } from '@app/metadata-builder';
-import type { RevisionFormat } from '../authoring/render-revision';
+
+/** Language of a generated revision file. */
+export type RevisionFormat = 'ts' | 'js';
 
 export type EmptyDatabaseStrategy = 'create-all' | 'replay';
 

@@ -7,9 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 import { FRAMEWORK_LINEAGE, frameworkMigrationsDir } from '@app/entities-framework/base';
 import { MigratorError } from '../errors';
 import type { MigrationSource } from '../revision/revision-set';
+import { isTypeScriptFile, typeScriptSupportFor } from '../revision/typescript-support';
 import { describeCompileError } from './compile-error';
 import { CONFIG_DEFAULTS, type DazzleConfig, type ResolvedDazzleConfig } from './config';
-import { registerTypeScriptLoader } from './typescript-loader';
 import { firstUserFrame, remapStack } from './user-stack';
 import { validateConfig, validateLoadedEntities } from './validate-config';
 
@@ -125,9 +125,11 @@ export async function loadEntities(settings: LoadedSettings): Promise<LoadedConf
 }
 
 async function importConfig(file: string): Promise<DazzleConfig> {
+  // Outside the try: a missing compiler is its own error, not a broken config.
+  const typescript = isTypeScriptFile(file) ? typeScriptSupportFor(file) : undefined;
   let loaded: unknown;
   try {
-    if (/\.(ts|cts|mts)$/.test(file)) registerTypeScriptLoader();
+    typescript?.register();
     loaded = file.endsWith('.mjs') ? await import(file) : require(file);
   } catch (error) {
     throw loadFailure(file, error);

@@ -4,7 +4,7 @@
  * node_modules, not dazzle) is the file:line an error message points at.
  */
 import { isAbsolute, relative, sep } from 'node:path';
-import { originalPosition } from './typescript-loader';
+import { originalPosition } from '../revision/typescript-support';
 
 /** Maps a 1-based position in a compiled file to the source the author wrote. */
 export type PositionLookup = (

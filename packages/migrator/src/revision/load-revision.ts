@@ -1,10 +1,10 @@
 /** Imports a revision module on demand: only revisions that are about to run are ever loaded. */
 import Module from 'node:module';
 import { dirname } from 'node:path';
-import { compileTypeScript, registerTypeScriptLoader } from '../config/typescript-loader';
 import { MigratorError } from '../errors';
 import { handFillLinesOf } from './manifest';
 import type { RevisionInfo, RevisionModule } from './revision';
+import { typeScriptSupportFor } from './typescript-support';
 import { sourceOf } from './verified-source';
 
 export { HAND_FILL_MARKER } from './hand-fill-marker';
@@ -39,9 +39,10 @@ async function evaluate(info: RevisionInfo): Promise<unknown> {
   // ES modules have no loader hook for text; they are imported from the file.
   if (info.file.endsWith('.mjs')) return import(info.file);
   if (/\.(ts|cts|mts)$/.test(info.file)) {
+    const typescript = typeScriptSupportFor(info.file);
     // For anything the revision itself requires; revisions normally require nothing.
-    registerTypeScriptLoader();
-    return compileCommonJs(compileTypeScript(sourceOf(info), info.file), info.file);
+    typescript.register();
+    return compileCommonJs(typescript.compile(sourceOf(info), info.file), info.file);
   }
   return compileCommonJs(sourceOf(info), info.file);
 }

@@ -17,7 +17,6 @@ import {
   replaceManifestEntries,
 } from './manifest-entries';
 import type { Lineage, RevisionInfo } from './revision';
-import { rememberVerifiedSource } from './verified-source';
 
 /** The single-file manifest of older folders; new entries live in `manifest/` (see manifest-entries). */
 export const MANIFEST_FILE = LEGACY_MANIFEST_FILE;
@@ -91,8 +90,8 @@ export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[
       checksum: entry.checksum,
       file,
       handFillLines: Object.freeze(handFillLinesOf(content)),
+      source: content,
     });
-    rememberVerifiedSource(info, content);
     infos.push(info);
   }
   for (const stray of files) problems.push(`${stray} is not in the manifest`);

@@ -49,4 +49,10 @@ export interface RevisionInfo {
   readonly file: string;
   /** Lines still carrying a hand-fill marker (read with the checksum, so running needs no second read). */
   readonly handFillLines?: readonly number[];
+  /**
+   * The file's text as it was when its checksum was verified: what runs. It travels with the
+   * revision, so a copy of the object runs the same verified text; a revision without it (one
+   * built by hand) cannot be loaded.
+   */
+  readonly source?: string;
 }

@@ -1,18 +1,22 @@
 /**
  * The text of each revision file as it was when its checksum was verified. Running compiles this
  * text rather than reading the file again, so what runs is exactly what was checked, even if the
- * file changes on disk in between, and a long upgrade reads each file once.
+ * file changes on disk in between, and a long upgrade reads each file once. The text is carried by
+ * the revision itself (`RevisionInfo.source`), never looked up beside it.
  */
-import { readFileSync } from 'node:fs';
+import { MigratorError } from '../errors';
 import type { RevisionInfo } from './revision';
 
-const verified = new WeakMap<RevisionInfo, string>();
-
-export function rememberVerifiedSource(info: RevisionInfo, text: string): void {
-  verified.set(info, text);
-}
-
-/** The verified text, or the file as it is now for a revision that was never verified (rehash). */
+/**
+ * The verified text of a revision.
+ *
+ * @throws MigratorError REVISION_LOAD_FAILED for a revision that was never read and verified.
+ */
 export function sourceOf(info: RevisionInfo): string {
-  return verified.get(info) ?? readFileSync(info.file, 'utf8');
+  if (info.source !== undefined) return info.source;
+  throw new MigratorError(
+    'REVISION_LOAD_FAILED',
+    `Revision ${info.id} (${info.file}) carries no verified text: read its folder with readRevisionGraph before running it.`,
+    { revision: info.id, file: info.file },
+  );
 }

@@ -7,11 +7,11 @@ import { INFRASTRUCTURE_TABLES, TYPEORM_METADATA_TABLE } from '@app/entities-fra
 import type { EntityClass } from '@app/metadata-builder';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { openDataSource } from '../database/connect';
-import { diffSchema } from '../generate/schema-diff';
 import type { RevisionGraph } from '../graph/revision-graph';
 import { insertLedgerRow } from '../ledger/ledger';
 import { quoteIdent } from '../sql/quote';
 import { requiredExtensions } from '../sql/required-extensions';
+import { diffSchema } from '../sql/schema-diff';
 import { describeStatement, loadSqlParser, type StatementFacts } from '../sql/statement-facts';
 import type { RevisionOutcome } from './execute-revision';
 import { inTransaction } from './transaction';

@@ -198,6 +198,7 @@ describe('readRevisionFolder', () => {
       checksum: checksumOf(first),
       file: join(dir, `${FIRST}.ts`),
       handFillLines: [],
+      source: first,
     });
     expect(b).toMatchObject({
       parents: [FIRST],
@@ -217,6 +218,22 @@ describe('readRevisionFolder', () => {
     const [info] = readRevisionFolder(dir, 'app');
     writeRevision(FIRST, 'edited later');
     expect(sourceOf(info!)).toBe('verified');
+  });
+
+  it('carries the verified text on the revision, so a copy runs what was checked too', () => {
+    writeRevision(FIRST, 'verified');
+    writeManifest(dir, { lineage: 'app', revisions: [entry(FIRST, 'verified')] });
+    const [info] = readRevisionFolder(dir, 'app');
+    writeRevision(FIRST, 'edited later');
+    const copy = { ...info!, message: 'a copy' };
+    expect(sourceOf(copy)).toBe('verified');
+  });
+
+  it('refuses to give text for a revision that was never read and verified', () => {
+    writeRevision(FIRST, 'verified');
+    writeManifest(dir, { lineage: 'app', revisions: [entry(FIRST, 'verified')] });
+    const { source: _dropped, ...unverified } = readRevisionFolder(dir, 'app')[0]!;
+    expect(() => sourceOf(unverified)).toThrow(/carries no verified text/);
   });
 
   it('reads an entry without parents, dependsOn or transactional as none, none and true', () => {

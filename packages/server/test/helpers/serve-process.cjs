@@ -1,8 +1,11 @@
 // Starts the server in its own OS process, as a deploy does. argv: configFile databaseUrl [--no-migrate]
-const { loadConfig } = require('@app/migrator');
+const { installTypeScriptSupport, loadConfig } = require('@app/migrator');
+const { typeScriptSupport } = require('@app/autogenerate/typescript');
 const { startServer } = require('../../dist');
 
 async function main() {
+  // The fixture app is TypeScript; the CLI installs the same support before loading such a config.
+  installTypeScriptSupport(typeScriptSupport);
   const [configPath, databaseUrl, ...flags] = process.argv.slice(2);
   const config = await loadConfig({ configPath });
   const server = await startServer({

@@ -2,7 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateRevision, type LoadedConfig, loadConfig } from '@app/migrator';
+import { generateRevision } from '@app/autogenerate';
+import { buildMetadata, type LoadedConfig, loadConfig } from '@app/migrator';
 import { makeTempDir } from '@app/testing';
 
 export const FIXTURE_ENTITIES = join(__dirname, '..', 'fixtures', 'widget');
@@ -37,7 +38,7 @@ export default {
   await generateRevision({
     serverUrl,
     sources: config.sources,
-    metadata: (await import('@app/migrator')).buildMetadata({ entities: config.config.entities }),
+    metadata: buildMetadata({ entities: config.config.entities }),
     lineage: 'app',
     message: 'widgets and makers',
   });

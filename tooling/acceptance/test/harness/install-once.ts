@@ -1,5 +1,5 @@
 /**
- * vitest globalSetup: packs the five public packages the way a release does and installs them with
+ * vitest globalSetup: packs the public packages the way a release does and installs them with
  * npm into one template app outside the monorepo. Every suite's apps link that template's
  * node_modules, so the binary under test is exactly what an app author gets from the tarballs.
  */
@@ -9,10 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { CODES_SEEN_FILE, CODES_UNAVAILABLE_FILE } from './codes-seen';
+import { HIGHEST_SUPPORTED } from './supported-versions';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     acceptanceRunDir: string;
+    /** Each packed public package's tarball, by package name. */
+    acceptanceTarballs: Record<string, string>;
   }
 }
 
@@ -49,7 +52,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
         name: 'acceptance-template',
         version: '1.0.0',
         private: true,
-        dependencies: { ...deps, typeorm: '1.1.1' },
+        dependencies: { ...deps, ...HIGHEST_SUPPORTED },
         // Nested ranges of our packages resolve to the same tarballs, as they would on a registry.
         overrides: deps,
       },
@@ -67,5 +70,6 @@ export default async function setup(project: TestProject): Promise<() => void> {
     `[acceptance] installed ${packed.length} tarballs with npm in ${Math.round((Date.now() - started) / 1000)} s into ${template}`,
   );
   project.provide('acceptanceRunDir', runDir);
+  project.provide('acceptanceTarballs', Object.fromEntries(packed.map((p) => [p.name, p.tarball])));
   return () => rmSync(runDir, { recursive: true, force: true });
 }
