@@ -156,9 +156,9 @@ export {
 export type { ResolveDecision, ResolveResult } from './run/resolve-revision';
 export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
 export { inlineParameters, quoteIdent, quoteLiteral, quoteTable } from './sql/quote';
+export { MANAGED_EXTENSIONS, requiredExtensions } from './sql/required-extensions';
 export { type DiffScope, diffSchema, type SchemaDiff } from './sql/schema-diff';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
-export { MANAGED_EXTENSIONS, requiredExtensions } from './sql/required-extensions';
 export { entityTablePath, tablePath, withoutPublic } from './sql/table-path';
 export { historyOf } from './status/history';
 export {
