@@ -34,6 +34,8 @@ export interface TableOwner {
   readonly table: string;
   readonly entity: string;
   readonly lineage: Lineage;
+  /** `view` for a `@ViewEntity`, whose "table" is a view created from its expression. */
+  readonly kind: 'table' | 'view';
 }
 
 export interface VirtualEntityInfo {
@@ -124,7 +126,7 @@ function sortByTable(facts: EntityFacts[]): EntityFacts[] {
 }
 
 function assertPrimaryColumns(facts: EntityFacts[]): void {
-  const missing = facts.filter((f) => !f.hasPrimaryColumn).map((f) => f.name);
+  const missing = facts.filter((f) => !f.hasPrimaryColumn && !f.isView).map((f) => f.name);
   if (missing.length > 0) {
     throw new MetadataError(
       'METADATA_NO_PRIMARY_COLUMN',
@@ -170,7 +172,12 @@ function assertUniqueTables(persisted: Array<{ facts: EntityFacts; lineage: Line
         { entities: [existing.entity, facts.name], table },
       );
     }
-    const owner = Object.freeze({ table, entity: facts.name, lineage });
+    const owner = Object.freeze({
+      table,
+      entity: facts.name,
+      lineage,
+      kind: facts.isView ? 'view' : 'table',
+    } as const);
     byTable.set(table, owner);
     owners.push(owner);
   }

@@ -12,6 +12,8 @@ export interface EntityFacts {
   table: string;
   schema: string | undefined;
   hasPrimaryColumn: boolean;
+  /** A `@ViewEntity`: a view built from its expression, so it has no primary column to require. */
+  isView: boolean;
   /** Classes this entity has a relation to (resolved lazily, as TypeORM does). */
   relatedEntities: Array<{ property: string; target: EntityClass | string }>;
 }
@@ -33,6 +35,7 @@ export function readEntityFacts(entity: EntityClass): EntityFacts {
     table: naming.tableName(entity.name, table?.name),
     schema: table?.schema,
     hasPrimaryColumn: columns.some((c) => c.options.primary === true),
+    isView: table?.type === 'view',
     relatedEntities: relations.map((r) => ({
       property: r.propertyName,
       target: resolveRelationTarget(r.type),

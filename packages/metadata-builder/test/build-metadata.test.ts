@@ -1,6 +1,14 @@
 import { CREATE_PARAMS_TABLE_SQL, SystemHealth } from '@app/entities-framework';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
-import { Column, DataSource, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  DataSource,
+  Entity,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  ViewColumn,
+  ViewEntity,
+} from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMetadata, MetadataError } from '../src';
 
@@ -137,6 +145,18 @@ describe('buildMetadata', () => {
         'METADATA_NO_PRIMARY_COLUMN',
         /Keyless has no primary column/,
       );
+    });
+
+    it('accepts a view entity, which has no primary column, and owns its view', () => {
+      @ViewEntity({ name: 'invoice_numbers', expression: 'SELECT "number" FROM "invoice"' })
+      class InvoiceNumbers {
+        @ViewColumn() number: string;
+      }
+      const built = buildMetadata({ entities: [Invoice, InvoiceNumbers], framework: { enabled: false } });
+      expect(built.owners).toEqual([
+        { table: 'invoice', entity: 'Invoice', lineage: 'app', kind: 'table' },
+        { table: 'invoice_numbers', entity: 'InvoiceNumbers', lineage: 'app', kind: 'view' },
+      ]);
     });
 
     it('a class that is not an entity', () => {

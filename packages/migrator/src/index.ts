@@ -171,6 +171,7 @@ export {
 export type { ResolveDecision, ResolveResult } from './run/resolve-revision';
 export { appliedAfterStamp, planStamp, type StampPlan } from './run/stamp';
 export { inlineParameters, quoteIdent, quoteLiteral, quoteTable } from './sql/quote';
+export { MANAGED_EXTENSIONS, requiredExtensions } from './sql/required-extensions';
 export { type DiffScope, diffSchema, type SchemaDiff } from './sql/schema-diff';
 export { describeSql, describeStatement, loadSqlParser, type StatementFacts } from './sql/statement-facts';
 export { entityTablePath, tablePath, withoutPublic } from './sql/table-path';

@@ -18,8 +18,9 @@ export interface ColumnType {
 }
 
 const INTEGER_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
-const TEXTUAL = new Set(['character varying', 'varchar', 'text', 'character', 'char']);
-const UNBOUNDED_TEXT = new Set(['text']);
+const TEXTUAL = new Set(['character varying', 'varchar', 'text', 'character', 'char', 'citext']);
+/** citext is text compared without case: any text converts to it and back unchanged. */
+const UNBOUNDED_TEXT = new Set(['text', 'citext']);
 
 /** Casts that always succeed without loss, beyond the widening rules below. */
 const SAFE_PAIRS = new Set([

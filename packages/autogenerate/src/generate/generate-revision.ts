@@ -30,6 +30,7 @@ import { withShadowSession } from '../shadow/shadow-session';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { onlineRevision } from './online-steps';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
+import { dropOrphanViews } from './orphan-views';
 import { type ProcessedDiff, postProcess, type RenameCandidate } from './post-process';
 import {
   applyRenames,
@@ -45,6 +46,7 @@ import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { buildTableLineage } from './table-lineage';
 import { typeRewriteWarnings } from './type-rewrite-warnings';
+import { wrapViewsAroundTypeChanges } from './views-around-diff';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -148,6 +150,7 @@ export async function planOnShadow(
       (m) => m.tableType !== 'junction' && tables.lineageOfTable(entityTablePath(m)) === options.lineage,
     );
     await applyRequiredExtensions(runner, lineageEntities, steps);
+    await dropOrphanViews(runner, dataSource, graph, options.lineage, steps);
     let diff = await diffSchema(dataSource);
     await parserReady;
     // TypeORM writes a type change as DROP + ADD COLUMN (or ALTER … TYPE for numeric precision); only
@@ -189,6 +192,7 @@ export async function planOnShadow(
       if (confirmed) return confirmed;
     }
     refuse(processed, steps, options);
+    Object.assign(processed, await wrapViewsAroundTypeChanges(runner, processed.up, processed.down));
 
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };

@@ -11,14 +11,15 @@
  */
 import { columnRenameHints, tableRenameHint } from '@app/entities-framework';
 import type { Lineage } from '@app/metadata-builder';
-import { entityTablePath, quoteIdent, quoteTable } from '@app/migrator';
+import { entityTablePath, quoteIdent, quoteTable, requiredExtensions } from '@app/migrator';
 import { type DataSource, type EntityMetadata, type QueryRunner, type Table, TableColumn } from 'typeorm';
 import { TableUtils } from 'typeorm/schema-builder/util/TableUtils.js';
 import type { RenderedStatement } from '../authoring/render-revision';
 import { type CastSafety, classifyCast } from './cast-safety';
 import { castGuard } from './data-guards';
 import { aroundTypeChange, generatedDependants } from './dependent-generated-columns';
-import { exclusionExtensions } from './exclusion-extensions';
+import { type DependentView, viewDependants, viewsAroundTypeChange } from './dependent-views';
+import { renameRelationUniques } from './relation-unique-renames';
 import type { TableLineage } from './table-lineage';
 
 export interface RenameHint {
@@ -107,6 +108,9 @@ export async function applyRenames(
     if (!table?.findColumnByName(hint.from) || table.findColumnByName(hint.to)) continue;
     const sql = await captured(runner, () => runner.renameColumn(table, hint.from, hint.to));
     await execute(runner, sql.up);
+    const uniques = await renameRelationUniques(runner, hint);
+    sql.up.push(...uniques.up);
+    sql.down.unshift(...uniques.down);
     result.up.push(
       ...sql.up.map((s, i) => ({
         sql: s,
@@ -127,6 +131,20 @@ function typeChanged(old: TableColumn, next: TableColumn): boolean {
     );
   }
   return false;
+}
+
+/** Views over the column are dropped first and created last: they may read a generated column too. */
+async function dependantsAround(runner: QueryRunner, table: string, column: string) {
+  const dependants = await generatedDependants(runner, table, column);
+  const generated = aroundTypeChange(table, dependants);
+  const found = new Map<string, DependentView>();
+  for (const name of [column, ...dependants.map((g) => g.name)])
+    for (const view of await viewDependants(runner, table, name)) found.set(view.name, view);
+  const views = viewsAroundTypeChange([...found.values()]);
+  return {
+    before: [...views.before, ...generated.before],
+    after: [...generated.after, ...views.after],
+  };
 }
 
 const ADVICE: Record<CastSafety, string> = {
@@ -174,10 +192,7 @@ export async function applyTypeChanges(
         await runner.query(upGuard.sql);
         result.up.push(upGuard);
       }
-      const around = aroundTypeChange(
-        entityTablePath(m),
-        await generatedDependants(runner, entityTablePath(m), column.databaseName),
-      );
+      const around = await dependantsAround(runner, entityTablePath(m), column.databaseName);
       for (const s of around.before) await runner.query(s.sql);
       await runner.query(up);
       for (const s of around.after) await runner.query(s.sql);
@@ -205,26 +220,15 @@ export async function applyTypeChanges(
   }
 }
 
-/** Column types that live in an extension: a revision that uses them must create it first. */
-const EXTENSION_OF_TYPE: Record<string, string> = {
-  citext: 'citext',
-  hstore: 'hstore',
-  ltree: 'ltree',
-  cube: 'cube',
-};
-
 export async function applyRequiredExtensions(
   runner: QueryRunner,
   entities: readonly EntityMetadata[],
   result: StepResult,
 ): Promise<void> {
-  const needed = new Set([
-    ...entities.flatMap((m) => m.columns.flatMap((c) => EXTENSION_OF_TYPE[String(c.type)] ?? [])),
-    ...(await exclusionExtensions(entities)),
-  ]);
-  if (needed.size === 0) return;
+  const needed = await requiredExtensions(entities);
+  if (needed.length === 0) return;
   const installed: Array<{ extname: string }> = await runner.query('SELECT extname FROM pg_extension');
-  for (const extension of [...needed].sort()) {
+  for (const extension of needed) {
     if (installed.some((row) => row.extname === extension)) continue;
     const up = `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(extension)}`;
     await runner.query(up);

@@ -43,6 +43,8 @@ function literalFor(column: Column, snapshot: CatalogSnapshot, before: CatalogSn
   if (/^time/.test(type)) return `'03:04:05'::${type}`;
   if (type === 'interval') return `'1 day'`;
   if (type === 'json' || type === 'jsonb') return `'{}'`;
+  if (/^(tstz|ts|date)range$/.test(type)) return `'[2026-01-02,2026-01-03)'::${type}`;
+  if (/^(int4|int8|num)range$/.test(type)) return `'[1,2)'::${type}`;
   return undefined;
 }
 

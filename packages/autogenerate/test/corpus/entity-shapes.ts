@@ -20,6 +20,8 @@ import {
   Unique,
   UpdateDateColumn,
   VersionColumn,
+  ViewColumn,
+  ViewEntity,
 } from 'typeorm';
 
 type Shape = { name: string; entities: Array<abstract new (...args: never[]) => unknown> };
@@ -340,3 +342,28 @@ class RoomBooking {
   @Column('tstzrange') during: string;
 }
 shape('exclusion constraint over an integer and a range (needs btree_gist)', RoomBooking);
+@Entity()
+class Ledger {
+  @PrimaryGeneratedColumn() id: number;
+  @Column('int') amount: number;
+}
+@ViewEntity({ name: 'ledger_sum', expression: `SELECT SUM("amount") AS "total" FROM "ledger"` })
+class LedgerSum {
+  @ViewColumn() total: string;
+}
+@ViewEntity({
+  name: 'ledger_sum_doubled',
+  expression: `SELECT "total" * 2 AS "doubled" FROM "ledger_sum"`,
+  dependsOn: [LedgerSum],
+})
+class LedgerSumDoubled {
+  @ViewColumn() doubled: string;
+}
+shape('view entities, one over the other', Ledger, LedgerSum, LedgerSumDoubled);
+@Entity()
+class ExtensionDefaults {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'uuid', default: () => 'uuid_generate_v1mc()' }) token: string;
+  @Column({ type: 'bytea', default: () => 'gen_random_bytes(8)' }) salt: Buffer;
+}
+shape('defaults calling uuid-ossp and pgcrypto functions', ExtensionDefaults);

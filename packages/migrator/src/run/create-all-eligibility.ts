@@ -1,14 +1,17 @@
 /**
  * Whether create-all would build the same database as replaying a plan. create-all builds tables
  * from the entities, so it reproduces only what a revision does to tables, keys, indexes and enums
- * in the shape TypeORM writes them. A view, a function, a trigger, an extension, seed rows, a
+ * in the shape TypeORM writes them, with the views of view entities and the extensions their columns
+ * need. A hand-written view (no typeorm_metadata row follows it), a function, a trigger, an extension, seed rows, a
  * column added to an existing table (it would land in another position) or a rename (constraint
  * names follow the old table) are things only replay reproduces; a plan with any of them is
  * replayed instead, and the reason is given. The statements are read by rendering each revision
  * offline and parsing it, the way `upgrade --sql` and lint see them.
  */
+import { TYPEORM_METADATA_TABLE } from '@app/entities-framework';
 import type { RevisionGraph } from '../graph/revision-graph';
 import type { RevisionModule } from '../revision/revision';
+import { MANAGED_EXTENSIONS } from '../sql/required-extensions';
 import { describeSql, loadSqlParser, type StatementFacts } from '../sql/statement-facts';
 import { recordStatements } from './offline-sql';
 
@@ -19,8 +22,15 @@ const REPRODUCED_KINDS = new Set([
   'CreateSchemaStmt',
   'CommentStmt',
 ]);
-const ROW_KINDS = new Set(['InsertStmt', 'DeleteStmt']);
-const REPRODUCED_DROPS = new Set(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_TYPE', 'TABLE', 'INDEX', 'TYPE']);
+const REPRODUCED_DROPS = new Set([
+  'OBJECT_TABLE',
+  'OBJECT_INDEX',
+  'OBJECT_TYPE',
+  'TABLE',
+  'INDEX',
+  'TYPE',
+  'VIEW',
+]);
 const REPRODUCED_ALTERS = new Set([
   'AT_AddConstraint',
   'AT_DropConstraint',
@@ -30,10 +40,19 @@ const REPRODUCED_ALTERS = new Set([
 ]);
 
 /** Why create-all would differ for this statement, or undefined when it reproduces it. */
-function notReproduced(facts: StatementFacts): string | undefined {
+function notReproduced(facts: StatementFacts, next: StatementFacts | undefined): string | undefined {
   if (REPRODUCED_KINDS.has(facts.kind)) return undefined;
-  // TypeORM's rows about generated columns: create-all writes the same ones with the table.
-  if (ROW_KINDS.has(facts.kind) && facts.tables.join() === 'typeorm_metadata') return undefined;
+  // A view entity's view: TypeORM records its expression in typeorm_metadata right after creating
+  // it. A view without that row was written by hand, and only replay creates it.
+  if (facts.kind === 'ViewStmt' && next?.kind === 'InsertStmt' && next.tables[0] === TYPEORM_METADATA_TABLE)
+    return undefined;
+  // TypeORM's rows for view and generated-column expressions: create-all writes the same ones.
+  if (
+    (facts.kind === 'InsertStmt' || facts.kind === 'DeleteStmt') &&
+    facts.tables[0] === TYPEORM_METADATA_TABLE
+  )
+    return undefined;
+  if (facts.kind === 'CreateExtensionStmt' && MANAGED_EXTENSIONS.has(facts.extension ?? '')) return undefined;
   if (facts.kind === 'DropStmt' && REPRODUCED_DROPS.has(facts.objectType ?? '')) return undefined;
   if (facts.kind === 'AlterTableStmt') {
     const other = facts.actions.find((a) => !REPRODUCED_ALTERS.has(a.subtype));
@@ -64,17 +83,15 @@ export async function createAllDeclinedBecause(
     } catch (error) {
       return `revision ${id} does more than send SQL (${(error as Error).message.split(':')[0]})`;
     }
-    for (const sql of statements) {
-      let facts: StatementFacts[];
-      try {
-        facts = describeSql(sql);
-      } catch {
-        return `revision ${id} has SQL the parser cannot read`;
-      }
-      for (const fact of facts) {
-        const reason = notReproduced(fact);
-        if (reason) return `revision ${id} runs ${reason}, which the entities do not describe`;
-      }
+    let facts: StatementFacts[];
+    try {
+      facts = statements.flatMap((sql) => describeSql(sql));
+    } catch {
+      return `revision ${id} has SQL the parser cannot read`;
+    }
+    for (const [i, fact] of facts.entries()) {
+      const reason = notReproduced(fact, facts[i + 1]);
+      if (reason) return `revision ${id} runs ${reason}, which the entities do not describe`;
     }
   }
   return undefined;

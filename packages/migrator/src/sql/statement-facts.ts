@@ -41,6 +41,8 @@ export interface StatementFacts {
   readonly schema?: string;
   /** For RenameStmt: the new name. */
   readonly newName?: string;
+  /** For CreateExtensionStmt: the extension. */
+  readonly extension?: string;
 }
 
 type Node = Record<string, unknown>;
@@ -199,9 +201,13 @@ function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
     }
     case 'CreateSchemaStmt':
       return { ...base, schema: stmt.schemaname as string };
+    case 'ViewStmt':
+      return { ...base, tables: [qualifiedName(stmt.view as Node)!] };
     case 'InsertStmt':
     case 'DeleteStmt':
       return { ...base, tables: [qualifiedName(stmt.relation as Node)!] };
+    case 'CreateExtensionStmt':
+      return { ...base, extension: stmt.extname as string };
     default:
       return base;
   }

@@ -361,3 +361,22 @@ describe('qualifiedName', () => {
     expect(qualifiedName({ relname: 'a', schemaname: 'billing' })).toBe('billing.a');
   });
 });
+
+describe('views, metadata rows and extensions', () => {
+  it('names the view a CREATE VIEW makes', () => {
+    expect(facts('CREATE VIEW "reporting"."sale_total" AS SELECT 1 AS one').tables).toEqual([
+      'reporting.sale_total',
+    ]);
+  });
+
+  it('names the table an INSERT or DELETE writes', () => {
+    expect(facts(`INSERT INTO "typeorm_metadata"("type", "name") VALUES ('VIEW', 'v')`).tables).toEqual([
+      'typeorm_metadata',
+    ]);
+    expect(facts(`DELETE FROM "typeorm_metadata" WHERE "name" = 'v'`).tables).toEqual(['typeorm_metadata']);
+  });
+
+  it('names the extension a CREATE EXTENSION creates', () => {
+    expect(facts('CREATE EXTENSION IF NOT EXISTS "uuid-ossp"').extension).toBe('uuid-ossp');
+  });
+});

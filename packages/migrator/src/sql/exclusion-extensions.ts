@@ -4,8 +4,8 @@
  * GiST operator class; without it PostgreSQL refuses with `data type integer has no default
  * operator class`. The constraint's expression is read with PostgreSQL's parser.
  */
-import { loadSqlParser } from '@app/migrator';
 import type { EntityMetadata } from 'typeorm';
+import { loadSqlParser } from './statement-facts';
 
 type Node = Record<string, unknown>;
 
