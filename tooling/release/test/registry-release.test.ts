@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeRevision } from '@app/migrator';
+import { writeRevision } from '@app/autogenerate';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedPnpm } from '../pack-packages.mjs';
@@ -109,11 +109,11 @@ describe('pnpm release --registry', () => {
   it('stops at the first package the registry refuses and publishes nothing above it', async () => {
     const cut = release('intern');
     expect(cut.code, cut.out).toBe(1);
-    expect(cut.out).toContain('[3/6] @app/metadata-builder@0.1.0: published');
+    expect(cut.out).toContain('[3/7] @app/metadata-builder@0.1.0: published');
     expect(cut.out).toMatch(
-      /Release stopped: \[4\/6\] @app\/migrator@0\.1\.0: npm publish failed \(npm error code E403.*rerun `pnpm release`/,
+      /Release stopped: \[4\/7\] @app\/migrator@0\.1\.0: npm publish failed \(npm error code E403.*rerun `pnpm release`/,
     );
-    expect(await versionsOnRegistry()).toEqual([['0.1.0'], ['0.1.0'], ['0.1.0'], [], [], []]);
+    expect(await versionsOnRegistry()).toEqual([['0.1.0'], ['0.1.0'], ['0.1.0'], [], [], [], []]);
     expect(tags()).toEqual([]);
   });
 
@@ -131,12 +131,12 @@ describe('pnpm release --registry', () => {
     const rerun = release('releaser');
     expect(rerun.code, rerun.out).toBe(0);
     expect(rerun.out).toContain('[1/7] @app/local-postgres@0.1.0: already on the registry, skipped');
-    expect(rerun.out).toContain('[2/6] @app/entities-framework@0.1.0: already on the registry, skipped');
-    expect(rerun.out).toContain('[3/6] @app/metadata-builder@0.1.0: already on the registry, skipped');
+    expect(rerun.out).toContain('[2/7] @app/entities-framework@0.1.0: already on the registry, skipped');
+    expect(rerun.out).toContain('[3/7] @app/metadata-builder@0.1.0: already on the registry, skipped');
     const published = LOWEST_FIRST.slice(3).map((f) => rerun.out.indexOf(`@app/${f}@0.1.0: published`));
     expect(published.every((at) => at > 0)).toBe(true);
     expect(published).toEqual([...published].sort((a, b) => a - b));
-    expect(rerun.out).toContain('Published 3, skipped 3 already on the registry.');
+    expect(rerun.out).toContain('Published 4, skipped 3 already on the registry.');
     expect(await versionsOnRegistry()).toEqual(LOWEST_FIRST.map(() => ['0.1.0']));
     expect(tags()).toEqual(LOWEST_FIRST.map((f) => `@app/${f}@0.1.0`).sort());
   });
@@ -212,7 +212,7 @@ describe('a framework change, versioned with changesets and published', () => {
     scratch.commitAll('Version packages');
     const second = release('releaser');
     expect(second.code, second.out).toBe(0);
-    expect(second.out).toContain('Published 6, skipped 0 already on the registry.');
+    expect(second.out).toContain('Published 7, skipped 0 already on the registry.');
     expect(tags()).toEqual(LOWEST_FIRST.flatMap((f) => [`@app/${f}@0.1.0`, `@app/${f}@0.2.0`]).sort());
 
     const env = { DATABASE_URL: db.url };
