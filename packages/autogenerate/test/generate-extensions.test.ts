@@ -4,7 +4,7 @@ import { compareCatalogs, formatDifference, Migrator, snapshotCatalog } from '@a
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findSchemaDrift, generateRevision } from '../src';
+import { findSchemaDrift, generateRevision, writeRevision } from '../src';
 import { sql } from './helpers/catalog';
 import { tempDir } from './helpers/revision-folders';
 
@@ -88,5 +88,40 @@ describe('extensions a column type or a default needs', () => {
     expect(
       await sql(created.url, `SELECT count(*)::int AS n FROM member WHERE email = 'ann@example.com'`),
     ).toEqual([{ n: 1 }]);
+  });
+
+  it('create-all also creates an extension a revision made that no entity needs any more, as replay does', async () => {
+    const kept = tempDir('dazzle-extensions-kept-');
+    const keptSources = [{ lineage: 'app' as const, dir: kept }];
+    writeRevision({
+      dir: kept,
+      lineage: 'app',
+      message: 'ltree for a column since removed',
+      parents: [],
+      up: [{ sql: 'CREATE EXTENSION IF NOT EXISTS "ltree"' }],
+      down: [{ sql: 'DROP EXTENSION IF EXISTS "ltree"' }],
+    });
+    const [byReplay, byCreateAll] = await Promise.all([
+      createTestDatabase('ext_kept_replayed'),
+      createTestDatabase('ext_kept_created'),
+    ]);
+    const upgrade = async (url: string, createAllFrom?: []) => {
+      const migrator = await Migrator.connect({ databaseUrl: url, sources: keptSources });
+      try {
+        return await migrator.upgrade(createAllFrom ? { createAllFrom } : {});
+      } finally {
+        await migrator.close();
+      }
+    };
+    try {
+      await upgrade(byReplay.url);
+      expect((await upgrade(byCreateAll.url, [])).method).toBe('create-all');
+      expect(await extensions(byCreateAll.url)).toEqual(['ltree']);
+      const [a, b] = await Promise.all([snapshotCatalog(byReplay.url), snapshotCatalog(byCreateAll.url)]);
+      expect(compareCatalogs(a, b).map(formatDifference)).toEqual([]);
+    } finally {
+      await Promise.all([byReplay.drop(), byCreateAll.drop()]);
+      rmSync(kept, { recursive: true, force: true });
+    }
   });
 });

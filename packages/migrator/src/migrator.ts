@@ -31,7 +31,7 @@ import type { Lineage, RevisionModule } from './revision/revision';
 import { readRevisionGraphOrFolderError } from './revision/revision-set';
 import { loadVerifiedRevisions } from './revision/verify-revisions';
 import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/create-all';
-import { createAllDeclinedBecause } from './run/create-all-eligibility';
+import { planCreateAll } from './run/create-all-eligibility';
 import { type DowngradeLossOptions, guardDowngradeLoss } from './run/downgrade-loss';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
 import { assertNoIncompleteRevision } from './run/incomplete-revision';
@@ -130,7 +130,8 @@ export class Migrator {
       const createAll =
         options.createAllFrom && ledger.length === 0 && plan.length > 0 && (await isEmptyDatabase(db));
       // create-all only where it builds what replay builds; otherwise replay, and say why.
-      const createAllDeclined = createAll ? await createAllDeclinedBecause(graph, plan, modules) : undefined;
+      const createAllPlan = createAll ? await planCreateAll(graph, plan, modules) : undefined;
+      const createAllDeclined = createAllPlan?.declined;
       if (options.createAllFrom && createAll && createAllDeclined === undefined) {
         const revisions = await createAllAndStamp(
           db,
@@ -138,6 +139,7 @@ export class Migrator {
           options.createAllFrom,
           graph,
           plan,
+          createAllPlan?.extensions ?? [],
         );
         return { revisions, method: 'create-all', noop: false, durationMs: performance.now() - started };
       }

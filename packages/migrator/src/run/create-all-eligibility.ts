@@ -2,7 +2,8 @@
  * Whether create-all would build the same database as replaying a plan. create-all builds tables
  * from the entities, so it reproduces only what a revision does to tables, keys, indexes and enums
  * in the shape TypeORM writes them, with the views of view entities and the extensions their columns
- * need. A hand-written view (no typeorm_metadata row follows it), a function, a trigger, an extension, seed rows, a
+ * need (and the extensions revisions create, which create-all creates too). A hand-written view (no
+ * typeorm_metadata row follows it), a function, a trigger, an extension it does not manage, seed rows, a
  * column added to an existing table (it would land in another position) or a rename (constraint
  * names follow the old table) are things only replay reproduces; a plan with any of them is
  * replayed instead, and the reason is given. The statements are read by rendering each revision
@@ -61,40 +62,58 @@ function notReproduced(facts: StatementFacts, next: StatementFacts | undefined):
   return facts.kind.replace(/Stmt$/, '');
 }
 
+/** What create-all needs to know of a plan before it runs. */
+export interface CreateAllPlan {
+  /** Why create-all would not build what replay builds; undefined when it would. */
+  declined?: string;
+  /**
+   * The extensions the plan's revisions create, in order. create-all creates them too, so an
+   * extension a revision made survives on a create-all database after the entities stop needing it.
+   */
+  extensions: string[];
+}
+
 /**
- * Undefined when create-all reproduces every revision of the plan; otherwise why not, naming the
- * first revision and statement it cannot reproduce.
+ * Reads every revision of the plan once: whether create-all reproduces all of them (if not, why
+ * not, naming the first revision and statement it cannot reproduce) and which extensions they create.
  *
  * @example
- * await createAllDeclinedBecause(graph, plan, modules)
- * // 'revision 20261130_active_items runs View, which the entities do not describe'
+ * await planCreateAll(graph, plan, modules)
+ * // { declined: 'revision 20261130_active_items runs View, which the entities do not describe', extensions: [] }
  */
-export async function createAllDeclinedBecause(
+export async function planCreateAll(
   graph: RevisionGraph,
   plan: readonly string[],
   modules: ReadonlyMap<string, RevisionModule>,
-): Promise<string | undefined> {
+): Promise<CreateAllPlan> {
   await loadSqlParser();
+  const extensions: string[] = [];
   for (const id of plan) {
     const info = graph.get(id)!;
     let statements: string[];
     try {
       statements = await recordStatements(info, modules.get(id)!, 'up');
     } catch (error) {
-      return `revision ${id} does more than send SQL (${(error as Error).message.split(':')[0]})`;
+      return {
+        declined: `revision ${id} does more than send SQL (${(error as Error).message.split(':')[0]})`,
+        extensions,
+      };
     }
     let facts: StatementFacts[];
     try {
       facts = statements.flatMap((sql) => describeSql(sql));
     } catch {
-      return `revision ${id} has SQL the parser cannot read`;
+      return { declined: `revision ${id} has SQL the parser cannot read`, extensions };
     }
     for (const [i, fact] of facts.entries()) {
       const reason = notReproduced(fact, facts[i + 1]);
-      if (reason) return `revision ${id} runs ${reason}, which the entities do not describe`;
+      if (reason)
+        return { declined: `revision ${id} runs ${reason}, which the entities do not describe`, extensions };
+      if (fact.kind === 'CreateExtensionStmt' && fact.extension && !extensions.includes(fact.extension))
+        extensions.push(fact.extension);
     }
   }
-  return undefined;
+  return { extensions };
 }
 
 /**

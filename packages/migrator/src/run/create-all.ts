@@ -113,17 +113,25 @@ export async function createMissingTables(
   }
 }
 
-/** On an empty database: every table from the entities, and every planned revision stamped, in one transaction. */
+/**
+ * On an empty database: the extensions the planned revisions create, every table from the entities,
+ * and every planned revision stamped, in one transaction.
+ */
 export async function createAllAndStamp(
   db: QueryRunner,
   databaseUrl: string,
   entities: readonly EntityClass[],
   graph: RevisionGraph,
   plan: readonly string[],
+  revisionExtensions: readonly string[] = [],
 ): Promise<RevisionOutcome[]> {
   const source = await openDataSource(databaseUrl, { entities, poolSize: 1 });
   try {
-    const statements = await missingTableStatements(source, db);
+    // Replay would create these whether or not today's entities still need them.
+    const statements = [
+      ...revisionExtensions.map((name) => `CREATE EXTENSION IF NOT EXISTS ${quoteIdent(name)}`),
+      ...(await missingTableStatements(source, db)),
+    ];
     const started = performance.now();
     await inTransaction(db, async () => {
       for (const sql of statements) await db.query(sql);
