@@ -17,6 +17,7 @@ export const PURE_MODULES = {
     'src/graph/revision-graph.ts',
     'src/sql/statement-facts.ts',
     'src/sql/quote.ts',
+    'src/revision/manifest.ts',
   ],
   autogenerate: ['src/generate/cast-safety.ts', 'src/lint/lint-rules.ts'],
   server: ['src/http/entity-schema.ts'],
