@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findSchemaDrift, generateRevision, previewRevisions } from '../src';
 import { proveBothWays } from '../src/generate/prove-down';
 import { schemaChangesSince, sql } from './helpers/catalog';
+import { withMigrator as migratorOn } from './helpers/migrator';
 import { refusal } from './helpers/refusal';
 import { tempDir } from './helpers/revision-folders';
 
@@ -60,14 +61,7 @@ describe('every generated down is proven on the shadow, and guarded where rows w
       message: entity.name,
       allowDestructive,
     });
-  const withMigrator = async <T>(work: (m: Migrator) => Promise<T>) => {
-    const migrator = await Migrator.connect({ databaseUrl: db.url, sources: sources() });
-    try {
-      return await work(migrator);
-    } finally {
-      await migrator.close();
-    }
-  };
+  const withMigrator = <T>(work: (m: Migrator) => Promise<T>) => migratorOn(db.url, sources(), work);
 
   beforeEach(async () => {
     db = await createTestDatabase('down_proof');

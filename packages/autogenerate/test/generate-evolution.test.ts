@@ -7,6 +7,7 @@ import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findSchemaDrift, generateRevision, type RenameHint, rehashFolder } from '../src';
 import { schemaChangesSince, sql } from './helpers/catalog';
+import { withMigrator as migratorOn } from './helpers/migrator';
 import { refusal } from './helpers/refusal';
 import { tempDir } from './helpers/revision-folders';
 
@@ -87,14 +88,7 @@ describe('evolving a table that holds rows', () => {
       message: entity.name,
       ...extra,
     });
-  const withMigrator = async <T>(work: (m: Migrator) => Promise<T>) => {
-    const migrator = await Migrator.connect({ databaseUrl: db.url, sources: sources() });
-    try {
-      return await work(migrator);
-    } finally {
-      await migrator.close();
-    }
-  };
+  const withMigrator = <T>(work: (m: Migrator) => Promise<T>) => migratorOn(db.url, sources(), work);
 
   beforeEach(async () => {
     db = await createTestDatabase('evolution');

@@ -6,6 +6,7 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSchemaDrift, generateRevision, writeRevision } from '../src';
 import { sql } from './helpers/catalog';
+import { withMigrator } from './helpers/migrator';
 import { tempDir } from './helpers/revision-folders';
 
 @Entity('member')
@@ -24,14 +25,7 @@ describe('extensions a column type or a default needs', () => {
   let created: TestDatabase;
   const dir = tempDir('dazzle-extensions-');
   const sources = [{ lineage: 'app' as const, dir }];
-  const migrate = async (url: string, work: (m: Migrator) => Promise<unknown>) => {
-    const migrator = await Migrator.connect({ databaseUrl: url, sources });
-    try {
-      return await work(migrator);
-    } finally {
-      await migrator.close();
-    }
-  };
+  const migrate = (url: string, work: (m: Migrator) => Promise<unknown>) => withMigrator(url, sources, work);
   const extensions = async (url: string) =>
     (
       await sql<{ extname: string }>(
@@ -105,14 +99,8 @@ describe('extensions a column type or a default needs', () => {
       createTestDatabase('ext_kept_replayed'),
       createTestDatabase('ext_kept_created'),
     ]);
-    const upgrade = async (url: string, createAllFrom?: []) => {
-      const migrator = await Migrator.connect({ databaseUrl: url, sources: keptSources });
-      try {
-        return await migrator.upgrade(createAllFrom ? { createAllFrom } : {});
-      } finally {
-        await migrator.close();
-      }
-    };
+    const upgrade = (url: string, createAllFrom?: []) =>
+      withMigrator(url, keptSources, (m) => m.upgrade(createAllFrom ? { createAllFrom } : {}));
     try {
       await upgrade(byReplay.url);
       expect((await upgrade(byCreateAll.url, [])).method).toBe('create-all');

@@ -6,6 +6,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedCo
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateRevision } from '../src';
 import { schemaChangesSince, sql } from './helpers/catalog';
+import { withMigrator as migratorOn } from './helpers/migrator';
 import { tempDir } from './helpers/revision-folders';
 
 @Entity('client')
@@ -60,14 +61,7 @@ describe('revision on tables that hold rows (online rewrites)', () => {
       message: entities.map((e) => e.name).join(' '),
       online,
     });
-  const withMigrator = async <T>(work: (m: Migrator) => Promise<T>) => {
-    const migrator = await Migrator.connect({ databaseUrl: db.url, sources: sources() });
-    try {
-      return await work(migrator);
-    } finally {
-      await migrator.close();
-    }
-  };
+  const withMigrator = <T>(work: (m: Migrator) => Promise<T>) => migratorOn(db.url, sources(), work);
   const constraints = () =>
     sql(
       db.url,

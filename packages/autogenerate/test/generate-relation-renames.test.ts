@@ -6,6 +6,7 @@ import { Entity, JoinColumn, ManyToOne, OneToOne, PrimaryGeneratedColumn } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSchemaDrift, generateRevision } from '../src';
 import { sql } from './helpers/catalog';
+import { withMigrator } from './helpers/migrator';
 import { tempDir } from './helpers/revision-folders';
 
 @Entity('profile')
@@ -43,14 +44,7 @@ describe('renaming a one-to-one join column', () => {
   let created: TestDatabase;
   const dir = tempDir('dazzle-relation-renames-');
   const sources = [{ lineage: 'app' as const, dir }];
-  const migrate = async (url: string, work: (m: Migrator) => Promise<unknown>) => {
-    const migrator = await Migrator.connect({ databaseUrl: url, sources });
-    try {
-      return await work(migrator);
-    } finally {
-      await migrator.close();
-    }
-  };
+  const migrate = (url: string, work: (m: Migrator) => Promise<unknown>) => withMigrator(url, sources, work);
   const generate = (account: EntityClass, message: string, allowDestructive = false) =>
     generateRevision({
       serverUrl: replayed.url,

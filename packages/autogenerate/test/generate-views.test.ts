@@ -6,6 +6,7 @@ import { Column, Entity, PrimaryGeneratedColumn, ViewColumn, ViewEntity } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findSchemaDrift, generateRevision } from '../src';
 import { sql } from './helpers/catalog';
+import { withMigrator } from './helpers/migrator';
 import { tempDir } from './helpers/revision-folders';
 
 @Entity('sale')
@@ -52,14 +53,7 @@ describe('@ViewEntity', () => {
   let created: TestDatabase;
   const dir = tempDir('dazzle-views-');
   const sources = [{ lineage: 'app' as const, dir }];
-  const migrate = async (url: string, work: (m: Migrator) => Promise<unknown>) => {
-    const migrator = await Migrator.connect({ databaseUrl: url, sources });
-    try {
-      return await work(migrator);
-    } finally {
-      await migrator.close();
-    }
-  };
+  const migrate = (url: string, work: (m: Migrator) => Promise<unknown>) => withMigrator(url, sources, work);
 
   beforeAll(async () => {
     [replayed, created] = await Promise.all([

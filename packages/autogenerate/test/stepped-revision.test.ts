@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeRevision } from '../src';
 import { ledgerIds, sql } from './helpers/catalog';
+import { withMigrator as migratorOn } from './helpers/migrator';
 import { refusal } from './helpers/refusal';
 import { nextTime, tempDir } from './helpers/revision-folders';
 
@@ -76,14 +77,8 @@ describe('a stepped revision (transactional and non-transactional steps)', () =>
       db.url,
       `SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass('item_v_idx')`,
     );
-  const withMigrator = async <T>(work: (m: Migrator) => Promise<T>) => {
-    const migrator = await Migrator.connect({ databaseUrl: db.url, sources: [{ lineage: 'app', dir }] });
-    try {
-      return await work(migrator);
-    } finally {
-      await migrator.close();
-    }
-  };
+  const withMigrator = <T>(work: (m: Migrator) => Promise<T>) =>
+    migratorOn(db.url, [{ lineage: 'app', dir }], work);
 
   beforeEach(async () => {
     db = await createTestDatabase('stepped');
