@@ -121,7 +121,9 @@ async function runSteps(
       if (NEEDS_OWN_DATABASE.has(codeOf(error) ?? '')) throw error;
       if (codeOf(error) !== DATA_GUARD_SQLSTATE || rows.seeded.length === 0)
         return `step ${step.number} of ${steps.length} failed: ${(error as Error).message}`;
-      notes.push(`Steps: the down stops while rows would lose data (${(error as Error).message}).`);
+      notes.push(
+        `Steps: step ${step.number} stops while rows would lose data (${(error as Error).message}); it runs once they are gone.`,
+      );
       await removeRows(runner, rows.seeded);
       rows.seeded = [];
       try {
