@@ -56,6 +56,9 @@ describe('revision on a table that holds rows writes online DDL, and db upgrade 
     expect(text).toContain('DROP INDEX CONCURRENTLY IF EXISTS "public"."item_name_idx"');
     expect(text).toContain('CREATE INDEX CONCURRENTLY "item_name_idx" ON "item"');
     expect(text).toContain('CHECK ("code" IS NOT NULL) NOT VALID');
+    // The steps written are the steps proven on the shadow, down and up again, with a row in item.
+    expect(text).toMatch(/Steps proven on the shadow as they are written, down then up.*with rows in item/);
+    expect(text).not.toContain('dazzle:hand-fill');
 
     const script = await run('db', 'upgrade', '--sql');
     expect(script.code, script.stderr).toBe(0);

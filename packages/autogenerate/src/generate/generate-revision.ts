@@ -42,6 +42,7 @@ import {
 } from './pre-steps';
 import { applyAndProve } from './prove-convergence';
 import { proveBothWays } from './prove-down';
+import { proveSteps } from './prove-steps';
 import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { buildTableLineage } from './table-lineage';
@@ -197,7 +198,7 @@ export async function planOnShadow(
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };
     const proved = await proveBothWays(runner, before, generated, transactional);
-    // Proved as TypeORM wrote it; on tables that existed before, it runs in online steps.
+    // Proved as TypeORM wrote it; on tables that existed before, it runs in online steps, proved too.
     const {
       up,
       down,
@@ -205,7 +206,7 @@ export async function planOnShadow(
       notes: online,
     } = options.online === false
       ? { up: proved.up, down: proved.down, steps: undefined, notes: [] }
-      : onlineRevision(proved.up, proved.down, catalog.tables);
+      : await proveSteps(runner, before, onlineRevision(proved.up, proved.down, catalog.tables));
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
     const linted = await lintStatements(up.map((s) => s.sql));
     const acknowledged = new Set(

@@ -29,7 +29,7 @@ export interface ProvedBothWays {
   unproven: string | undefined;
 }
 
-function codeOf(error: unknown): string | undefined {
+export function codeOf(error: unknown): string | undefined {
   const failed = error as { code?: string; driverError?: { code?: string } };
   return failed.driverError?.code ?? failed.code;
 }
@@ -51,13 +51,19 @@ async function attempt(
   }
 }
 
-function touched(statements: readonly RenderedStatement[], snapshot: CatalogSnapshot): string[] {
+/** Tables the statements name that exist in `snapshot`: where representative rows go. */
+export function touched(statements: readonly RenderedStatement[], snapshot: CatalogSnapshot): string[] {
   const existing = new Set(snapshot.columns.map((c) => c.table));
   const tables = new Set(statements.flatMap((s) => describeStatement(s.sql).tables));
   return [...tables].filter((t) => existing.has(t));
 }
 
-function mismatch(expected: CatalogSnapshot, actual: CatalogSnapshot, notes: string[]): string | undefined {
+/** The real differences (not column order) between two catalogs, or undefined; order-only ones become notes. */
+export function mismatch(
+  expected: CatalogSnapshot,
+  actual: CatalogSnapshot,
+  notes: string[],
+): string | undefined {
   const found = compareCatalogs(expected, actual);
   const real = found.filter((d) => !d.orderOnly);
   if (real.length > 0) return real.map(formatDifference).join('; ');
