@@ -33,6 +33,7 @@ export {
   defineConfig,
   type EmptyDatabaseStrategy,
   type EntityLoader,
+  type OnlineSetting,
   type ResolvedDazzleConfig,
   type RevisionFormat,
 } from './config/config';
@@ -46,6 +47,7 @@ export {
   loadEntities,
   loadSettings,
 } from './config/load-config';
+export { type OnlineOptOut, onlineOptOut } from './config/online-opt-out';
 export { firstUserFrame, remapStack } from './config/user-stack';
 export {
   assertPostgresUrl,

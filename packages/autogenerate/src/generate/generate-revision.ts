@@ -12,6 +12,8 @@ import {
   type MigrationSource,
   Migrator,
   MigratorError,
+  type OnlineSetting,
+  onlineOptOut,
   type RevisionGraph,
   type RevisionInfo,
   type RevisionSteps,
@@ -73,8 +75,11 @@ export interface GenerateRevisionOptions {
   freshShadow?: boolean;
   format?: RevisionFormat;
   now?: Date;
-  /** Rewrite DDL on existing tables to keep them writable (see online-steps.ts). Default true. */
-  online?: boolean;
+  /**
+   * Rewrite DDL on existing tables to keep them writable (see online-steps.ts): true (default),
+   * false, or `{ except: [entity class or table names] }` to leave those tables as TypeORM writes them.
+   */
+  online?: OnlineSetting;
 }
 
 export interface PlannedRevision {
@@ -205,7 +210,12 @@ export async function planOnShadow(
       notes: online,
     } = options.online === false
       ? { up: proved.up, down: proved.down, steps: undefined, notes: [] }
-      : onlineRevision(proved.up, proved.down, catalog.tables);
+      : onlineRevision(
+          proved.up,
+          proved.down,
+          catalog.tables,
+          onlineOptOut(options.online, options.metadata.owners, 'generateRevision({ online })'),
+        );
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
     const linted = await lintStatements(up.map((s) => s.sql));
     const acknowledged = new Set(

@@ -112,7 +112,7 @@ export function registerRevision(db: Command): void {
             empty: options.empty,
             against: options.against as 'shadow' | 'database',
             freshShadow: options.freshShadow,
-            online: options.online && app.config.config.migrations?.online !== false,
+            online: options.online ? (app.config.config.migrations?.online ?? true) : false,
             confirmRename: interactive ? askOnTerminal : undefined,
             format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
           });
