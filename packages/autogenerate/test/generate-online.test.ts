@@ -162,14 +162,16 @@ describe('revision on tables that hold rows (online rewrites)', () => {
   });
 
   it('leaves an opted-out entity as TypeORM writes it and still rewrites the other tables', async () => {
-    const { revision, up, steps, notes } = await generate([ClientNamed, BillIndexed], { except: ['BillIndexed'] });
+    const { revision, up, steps, notes } = await generate([ClientNamed, BillIndexed], {
+      except: ['BillIndexed'],
+    });
     const statements = up.map((s) => s.sql);
     expect(statements).toContain('CREATE INDEX CONCURRENTLY "IDX_client_name" ON "client"  ("name")');
     expect(statements).toContainEqual(expect.stringMatching(/^CREATE INDEX "IDX_bill_total" ON "bill"/));
     expect(statements).toContain('ALTER TABLE "bill" ALTER COLUMN "due" SET NOT NULL');
-    expect(statements.filter((s) => s.includes('"bill"') && /CONCURRENTLY|NOT VALID|VALIDATE|_dz/.test(s))).toEqual(
-      [],
-    );
+    expect(
+      statements.filter((s) => s.includes('"bill"') && /CONCURRENTLY|NOT VALID|VALIDATE|_dz/.test(s)),
+    ).toEqual([]);
     // bill's statements sit in transactional steps; client's index alone outside one.
     const billSteps = steps!.up.filter((_, i) =>
       up
@@ -187,7 +189,9 @@ describe('revision on tables that hold rows (online rewrites)', () => {
     await withMigrator((m) => m.upgrade());
     expect(await indexes()).toEqual([{ name: 'IDX_bill_total', valid: true }]);
     expect(await constraints()).toEqual([]);
-    expect((await generate([ClientNamed, BillIndexed], { except: ['BillIndexed'] })).revision).toBeUndefined();
+    expect(
+      (await generate([ClientNamed, BillIndexed], { except: ['BillIndexed'] })).revision,
+    ).toBeUndefined();
     await withMigrator((m) => m.downgrade('-1'));
     expect(await schemaChangesSince(before, db.url)).toEqual([]);
   });

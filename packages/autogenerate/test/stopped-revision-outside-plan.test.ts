@@ -67,13 +67,17 @@ describe('a stepped revision that stopped, and a run whose plan leaves it out', 
     const { base, stepped, side } = writeBranches(dir);
     await withMigrator((m) => m.upgrade({ target: base.id }));
     await sql(db.url, 'INSERT INTO item (v) VALUES (1), (-1)');
-    expect((await refusal(withMigrator((m) => m.upgrade({ target: stepped.id })))).code).toBe('MIGRATION_FAILED');
+    expect((await refusal(withMigrator((m) => m.upgrade({ target: stepped.id })))).code).toBe(
+      'MIGRATION_FAILED',
+    );
     expect(await progress()).toEqual([{ id: stepped.id, direction: 'up', state: 'step-failed' }]);
 
     const refused = await refusal(withMigrator((m) => m.upgrade({ target: side.id })));
     expect(refused.code).toBe('REVISION_INCOMPLETE');
     expect(refused.message).toMatch(
-      new RegExp(`^Revision ${stepped.id} \\(.*\\) failed upgrading at statement 2 \\(ALTER TABLE "item" VALIDATE CONSTRAINT "item_v_positive";?\\): .*; the 1 statement before it stay applied, and this upgrade does not include it`),
+      new RegExp(
+        `^Revision ${stepped.id} \\(.*\\) failed upgrading at statement 2 \\(ALTER TABLE "item" VALIDATE CONSTRAINT "item_v_positive";?\\): .*; the 1 statement before it stay applied, and this upgrade does not include it`,
+      ),
     );
     expect(refused.message).toContain(`Finish it first with \`dazzle db upgrade ${stepped.id}\``);
     expect(refused.message).toContain(`\`dazzle db resolve ${stepped.id} --rolled-back\``);

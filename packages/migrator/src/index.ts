@@ -147,6 +147,7 @@ export {
 export { sourceOf } from './revision/verified-source';
 export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
+export { type BatchUpdateSqlOptions, batchUpdateSql } from './run/batch-update-sql';
 export { createAllDeclinedLine } from './run/create-all-eligibility';
 export { DATA_GUARD_SQLSTATE } from './run/data-guard-stop';
 export {

@@ -34,11 +34,13 @@ describe('migrations.online in the config', () => {
     expect(refusal(() => validateConfig({ migrations: { online: { exept: [] } } }, FILE))).toContain(
       'unknown key `migrations.online.exept`; known keys of `migrations.online`: except',
     );
-    expect(refusal(() => validateConfig({ migrations: { online: { except: 'AuditEvent' } } }, FILE))).toContain(
-      '`migrations.online.except` must be a list of entity class or table names, got "AuditEvent"',
-    );
+    expect(
+      refusal(() => validateConfig({ migrations: { online: { except: 'AuditEvent' } } }, FILE)),
+    ).toContain('`migrations.online.except` must be a list of entity class or table names, got "AuditEvent"');
     class AuditEvent {}
-    expect(refusal(() => validateConfig({ migrations: { online: { except: [AuditEvent] } } }, FILE))).toContain(
+    expect(
+      refusal(() => validateConfig({ migrations: { online: { except: [AuditEvent] } } }, FILE)),
+    ).toContain(
       "`migrations.online.except[0]` must be an entity class or table name (a string), got the class AuditEvent: write 'AuditEvent'",
     );
   });
@@ -55,7 +57,8 @@ describe('onlineOptOut', () => {
   });
 
   it('opts nothing out for true, false or no setting', () => {
-    for (const setting of [true, false, undefined, {}]) expect(onlineOptOut(setting, OWNERS, FILE).size).toBe(0);
+    for (const setting of [true, false, undefined, {}])
+      expect(onlineOptOut(setting, OWNERS, FILE).size).toBe(0);
   });
 
   it('refuses a name that is neither an entity nor a table, naming it, the nearest name and what exists', () => {

@@ -199,7 +199,9 @@ import { Item } from './src/item';
 
 export default defineConfig({ entities: [Item, AuditEvent], migrations: { online: { except: ['${except}'] } } });
 `;
-const auditEntity = (indexed: boolean) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+const auditEntity = (
+  indexed: boolean,
+) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity('audit_event')
 ${indexed ? "@Index('audit_event_kind_idx', ['kind'])\n" : ''}export class AuditEvent {

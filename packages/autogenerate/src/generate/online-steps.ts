@@ -237,6 +237,19 @@ const headerOf = (steps: readonly RevisionStepPlan[]) =>
   steps.map((s) => ({ statements: s.statements.length, transaction: s.transactional }));
 
 /**
+ * A revision already planned as steps (expand/contract), labelled and with its header's layout.
+ *
+ * @example
+ * const { up, down, steps } = steppedRevision(plan.expand.up, plan.expand.down);
+ */
+export function steppedRevision(
+  up: readonly RevisionStepPlan[],
+  down: readonly RevisionStepPlan[],
+): { up: RenderedStatement[]; down: RenderedStatement[]; steps: RevisionSteps } {
+  return { up: labelled(up), down: labelled(down), steps: { up: headerOf(up), down: headerOf(down) } };
+}
+
+/**
  * The up and down a generated revision file gets, with the step layout for its header when a rule
  * applied (the revision then runs with `transactional: false`, step by step).
  *
