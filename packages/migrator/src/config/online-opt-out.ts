@@ -43,7 +43,10 @@ export function onlineOptOut(
       continue;
     }
     const near = nearestKey(name, [...byName.keys()]);
-    const known = tables.map((o) => `${o.entity} (${o.table})`).join(', ');
+    const known = tables
+      .filter((o) => o.lineage === 'app')
+      .map((o) => `${o.entity} (${o.table})`)
+      .join(', ');
     throw new MigratorError(
       'CONFIG_INVALID',
       `${file}: \`migrations.online.except\` names "${name}", which is neither an entity class nor a table of this app${near ? ` (did you mean "${near}"?)` : ''}; entities: ${known || 'none'}. Fix it in the file and run the command again.`,
