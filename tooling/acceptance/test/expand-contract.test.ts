@@ -126,5 +126,5 @@ describe('revision --expand writes expand and contract revisions that upgrade an
         `SELECT id FROM _dazzle_migrations WHERE id IN ('${expandId}', '${contractId}')`,
       ),
     ).toEqual([]);
-  });
+  }, 480_000);
 });
