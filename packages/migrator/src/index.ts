@@ -33,6 +33,7 @@ export {
   defineConfig,
   type EmptyDatabaseStrategy,
   type EntityLoader,
+  type OnlineSetting,
   type ResolvedDazzleConfig,
   type RevisionFormat,
 } from './config/config';
@@ -46,6 +47,7 @@ export {
   loadEntities,
   loadSettings,
 } from './config/load-config';
+export { type OnlineOptOut, onlineOptOut } from './config/online-opt-out';
 export { firstUserFrame, remapStack } from './config/user-stack';
 export {
   assertPostgresUrl,
@@ -145,6 +147,7 @@ export {
 export { sourceOf } from './revision/verified-source';
 export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
+export { type BatchUpdateSqlOptions, batchUpdateSql } from './run/batch-update-sql';
 export { createAllDeclinedLine } from './run/create-all-eligibility';
 export { DATA_GUARD_SQLSTATE } from './run/data-guard-stop';
 export {
