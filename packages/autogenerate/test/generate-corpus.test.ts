@@ -6,6 +6,9 @@ import { findSchemaDrift, generateRevision } from '../src';
 import { SHAPES } from './corpus/entity-shapes';
 import { tempDir } from './helpers/revision-folders';
 
+// Shapes run a few at a time: each has its own folder, so its own history and kept shadow, and
+// a shape spends most of its time waiting on PostgreSQL (new connections, catalog reads), which
+// the others' work fills. `expect` comes from each test's context so failures name their shape.
 describe('generate on an empty database → apply → the next diff is empty', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -17,7 +20,7 @@ describe('generate on an empty database → apply → the next diff is empty', (
     expect(SHAPES.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(SHAPES.map((s) => [s.name, s] as const))('%s', async (_name, shape) => {
+  it.concurrent.for(SHAPES.map((s) => [s.name, s] as const))('%s', async ([, shape], { expect }) => {
     const dir = tempDir('dazzle-corpus-');
     const sources = [{ lineage: 'app' as const, dir }];
     const metadata = buildMetadata({ entities: shape.entities, framework: { enabled: false } });
