@@ -1,0 +1,184 @@
+/**
+ * The online promises on the embedded default (no DATABASE_URL: PostgreSQL under the app's
+ * `.dazzle/`), in one app and one server start: a generated revision on a table with rows builds
+ * its index CONCURRENTLY and sets NOT NULL through a validated CHECK, in steps; a runner SIGKILLed
+ * in the CONCURRENTLY step is resumed there by the next upgrade; downgrade undoes it; and a
+ * hand-written CREATE INDEX CONCURRENTLY revision passes `check` once the entity declares the index.
+ * The same promises on a URL: online-rewrites.test.ts and concurrent-index-check.test.ts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dazzle, newApp, writeFiles } from './harness/app';
+import { runningPostmaster, waitFor } from './harness/embedded';
+import { type EmbeddedSession, holdEmbeddedServer } from './harness/embedded-session';
+import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
+import { fillEmptyRevision, revisionFile } from './harness/revisions';
+import { watchDazzle } from './harness/watched-run';
+
+/** item with an index on name and `code` required: what a second release of the app declares. */
+const INDEXED_ITEM = `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('item')
+@Index('item_name_idx', ['name'])
+export class Item {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ length: 50 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  code: string;
+}
+`;
+/** The third release: it also declares the index a hand-written revision builds. */
+const CODE_INDEXED_ITEM = INDEXED_ITEM.replace(
+  "@Index('item_name_idx', ['name'])",
+  "@Index('item_name_idx', ['name'])\n@Index('item_code_idx', ['code'])",
+);
+
+describe('online revisions on the embedded default', () => {
+  let app = '';
+  let db: EmbeddedSession;
+  const run = (...args: string[]) => dazzle(app, args);
+  const ok = async (...args: string[]) => {
+    const result = await run(...args);
+    expect(result.code, `dazzle ${args.join(' ')}\n${result.stderr}`).toBe(0);
+    return result;
+  };
+  const indexValid = async (name: string) =>
+    db.query(`SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [name]);
+  const buildRunning = async () =>
+    (
+      await db.query<{ wait: string | null }>(
+        `SELECT wait_event_type AS wait FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY "item_name_idx"%'`,
+      )
+    ).map((r) => r.wait);
+
+  beforeAll(async () => {
+    app = newApp('embedded-online');
+    db = holdEmbeddedServer(app);
+    writeFiles(app, { 'dazzle.config.ts': ITEM_CONFIG, 'src/item.ts': itemEntity() });
+    const first = await ok('db', 'revision', '-m', 'create item');
+    expect(first.stderr).toMatch(/Started the embedded PostgreSQL on 127\.0\.0\.1:\d+/);
+    const upgrade = await ok('db', 'upgrade');
+    expect(upgrade.stderr).toMatch(/Using the embedded PostgreSQL already running/);
+    await db.query(
+      `INSERT INTO item (name, code) SELECT 'item ' || g, 'C' || g FROM generate_series(1, 5000) g;
+       CREATE TABLE bystander (id int)`,
+    );
+  });
+  afterAll(() => db?.stop());
+
+  it('writes the index CONCURRENTLY and NOT NULL through a CHECK; an upgrade SIGKILLed in the CONCURRENTLY step resumes there; downgrade undoes it', async () => {
+    writeFiles(app, { 'src/item.ts': INDEXED_ITEM });
+    const revision = await ok('db', 'revision', '-m', 'index item by name');
+    expect(revision.stdout).toContain('Online: item_name_idx on item is built CONCURRENTLY.');
+    expect(revision.stdout).toContain('Online: item.code is set NOT NULL through a validated CHECK.');
+    const text = readFileSync(revisionFile(app, 'index_item_by_name'), 'utf8');
+    expect(text).toContain('transactional: false,');
+    expect(text).toContain('CREATE INDEX CONCURRENTLY "item_name_idx" ON "item"');
+    expect(text).toContain('CHECK ("code" IS NOT NULL) NOT VALID');
+    const script = await ok('db', 'upgrade', '--sql');
+    expect(script.stdout).toMatch(
+      /-- Step \d of \d, outside a transaction\nDROP INDEX CONCURRENTLY IF EXISTS/,
+    );
+
+    // A transaction holding an older snapshot: the concurrent build creates its index, then waits.
+    const bystander = new pg.Client({ connectionString: db.url() });
+    await bystander.connect();
+    await bystander.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    await bystander.query('SELECT count(*) FROM bystander');
+    try {
+      const upgrade = watchDazzle(app, ['db', 'upgrade']);
+      await waitFor(async () => (await buildRunning()).includes('Lock'), 60_000);
+      upgrade.child.kill('SIGKILL');
+      expect((await upgrade.ended).signal).toBe('SIGKILL');
+      await waitFor(async () => (await buildRunning()).length === 0, 30_000);
+    } finally {
+      await bystander.query('ROLLBACK');
+      await bystander.end();
+    }
+    expect(runningPostmaster(app), 'the server outlives the killed runner').toBeDefined();
+    const [stopped] = await db.query('SELECT state, statement FROM _dazzle_revision_progress');
+    expect(stopped).toMatchObject({
+      state: 'step-running',
+      statement: expect.stringMatching(/^DROP INDEX CONCURRENTLY IF EXISTS/),
+    });
+    expect(await indexValid('item_name_idx')).toEqual([{ valid: false }]);
+
+    const rerun = await ok('db', 'upgrade');
+    expect(rerun.stderr).toMatch(
+      /resuming at step \d+ of \d+ \(outside a transaction\): an earlier run finished the steps before it/,
+    );
+    expect(await indexValid('item_name_idx')).toEqual([{ valid: true }]);
+    expect(
+      await db.query(
+        `SELECT a.attnotnull AS required, (SELECT count(*)::int FROM pg_constraint c WHERE c.conrelid = 'item'::regclass AND c.contype = 'c') AS checks
+         FROM pg_attribute a WHERE a.attrelid = 'item'::regclass AND a.attname = 'code'`,
+      ),
+    ).toEqual([{ required: true, checks: 0 }]);
+    expect(await db.query('SELECT count(*)::int AS n FROM item')).toEqual([{ n: 5000 }]);
+    expect(await db.query('SELECT count(*)::int AS n FROM _dazzle_revision_progress')).toEqual([{ n: 0 }]);
+    expect(
+      await db.query(
+        `SELECT count(*)::int AS n FROM "_dazzle_migrations" WHERE id LIKE '%index_item_by_name'`,
+      ),
+    ).toEqual([{ n: 1 }]);
+  });
+
+  it('builds a hand-written CREATE INDEX CONCURRENTLY; check names the @Index to declare (exit 1), then passes (exit 0)', async () => {
+    await ok('db', 'revision', '--empty', '-m', 'index item by code');
+    const file = revisionFile(app, 'index_item_by_code');
+    fillEmptyRevision(
+      file,
+      ['CREATE INDEX CONCURRENTLY "item_code_idx" ON "item" ("code")'],
+      ['DROP INDEX CONCURRENTLY "item_code_idx"'],
+    );
+    writeFileSync(file, readFileSync(file, 'utf8').replace('transactional: true', 'transactional: false'));
+    await ok('db', 'rehash');
+    await ok('db', 'upgrade');
+    expect(await indexValid('item_code_idx')).toEqual([{ valid: true }]);
+
+    const undeclared = await run('db', 'check');
+    expect(undeclared.code, undeclared.stderr).toBe(1);
+    const said = `${undeclared.stdout}\n${undeclared.stderr}`;
+    expect(said).toContain(
+      `index "item_code_idx" on item is made by a revision but no entity declares it: add @Index('item_code_idx', ['code']) to the class of entity Item`,
+    );
+    expect(said).not.toContain('DROP INDEX');
+
+    writeFiles(app, { 'src/item.ts': CODE_INDEXED_ITEM });
+    const declared = await run('db', 'check');
+    expect(declared.code, `${declared.stdout}\n${declared.stderr}`).toBe(0);
+    expect(declared.stdout).toContain(
+      'OK: the database is at heads and the revisions reproduce the entities.',
+    );
+    expect(await indexValid('item_code_idx')).toEqual([{ valid: true }]);
+    expect(await db.query('SELECT count(*)::int AS n FROM item')).toEqual([{ n: 5000 }]);
+  });
+
+  it('downgrades both online revisions, dropping their indexes and keeping the rows', async () => {
+    const downgrade = await ok('db', 'downgrade', '-2');
+    expect(downgrade.stdout).toMatch(/Reverted 2 revisions/);
+    expect(
+      await db.query(`SELECT to_regclass('item_name_idx') AS name, to_regclass('item_code_idx') AS code`),
+    ).toEqual([{ name: null, code: null }]);
+    expect(
+      await db.query(
+        `SELECT attnotnull AS required FROM pg_attribute WHERE attrelid = 'item'::regclass AND attname = 'code'`,
+      ),
+    ).toEqual([{ required: false }]);
+    expect(await db.query('SELECT count(*)::int AS n FROM item')).toEqual([{ n: 5000 }]);
+  });
+
+  it('stops the embedded server when the last command ends', async () => {
+    const postmaster = runningPostmaster(app);
+    expect(postmaster).toBeDefined();
+    db.release();
+    const current = await ok('db', 'current');
+    expect(current.stdout).toMatch(/create_item/);
+    await waitFor(() => runningPostmaster(app) === undefined);
+  });
+});
