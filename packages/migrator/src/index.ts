@@ -13,10 +13,12 @@ export {
   type CatalogEnum,
   type CatalogKind,
   type CatalogSnapshot,
+  type MultiStatementConnection,
   OBJECT_KINDS,
   type ObjectKind,
   type Queryable,
   readCatalog,
+  readCatalogInOneTrip,
   snapshotCatalog,
 } from './catalog/catalog-snapshot';
 export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';

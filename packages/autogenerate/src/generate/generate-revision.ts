@@ -17,7 +17,6 @@ import {
   type RevisionGraph,
   type RevisionInfo,
   type RevisionSteps,
-  readCatalog,
   readRevisionGraph,
   singleHead,
   tablePath,
@@ -27,6 +26,7 @@ import type { RenderedStatement, RevisionFormat } from '../authoring/render-revi
 import { slugForMessage } from '../authoring/revision-id';
 import { prepareRevision, saveRevision } from '../authoring/write-revision';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
+import { readShadowCatalog } from '../shadow/raw-connection';
 import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
 import { prepareExpandContract } from './expand-on-shadow';
@@ -150,7 +150,7 @@ export async function planOnShadow(
     const catalog = await shadowCatalog(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
-    const before = await readCatalog(runner);
+    const before = await readShadowCatalog(runner);
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
     await applyRenames(
       runner,
