@@ -1,6 +1,7 @@
 // One measurement in a fresh OS process, so peak RSS and cold-start costs are the operation's own.
 // Usage: node child.mjs <task> '<json args>'  → prints one JSON line: { ms, rssMb, ... }
 import 'reflect-metadata';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -115,6 +116,7 @@ const tasks = {
     const result = await generate('measured');
     const { ms, cpuMs } = measure.stop();
     await dropKeptShadows(url);
+    rmSync(sources[0].dir, { recursive: true, force: true });
     return { ms, cpuMs, statements: result.up.length };
   },
   // What `typeorm migration:generate` does in-process: initialize the DataSource, diff, close.
