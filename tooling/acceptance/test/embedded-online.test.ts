@@ -46,7 +46,8 @@ const CODE_INDEXED_ITEM = INDEXED_ITEM.replace(
   "@Index('item_name_idx', ['name'])\n@Index('item_code_idx', ['code'])",
 );
 
-describe('online revisions on the embedded default', () => {
+// Several commands per step, each starting node and loading the app: room for a busy machine.
+describe('online revisions on the embedded default', { timeout: 300_000 }, () => {
   let app = '';
   let db: EmbeddedSession;
   const run = (...args: string[]) => dazzle(app, args);
@@ -57,6 +58,9 @@ describe('online revisions on the embedded default', () => {
   };
   const indexValid = async (name: string) =>
     db.query(`SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [name]);
+  const hasNote = async () =>
+    (await db.query(`SELECT 1 FROM pg_attribute WHERE attrelid = 'item'::regclass AND attname = 'note'`))
+      .length === 1;
   const buildRunning = async () =>
     (
       await db.query<{ wait: string | null }>(
@@ -167,7 +171,7 @@ describe('online revisions on the embedded default', () => {
     expect(await db.query('SELECT count(*)::int AS n FROM item')).toEqual([{ n: 5000 }]);
   });
 
-  it('retries a revision that hit lock_timeout (REVISION_LOCK_TIMEOUT at the last), then backfills with batchUpdate in committed batches', async () => {
+  it('retries a revision that hit lock_timeout, printing each retry: REVISION_LOCK_TIMEOUT at the last, success once the lock is free', async () => {
     writeFiles(app, { 'dazzle.config.ts': LOCK_CONFIG });
     await ok('db', 'revision', '--empty', '-m', 'add note');
     fillEmptyRevision(
@@ -176,9 +180,6 @@ describe('online revisions on the embedded default', () => {
       ['ALTER TABLE "item" DROP COLUMN "note"'],
     );
     await ok('db', 'rehash');
-    const hasNote = async () =>
-      (await db.query(`SELECT 1 FROM pg_attribute WHERE attrelid = 'item'::regclass AND attname = 'note'`))
-        .length === 1;
     // A reader whose open transaction holds ACCESS SHARE on item, as a long report would.
     const holder = new pg.Client({ connectionString: db.url() });
     await holder.connect();
@@ -201,7 +202,9 @@ describe('online revisions on the embedded default', () => {
     } finally {
       await holder.end();
     }
+  });
 
+  it('backfills with batchUpdate in committed batches, a progress line each', async () => {
     await ok('db', 'revision', '--empty', '-m', 'backfill item note');
     const file = revisionFile(app, 'backfill_item_note');
     writeFileSync(
