@@ -87,7 +87,8 @@ export class LineItem {
 }
 `;
 
-describe('authoring promises on the embedded default', () => {
+// Several commands per step, each starting node and loading the app: room for a busy machine.
+describe('authoring promises on the embedded default', { timeout: 300_000 }, () => {
   let app = '';
   let db: EmbeddedSession;
   const run = (...args: string[]) => dazzle(app, args);

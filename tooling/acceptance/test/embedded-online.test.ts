@@ -2,9 +2,11 @@
  * The online promises on the embedded default (no DATABASE_URL: PostgreSQL under the app's
  * `.dazzle/`), in one app and one server start: a generated revision on a table with rows builds
  * its index CONCURRENTLY and sets NOT NULL through a validated CHECK, in steps; a runner SIGKILLed
- * in the CONCURRENTLY step is resumed there by the next upgrade; downgrade undoes it; and a
- * hand-written CREATE INDEX CONCURRENTLY revision passes `check` once the entity declares the index.
- * The same promises on a URL: online-rewrites.test.ts and concurrent-index-check.test.ts.
+ * in the CONCURRENTLY step is resumed there by the next upgrade; a hand-written CREATE INDEX
+ * CONCURRENTLY revision passes `check` once the entity declares the index; a revision that hits
+ * lock_timeout is retried; batchUpdate backfills in committed batches; downgrade says what it
+ * destroys, then undoes them all. The same promises on a URL: online-rewrites,
+ * concurrent-index-check, online-changes and downgrade-destroys (*.test.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
@@ -12,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dazzle, newApp, writeFiles } from './harness/app';
 import { runningPostmaster, waitFor } from './harness/embedded';
 import { type EmbeddedSession, holdEmbeddedServer } from './harness/embedded-session';
+import { expectRefusal } from './harness/failures';
 import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
 import { fillEmptyRevision, revisionFile } from './harness/revisions';
 import { watchDazzle } from './harness/watched-run';
@@ -32,13 +35,19 @@ export class Item {
   code: string;
 }
 `;
+/** Lock discipline as a busy production table needs it: short lock waits, retried. */
+const LOCK_CONFIG = ITEM_CONFIG.replace(
+  'defineConfig({ entities: [Item] })',
+  'defineConfig({ entities: [Item], migrations: { lockTimeoutMs: 100, lockRetries: 3 } })',
+);
 /** The third release: it also declares the index a hand-written revision builds. */
 const CODE_INDEXED_ITEM = INDEXED_ITEM.replace(
   "@Index('item_name_idx', ['name'])",
   "@Index('item_name_idx', ['name'])\n@Index('item_code_idx', ['code'])",
 );
 
-describe('online revisions on the embedded default', () => {
+// Several commands per step, each starting node and loading the app: room for a busy machine.
+describe('online revisions on the embedded default', { timeout: 300_000 }, () => {
   let app = '';
   let db: EmbeddedSession;
   const run = (...args: string[]) => dazzle(app, args);
@@ -49,6 +58,9 @@ describe('online revisions on the embedded default', () => {
   };
   const indexValid = async (name: string) =>
     db.query(`SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [name]);
+  const hasNote = async () =>
+    (await db.query(`SELECT 1 FROM pg_attribute WHERE attrelid = 'item'::regclass AND attname = 'note'`))
+      .length === 1;
   const buildRunning = async () =>
     (
       await db.query<{ wait: string | null }>(
@@ -71,7 +83,7 @@ describe('online revisions on the embedded default', () => {
   });
   afterAll(() => db?.stop());
 
-  it('writes the index CONCURRENTLY and NOT NULL through a CHECK; an upgrade SIGKILLed in the CONCURRENTLY step resumes there; downgrade undoes it', async () => {
+  it('writes the index CONCURRENTLY and NOT NULL through a CHECK; an upgrade SIGKILLed in the CONCURRENTLY step resumes there', async () => {
     writeFiles(app, { 'src/item.ts': INDEXED_ITEM });
     const revision = await ok('db', 'revision', '-m', 'index item by name');
     expect(revision.stdout).toContain('Online: item_name_idx on item is built CONCURRENTLY.');
@@ -159,9 +171,74 @@ describe('online revisions on the embedded default', () => {
     expect(await db.query('SELECT count(*)::int AS n FROM item')).toEqual([{ n: 5000 }]);
   });
 
-  it('downgrades both online revisions, dropping their indexes and keeping the rows', async () => {
-    const downgrade = await ok('db', 'downgrade', '-2');
-    expect(downgrade.stdout).toMatch(/Reverted 2 revisions/);
+  it('retries a revision that hit lock_timeout, printing each retry: REVISION_LOCK_TIMEOUT at the last, success once the lock is free', async () => {
+    writeFiles(app, { 'dazzle.config.ts': LOCK_CONFIG });
+    await ok('db', 'revision', '--empty', '-m', 'add note');
+    fillEmptyRevision(
+      revisionFile(app, 'add_note'),
+      ['ALTER TABLE "item" ADD "note" text'],
+      ['ALTER TABLE "item" DROP COLUMN "note"'],
+    );
+    await ok('db', 'rehash');
+    // A reader whose open transaction holds ACCESS SHARE on item, as a long report would.
+    const holder = new pg.Client({ connectionString: db.url() });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT count(*) FROM item');
+    try {
+      const refused = await run('db', 'upgrade');
+      const line = expectRefusal(refused, 'REVISION_LOCK_TIMEOUT');
+      expect(line).toContain('add_note');
+      expect(line).toContain('lock_timeout of 100 ms');
+      for (const attempt of [1, 2, 3]) expect(refused.stderr).toContain(`retry ${attempt} of 3`);
+      expect(await hasNote()).toBe(false);
+
+      const upgrade = watchDazzle(app, ['db', 'upgrade']);
+      await upgrade.waitForStderr(/retry 1 of 3/);
+      await holder.query('COMMIT');
+      const result = await upgrade.ended;
+      expect(result.code, result.stderr).toBe(0);
+      expect(await hasNote()).toBe(true);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('backfills with batchUpdate in committed batches, a progress line each', async () => {
+    await ok('db', 'revision', '--empty', '-m', 'backfill item note');
+    const file = revisionFile(app, 'backfill_item_note');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('transactional: true', 'transactional: false')
+        .replace(
+          "import type { QueryRunner } from 'typeorm';",
+          "import { batchUpdate } from '@app/cli';\nimport type { QueryRunner } from 'typeorm';",
+        )
+        .replace(
+          '  // Nothing to do.\n',
+          `  await batchUpdate(db, 'item', \`"note" = 'N' || "id"\`, '"note" IS NULL', { batchSize: 2000 });\n`,
+        ),
+    );
+    await ok('db', 'rehash');
+    const backfill = await ok('db', 'upgrade');
+    for (const rows of [2000, 4000, 5000])
+      expect(backfill.stderr).toContain(`batchUpdate item: ${rows} rows in`);
+    expect(
+      await db.query(`SELECT count(*)::int AS n FROM item WHERE "note" IS DISTINCT FROM 'N' || "id"`),
+    ).toEqual([{ n: 0 }]);
+  });
+
+  it('downgrade refuses to drop the backfilled column, naming it and its count; with --allow-destructive it undoes all four revisions and keeps the rows', async () => {
+    const refused = expectRefusal(await run('db', 'downgrade', '-4'), 'DOWNGRADE_DESTROYS_DATA');
+    expect(refused).toMatch(/column "item"\."note" \(5000 values\): nothing was reverted\./);
+    expect(await indexValid('item_code_idx')).toEqual([{ valid: true }]);
+
+    const downgrade = await ok('db', 'downgrade', '-4', '--allow-destructive');
+    expect(downgrade.stdout).toMatch(
+      /Destroyed column "item"\."note" \(5000 values\) \(revision \S+_add_note\)\./,
+    );
+    expect(downgrade.stdout).toMatch(/Reverted 4 revisions/);
     expect(
       await db.query(`SELECT to_regclass('item_name_idx') AS name, to_regclass('item_code_idx') AS code`),
     ).toEqual([{ name: null, code: null }]);
@@ -170,6 +247,9 @@ describe('online revisions on the embedded default', () => {
         `SELECT attnotnull AS required FROM pg_attribute WHERE attrelid = 'item'::regclass AND attname = 'code'`,
       ),
     ).toEqual([{ required: false }]);
+    expect(
+      await db.query(`SELECT 1 FROM pg_attribute WHERE attrelid = 'item'::regclass AND attname = 'note'`),
+    ).toEqual([]);
     expect(await db.query('SELECT count(*)::int AS n FROM item')).toEqual([{ n: 5000 }]);
   });
 

@@ -54,7 +54,8 @@ export class ContactDomain {
 const DECLINED =
   /create-all not used: revision \d{14}_named_items runs View, which the entities do not describe; replaying every revision instead\./;
 
-describe('schema promises on the embedded default', () => {
+// Several commands per step, each starting node and loading the app: room for a busy machine.
+describe('schema promises on the embedded default', { timeout: 300_000 }, () => {
   let app = '';
   let db: EmbeddedSession;
   const run = (...args: string[]) => dazzle(app, args);

@@ -5,8 +5,8 @@
  * Giving the lease back makes the next command the last one out, and that command stops the server,
  * as it does for a person; `stop` is the fallback for a suite that failed before that step.
  */
-import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, lstatSync, mkdirSync, openSync, realpathSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { queryDatabase } from '@app/testing';
 import { embeddedUrl, isAlive, runningPostmaster, waitFor } from './embedded';
 
@@ -53,6 +53,10 @@ export function holdEmbeddedServer(app: string): EmbeddedSession {
         process.kill(running.pid, 'SIGINT');
         await waitFor(() => !isAlive(running.pid), 60_000);
       }
+      // As root in a folder the postgres user cannot enter, the cluster lives outside the app.
+      const cluster = join(app, '.dazzle', 'postgres');
+      if (lstatSync(cluster, { throwIfNoEntry: false })?.isSymbolicLink())
+        rmSync(dirname(realpathSync(cluster)), { recursive: true, force: true });
       rmSync(app, { recursive: true, force: true });
     },
   };
