@@ -1,9 +1,11 @@
 // One measurement in a fresh OS process, so peak RSS and cold-start costs are the operation's own.
 // Usage: node child.mjs <task> '<json args>'  → prints one JSON line: { ms, rssMb, ... }
 import 'reflect-metadata';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { serverCpuClock, startMeasure } from './workloads/cpu-clock.mjs';
 import { entityClasses, tempDir } from './workloads/fixtures.mjs';
 
 const [task, rawArgs] = process.argv.slice(2);
@@ -82,7 +84,10 @@ const tasks = {
   // shadow is one revision behind and runs it), fresh (no kept shadow on the server).
   async 'dazzle-generate'({ url, count, unchanged, mode }) {
     const { buildMetadata, Migrator } = await import('@app/migrator');
-    const { dropKeptShadows, findSchemaDrift, generateRevision } = await import('@app/autogenerate');
+    // BENCH_AUTOGENERATE: another build's entry file (e.g. one made from main), to compare two builds.
+    const { dropKeptShadows, findSchemaDrift, generateRevision } = await import(
+      process.env.BENCH_AUTOGENERATE ?? '@app/autogenerate'
+    );
     const metadata = buildMetadata({ entities: entityClasses(count), framework: { enabled: false } });
     const sources = [{ lineage: 'app', dir: tempDir('bench-gen-') }];
     const generate = (message, extra = {}) =>
@@ -106,11 +111,13 @@ const tasks = {
     }
     if (mode === 'fresh') await dropKeptShadows(url);
     if (mode === 'warm') await findSchemaDrift({ serverUrl: url, sources, metadata });
-    const t0 = now();
+    const serverCpu = await serverCpuClock(url);
+    const measure = startMeasure(serverCpu);
     const result = await generate('measured');
-    const ms = now() - t0;
+    const { ms, cpuMs } = measure.stop();
     await dropKeptShadows(url);
-    return { ms, statements: result.up.length };
+    rmSync(sources[0].dir, { recursive: true, force: true });
+    return { ms, cpuMs, statements: result.up.length };
   },
   // What `typeorm migration:generate` does in-process: initialize the DataSource, diff, close.
   // logMs is the diff alone on an open DataSource.
@@ -122,30 +129,72 @@ const tasks = {
         await setup.query(q.query, q.parameters);
       await setup.destroy();
     }
-    const t0 = now();
+    const serverCpu = await serverCpuClock(url);
+    const whole = startMeasure(serverCpu);
     const source = await typeormSource(url, options).initialize();
-    const t1 = now();
+    const diff = startMeasure(serverCpu);
     const log = await source.driver.createSchemaBuilder().log();
-    const t2 = now();
+    const diffOnly = diff.stop();
     await source.destroy();
-    return { ms: now() - t0, logMs: t2 - t1, statements: log.upQueries.length };
+    const { ms, cpuMs } = whole.stop();
+    return { ms, cpuMs, logMs: diffOnly.ms, logCpuMs: diffOnly.cpuMs, statements: log.upQueries.length };
   },
-  // The floor under any proof that applies the script: PostgreSQL running TypeORM's generated
-  // statements in one transaction (rolled back), sent by a raw pg client in one round trip.
-  async 'apply-floor'({ url, count }) {
+  // The floor under `revision`'s proofs on an empty database, from parts that are not dazzle's code:
+  // PostgreSQL running TypeORM's generated up, its down, and the up again (what the convergence and
+  // down proofs apply), each sent by a raw pg client in one round trip, in one transaction that is
+  // rolled back; then TypeORM's own diff of the same tables once they exist (what reading the tables
+  // back costs, on a connection that has read them once). applyFloor is the older floor: the first
+  // up and the read-back only.
+  async 'proof-floor'({ url, count }) {
     const source = await typeormSource(url, { entities: entityClasses(count) }).initialize();
     const log = await source.driver.createSchemaBuilder().log();
-    await source.destroy();
-    const script = log.upQueries.map((q) => q.query).join(';\n');
+    const up = log.upQueries.map((q) => q.query).join(';\n');
+    const down = [...log.downQueries]
+      .reverse()
+      .map((q) => q.query)
+      .join(';\n');
+    const serverCpu = await serverCpuClock(url);
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('BEGIN');
-    const t0 = now();
-    await client.query(script);
-    const ms = now() - t0;
+    const timed = async (sql) => {
+      const measure = startMeasure(serverCpu);
+      await client.query(sql);
+      return measure.stop();
+    };
+    const first = await timed(up);
+    const back = await timed(down);
+    const again = await timed(up);
     await client.query('ROLLBACK');
+    await client.query(up);
     await client.end();
-    return { ms, statements: log.upQueries.length };
+    // Timed the second time: dazzle reads the tables back on the connection that created them, whose
+    // catalog caches are warm; a first read on a fresh connection would also time filling them.
+    await source.driver.createSchemaBuilder().log();
+    const read = startMeasure(serverCpu);
+    const reread = await source.driver.createSchemaBuilder().log();
+    const readBack = read.stop();
+    await source.destroy();
+    if (reread.upQueries.length > 0)
+      throw new Error(`TypeORM still finds ${reread.upQueries.length} changes`);
+    const sum = (parts, key) =>
+      parts.some((p) => p[key] === undefined) ? undefined : parts.reduce((n, p) => n + p[key], 0);
+    const withDown = [first, back, again, readBack];
+    return {
+      ms: sum(withDown, 'ms'),
+      cpuMs: sum(withDown, 'cpuMs'),
+      applyFloorMs: sum([first, readBack], 'ms'),
+      applyFloorCpuMs: sum([first, readBack], 'cpuMs'),
+      upMs: first.ms,
+      downMs: back.ms,
+      againMs: again.ms,
+      readBackMs: readBack.ms,
+      upCpuMs: first.cpuMs,
+      downCpuMs: back.cpuMs,
+      againCpuMs: again.cpuMs,
+      readBackCpuMs: readBack.cpuMs,
+      statements: log.upQueries.length,
+    };
   },
   async 'dazzle-replica'({ url, dir }) {
     const { Migrator } = await import('@app/migrator');

@@ -13,9 +13,10 @@ const REPO = join(HERE, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const quick = process.argv.includes('--quick');
 
-function child(task, args) {
+function child(task, args, env = {}) {
   const out = execFileSync(process.execPath, [join(HERE, 'child.mjs'), task, JSON.stringify(args)], {
     encoding: 'utf8',
+    env: { ...process.env, ...env },
   });
   const result = JSON.parse(out.trim().split('\n').at(-1));
   if (!result.ok) throw new Error(`${task}: ${result.error}`);
@@ -34,15 +35,39 @@ const median = (values) => {
 };
 const round = (n) => Math.round(n * 100) / 100;
 
+/** Figures a sample may carry besides `ms`: CPU time (this process + the server) and a floor's parts. */
+const MEDIAN_FIELDS = [
+  'cpuMs',
+  'logCpuMs',
+  'applyFloorMs',
+  'applyFloorCpuMs',
+  'upMs',
+  'downMs',
+  'againMs',
+  'readBackMs',
+  'upCpuMs',
+  'downCpuMs',
+  'againCpuMs',
+  'readBackCpuMs',
+];
+
 function summarize(label, samples) {
   const ms = median(samples.map((s) => s.ms));
+  const extra = Object.fromEntries(
+    MEDIAN_FIELDS.filter((f) => samples.every((s) => typeof s[f] === 'number')).map((f) => [
+      f,
+      round(median(samples.map((s) => s[f]))),
+    ]),
+  );
   const withSetupMs =
     samples[0].setupMs === undefined ? undefined : round(median(samples.map((s) => s.ms + s.setupMs)));
   const rssMb = samples[0].rssMb === undefined ? undefined : median(samples.map((s) => s.rssMb));
   const logMs = samples[0].logMs === undefined ? undefined : round(median(samples.map((s) => s.logMs)));
-  console.log(`  ${label.padEnd(48)} ${ms.toFixed(1).padStart(9)} ms${rssMb ? `  ${rssMb} MB` : ''}`);
+  const cpu = extra.cpuMs === undefined ? '' : `  CPU ${extra.cpuMs.toFixed(0)} ms`;
+  console.log(`  ${label.padEnd(48)} ${ms.toFixed(1).padStart(9)} ms${cpu}${rssMb ? `  ${rssMb} MB` : ''}`);
   return {
     medianMs: round(ms),
+    ...extra,
     withSetupMs,
     logMs,
     samplesMs: samples.map((s) => round(s.ms)),
@@ -129,10 +154,17 @@ async function noopStartup(server) {
   ];
 }
 
-async function autogenerate(server) {
+/**
+ * BENCH_AUTOGENERATE_BASELINE: the entry file of another build of @app/autogenerate (e.g. one
+ * compiled from main); on an empty database it then runs as a contender beside this build, warm,
+ * in the same rounds.
+ */
+const BASELINE = process.env.BENCH_AUTOGENERATE_BASELINE;
+
+async function autogenerate(server, states = [false, true]) {
   const rows = [];
   for (const size of quick ? [10] : [50, 200]) {
-    for (const unchanged of [false, true]) {
+    for (const unchanged of states) {
       const state = unchanged ? 'unchanged database' : 'empty database';
       const modes = unchanged ? ['warm', 'next', 'pulled', 'fresh'] : ['warm', 'fresh'];
       const contenders = Object.fromEntries(
@@ -148,17 +180,29 @@ async function autogenerate(server) {
         `autogenerate ${size} entities, ${state}, TypeORM`,
         (url) => child('typeorm-generate', { url, count: size, unchanged }),
       ];
-      // Only an empty database has a script to prove: how long PostgreSQL alone takes to apply it.
-      if (!unchanged)
-        contenders.applyFloor = [
-          `autogenerate ${size} entities, PostgreSQL applying the script`,
-          (url) => child('apply-floor', { url, count: size }),
+      if (BASELINE && !unchanged)
+        contenders.baseline = [
+          `autogenerate ${size} entities, ${state}, dazzle warm, baseline build`,
+          (url) =>
+            child(
+              'dazzle-generate',
+              { url, count: size, unchanged, mode: 'warm' },
+              { BENCH_AUTOGENERATE: BASELINE },
+            ),
         ];
-      const { typeorm, applyFloor, ...dazzle } = await measureSideBySide(server, contenders);
+      // Only an empty database has a script to prove: what PostgreSQL and TypeORM alone take for
+      // the work the proofs do (child.mjs, proof-floor).
+      if (!unchanged)
+        contenders.floor = [
+          `autogenerate ${size} entities, floor: up, down, up + read back`,
+          (url) => child('proof-floor', { url, count: size }),
+        ];
+      const { typeorm, floor, baseline, ...dazzle } = await measureSideBySide(server, contenders);
       rows.push({
         workload: `autogenerate-${unchanged ? 'unchanged' : 'empty'}`,
         size,
-        applyFloor,
+        floor,
+        baseline,
         // The headline is the usual run: the kept shadow already at the heads, so no replay.
         dazzle: dazzle.warm,
         dazzleModes: dazzle,
@@ -375,25 +419,42 @@ function markdown(report) {
         `| ${r.workload} | ${r.size} | ${r.dazzleModes.warm.medianMs} | ${r.dazzleModes.next?.medianMs ?? '—'} | ${r.dazzleModes.pulled?.medianMs ?? '—'} | ${r.dazzleModes.fresh.medianMs} | ${r.typeorm.medianMs} (${r.typeorm.logMs}) | ${(r.dazzleModes.warm.medianMs / r.typeorm.medianMs).toFixed(2)} | ${r.dazzleModes.next ? (r.dazzleModes.next.medianMs / r.typeorm.medianMs).toFixed(2) : '—'} |`,
       );
   }
-  const floors = generated.filter((r) => r.applyFloor);
+  const floors = generated.filter((r) => r.floor);
   if (floors.length > 0) {
+    const ratio = (a, b) => (a === undefined || b === undefined ? '—' : (a / b).toFixed(2));
     lines.push(
       '',
-      '## What the convergence proof costs at least',
+      '## What the proofs cost at least',
       '',
-      "On an empty database, `revision` applies the generated script to the shadow and has TypeORM read the new tables back (the proof that the next diff is empty). Neither part is dazzle's code: PostgreSQL applying the script (a raw pg client, one round trip, rolled back) and TypeORM's own diff of the same tables once they exist (its diff on the unchanged database). Their sum is a floor under any run that proves convergence; the goal is dazzle within 1.1 × that floor.",
+      "On an empty database, `revision` applies the generated script to the shadow and has TypeORM read the new tables back (the convergence proof), then runs the down, compares the catalogs, and runs the up again (the down proof), all rolled back. The floor is that work done by parts that are not dazzle's code, measured in the same rounds: PostgreSQL running TypeORM's up, its down and the up again, each sent by a raw pg client in one round trip in one rolled-back transaction, plus TypeORM's own diff of the same tables once they exist, on a connection that has read them once (dazzle reads them back on the connection that created them). The older floor (up + read back) leaves the down proof out. Goal: dazzle within 1.1 × the floor. CPU: this process plus the PostgreSQL backends (user + system, from /proc), steadier than wall time on a shared machine.",
       '',
-      '| Entities | PostgreSQL applies the script | TypeORM reads the tables back | Floor | dazzle warm | dazzle ÷ floor | dazzle ÷ TypeORM generate |',
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Entities | Measure | up | down | up again | read back | Floor: up + read back | Floor with the down proof | dazzle warm | ÷ floor (up + read back) | ÷ floor with the down proof | ÷ TypeORM generate |',
+      '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of floors) {
-      const reread = generated.find((u) => u.workload === 'autogenerate-unchanged' && u.size === r.size);
-      const rereadMs = reread?.typeorm.logMs;
-      const floor = rereadMs === undefined ? undefined : round(r.applyFloor.medianMs + rereadMs);
+      const f = r.floor;
       lines.push(
-        `| ${r.size} | ${r.applyFloor.medianMs} | ${rereadMs ?? '—'} | ${floor ?? '—'} | ${r.dazzle.medianMs} | ${floor ? (r.dazzle.medianMs / floor).toFixed(2) : '—'} | ${(r.dazzle.medianMs / r.typeorm.medianMs).toFixed(2)} |`,
+        `| ${r.size} | wall (ms) | ${f.upMs} | ${f.downMs} | ${f.againMs} | ${f.readBackMs} | ${f.applyFloorMs} | ${f.medianMs} | ${r.dazzle.medianMs} | ${ratio(r.dazzle.medianMs, f.applyFloorMs)} | ${ratio(r.dazzle.medianMs, f.medianMs)} | ${ratio(r.dazzle.medianMs, r.typeorm.medianMs)} |`,
       );
+      if (f.cpuMs !== undefined && r.dazzle.cpuMs !== undefined)
+        lines.push(
+          `| ${r.size} | CPU (ms) | ${f.upCpuMs} | ${f.downCpuMs} | ${f.againCpuMs} | ${f.readBackCpuMs} | ${f.applyFloorCpuMs} | ${f.cpuMs} | ${r.dazzle.cpuMs} | ${ratio(r.dazzle.cpuMs, f.applyFloorCpuMs)} | ${ratio(r.dazzle.cpuMs, f.cpuMs)} | ${ratio(r.dazzle.cpuMs, r.typeorm.cpuMs)} |`,
+        );
     }
+  }
+  const compared = generated.filter((r) => r.baseline);
+  if (compared.length > 0) {
+    lines.push(
+      '',
+      '### This build against a baseline build (BENCH_AUTOGENERATE_BASELINE), same rounds',
+      '',
+      '| Entities | baseline wall / CPU (ms) | this build wall / CPU (ms) | this ÷ baseline, wall / CPU |',
+      '| ---: | ---: | ---: | ---: |',
+    );
+    for (const r of compared)
+      lines.push(
+        `| ${r.size} | ${r.baseline.medianMs} / ${r.baseline.cpuMs ?? '—'} | ${r.dazzle.medianMs} / ${r.dazzle.cpuMs ?? '—'} | ${(r.dazzle.medianMs / r.baseline.medianMs).toFixed(2)} / ${r.dazzle.cpuMs && r.baseline.cpuMs ? (r.dazzle.cpuMs / r.baseline.cpuMs).toFixed(2) : '—'} |`,
+      );
   }
   const growth = report.rows.filter((r) => r.perRevisionMs);
   if (growth.length > 0) {
@@ -419,21 +480,29 @@ function markdown(report) {
   return lines.join('\n');
 }
 
+/** Autogenerate on an empty database only: dazzle warm, TypeORM and the floor (with --only). */
+async function autogenerateEmpty(server) {
+  return autogenerate(server, [false]);
+}
+
 const WORKLOADS = [upgradeFromEmpty, noopStartup, autogenerate, replicas, cliColdStart, serve];
+/** Parts of a workload above, for a focused look with --only; a full run does not repeat them. */
+const PARTS = [autogenerateEmpty];
 // `--only cliColdStart,autogenerate`: a subset, for a quick look; results go to bench/results only.
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : process.argv[onlyAt + 1]?.split(',');
-const unknown = (only ?? []).filter((name) => !WORKLOADS.some((w) => w.name === name));
+const selectable = [...WORKLOADS, ...PARTS];
+const unknown = (only ?? []).filter((name) => !selectable.some((w) => w.name === name));
 if (unknown.length > 0)
   throw new Error(
-    `--only: no workload ${unknown.join(', ')}; known: ${WORKLOADS.map((w) => w.name).join(', ')}`,
+    `--only: no workload ${unknown.join(', ')}; known: ${selectable.map((w) => w.name).join(', ')}`,
   );
 
 const { server } = await chooseServer();
 try {
   console.log(`PostgreSQL: ${server.description}`);
   const rows = [];
-  for (const workload of WORKLOADS.filter((w) => !only || only.includes(w.name)))
+  for (const workload of only ? selectable.filter((w) => only.includes(w.name)) : WORKLOADS)
     rows.push(...(await workload(server)));
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${(await import('node:os')).cpus().length} cores, Node ${process.version}`;

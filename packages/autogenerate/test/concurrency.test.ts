@@ -7,7 +7,7 @@ import {
   Migrator,
   type MigratorEvent,
 } from '@app/migrator';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { createTestDatabase, type TestDatabase, waitForRows } from '@app/testing';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ledgerIds, sql } from './helpers/catalog';
@@ -92,15 +92,11 @@ describe('the migration lock', () => {
     await sql(db.url, 'CREATE TABLE slow_mode (on_ boolean)');
     await sql(db.url, 'INSERT INTO slow_mode VALUES (true)');
     const { child, done } = runUpgradeProcess(db.url, dir);
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const sleeping = await sql(
-        db.url,
-        `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'`,
-      );
-      if (sleeping.length > 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForRows(
+      db.url,
+      `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'`,
+      { timeoutMs: 30_000 },
+    );
     expect(await lockHeld(db.url)).toBe(true);
     child.kill('SIGKILL');
     await done;

@@ -6,6 +6,13 @@ import { findSchemaDrift, generateRevision } from '../src';
 import { CHANGE_SHAPES } from './corpus/change-shapes';
 import { tempDir } from './helpers/revision-folders';
 
+// Shapes run a few at a time: each has its own folder, so its own history and kept shadow, and a
+// shape spends most of its time waiting on PostgreSQL, which the others' work fills. Its steps
+// still run in order. `expect` comes from each test's context so failures name their shape.
+const cases = CHANGE_SHAPES.map((s) => [s.name, s] as const);
+/** Up to five shapes (vitest's maxConcurrency) share the worker: each gets five times the usual minute. */
+const SHAPE_TIMEOUT_MS = 5 * 60_000;
+
 describe('each change is generated against its history and proven up → down → up with rows', () => {
   let db: TestDatabase;
   const dirs: string[] = [];
@@ -21,7 +28,7 @@ describe('each change is generated against its history and proven up → down �
     expect(CHANGE_SHAPES.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(CHANGE_SHAPES.map((s) => [s.name, s] as const))('%s', async (_name, shape) => {
+  it.concurrent.for(cases)('%s', { timeout: SHAPE_TIMEOUT_MS }, async ([, shape], { expect }) => {
     const dir = tempDir('dazzle-change-corpus-');
     dirs.push(dir);
     const sources = [{ lineage: 'app' as const, dir }];

@@ -6,6 +6,13 @@ import { findSchemaDrift, generateRevision } from '../src';
 import { SHAPES } from './corpus/entity-shapes';
 import { tempDir } from './helpers/revision-folders';
 
+// Shapes run a few at a time: each has its own folder, so its own history and kept shadow, and
+// a shape spends most of its time waiting on PostgreSQL (new connections, catalog reads), which
+// the others' work fills. `expect` comes from each test's context so failures name their shape.
+const cases = SHAPES.map((s) => [s.name, s] as const);
+/** Up to five shapes (vitest's maxConcurrency) share the worker: each gets five times the usual minute. */
+const SHAPE_TIMEOUT_MS = 5 * 60_000;
+
 describe('generate on an empty database → apply → the next diff is empty', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -17,7 +24,7 @@ describe('generate on an empty database → apply → the next diff is empty', (
     expect(SHAPES.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(SHAPES.map((s) => [s.name, s] as const))('%s', async (_name, shape) => {
+  it.concurrent.for(cases)('%s', { timeout: SHAPE_TIMEOUT_MS }, async ([, shape], { expect }) => {
     const dir = tempDir('dazzle-corpus-');
     const sources = [{ lineage: 'app' as const, dir }];
     const metadata = buildMetadata({ entities: shape.entities, framework: { enabled: false } });

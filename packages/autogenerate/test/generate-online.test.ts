@@ -14,6 +14,12 @@ class Client {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'text' }) name: string;
 }
+@Entity('client')
+@Index('IDX_client_name', ['name'])
+class ClientNamed {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'text' }) name: string;
+}
 @Entity('bill')
 class BillV1 {
   @PrimaryGeneratedColumn() id: number;
@@ -34,6 +40,14 @@ class BillV2 {
   client: Client;
 }
 @Entity('bill')
+@Index('IDX_bill_total', ['total'])
+class BillIndexed {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'integer' }) total: number;
+  @Column({ type: 'date' }) due: string;
+  @Column({ type: 'integer', nullable: true }) client_id: number | null;
+}
+@Entity('bill')
 class BillWide {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: 'bigint' }) total: string;
@@ -52,7 +66,7 @@ describe('revision on tables that hold rows (online rewrites)', () => {
   let dir: string;
   let before: CatalogSnapshot;
   const sources = () => [{ lineage: 'app' as const, dir }];
-  const generate = (entities: EntityClass[], online?: boolean) =>
+  const generate = (entities: EntityClass[], online?: boolean | { except: string[] }) =>
     generateRevision({
       serverUrl: db.url,
       sources: sources(),
@@ -145,6 +159,48 @@ describe('revision on tables that hold rows (online rewrites)', () => {
     expect(notes.some((n) => n.startsWith('Online:'))).toBe(false);
     await withMigrator((m) => m.upgrade());
     expect(await indexes()).toEqual([{ name: 'IDX_bill_total', valid: true }]);
+  });
+
+  it('leaves an opted-out entity as TypeORM writes it and still rewrites the other tables', async () => {
+    const { revision, up, steps, notes } = await generate([ClientNamed, BillIndexed], {
+      except: ['BillIndexed'],
+    });
+    const statements = up.map((s) => s.sql);
+    expect(statements).toContain('CREATE INDEX CONCURRENTLY "IDX_client_name" ON "client"  ("name")');
+    expect(statements).toContainEqual(expect.stringMatching(/^CREATE INDEX "IDX_bill_total" ON "bill"/));
+    expect(statements).toContain('ALTER TABLE "bill" ALTER COLUMN "due" SET NOT NULL');
+    expect(
+      statements.filter((s) => s.includes('"bill"') && /CONCURRENTLY|NOT VALID|VALIDATE|_dz/.test(s)),
+    ).toEqual([]);
+    // bill's statements sit in transactional steps; client's index alone outside one.
+    const billSteps = steps!.up.filter((_, i) =>
+      up
+        .slice(
+          steps!.up.slice(0, i).reduce((n, x) => n + x.statements, 0),
+          steps!.up.slice(0, i + 1).reduce((n, x) => n + x.statements, 0),
+        )
+        .some((s) => s.sql.includes('"bill"')),
+    );
+    expect(billSteps.every((step) => step.transaction)).toBe(true);
+    expect(notes).toContain(
+      'Online: bill is opted out (migrations.online.except): its statements run as TypeORM writes them, inside a transaction.',
+    );
+    expect(readFileSync(revision!.file, 'utf8')).toContain('bill is opted out (migrations.online.except)');
+    await withMigrator((m) => m.upgrade());
+    expect(await indexes()).toEqual([{ name: 'IDX_bill_total', valid: true }]);
+    expect(await constraints()).toEqual([]);
+    expect(
+      (await generate([ClientNamed, BillIndexed], { except: ['BillIndexed'] })).revision,
+    ).toBeUndefined();
+    await withMigrator((m) => m.downgrade('-1'));
+    expect(await schemaChangesSince(before, db.url)).toEqual([]);
+  });
+
+  it('refuses a name in online.except that is neither an entity nor a table, before writing anything', async () => {
+    await expect(generate([Client, BillV2], { except: ['Bil'] })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('`migrations.online.except` names "Bil"'),
+    });
   });
 
   it('flags integer → bigint on a table with rows, naming the expand/contract sequence', async () => {

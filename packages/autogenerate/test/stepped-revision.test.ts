@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { LEASE_NAME, LEASE_TTL_MS, Migrator, type MigratorEvent, type RevisionInfo } from '@app/migrator';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
+import { createTestDatabase, type TestDatabase, waitForRows } from '@app/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeRevision } from '../src';
 import { ledgerIds, sql } from './helpers/catalog';
@@ -94,15 +94,11 @@ describe('a stepped revision (transactional and non-transactional steps)', () =>
     const revision = writeStepped(dir);
     await sql(db.url, 'INSERT INTO slow_mode VALUES (true)');
     const { child, done } = runUpgradeProcess(db.url, dir);
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const sleeping = await sql(
-        db.url,
-        `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'`,
-      );
-      if (sleeping.length > 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForRows(
+      db.url,
+      `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'`,
+      { timeoutMs: 60_000 },
+    );
     child.kill('SIGKILL');
     expect((await done).code).toBe(null);
     // The killed runner's backend would sleep on; end it, as its lease lapses on its own.

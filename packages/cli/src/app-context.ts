@@ -73,8 +73,14 @@ export class AppContext {
   }
 
   async metadata(): Promise<BuiltMetadata> {
-    const { config } = await this.loadedConfig();
-    return migratorApi().buildMetadata({ entities: config.entities ?? [], framework: config.framework });
+    const { config, file } = await this.loadedConfig();
+    const metadata = migratorApi().buildMetadata({
+      entities: config.entities ?? [],
+      framework: config.framework,
+    });
+    // The names in migrations.online.except are checked as soon as the entities they name are known.
+    migratorApi().onlineOptOut(config.migrations?.online, metadata.owners, file);
+    return metadata;
   }
 
   lockTimeoutMs(): number {

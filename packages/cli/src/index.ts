@@ -3,7 +3,9 @@
 export {
   type BatchProgress,
   type BatchUpdateOptions,
+  type BatchUpdateSqlOptions,
   batchUpdate,
+  batchUpdateSql,
   type DazzleConfig,
   defineConfig,
   type EntityLoader,

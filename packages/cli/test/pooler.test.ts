@@ -8,6 +8,7 @@ import {
   queryDatabase,
   startPgBouncer,
   type TestDatabase,
+  waitForRows,
 } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChainRevision, chainApp, chainConfig } from './helpers/chain-app';
@@ -124,15 +125,11 @@ describe.skipIf(unavailable !== undefined)('the migration lock through PgBouncer
     const env = { DATABASE_URL: bouncers.transaction!.urlFor(db.url) };
     const child = spawnDazzle(app, ['db', 'upgrade'], env);
     const exited = new Promise((resolve) => child.on('close', resolve));
-    const sleepingBy = Date.now() + 60_000;
-    while (Date.now() < sleepingBy) {
-      const sleeping = await queryDatabase(
-        db.url,
-        `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'`,
-      );
-      if (sleeping.length > 0) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForRows(
+      db.url,
+      `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(CASE%' AND state = 'active'`,
+      { timeoutMs: 60_000 },
+    );
     expect(await leaseHeld(db.url)).toBe(true);
     child.kill('SIGKILL');
     await exited;

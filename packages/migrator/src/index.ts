@@ -13,10 +13,12 @@ export {
   type CatalogEnum,
   type CatalogKind,
   type CatalogSnapshot,
+  type MultiStatementConnection,
   OBJECT_KINDS,
   type ObjectKind,
   type Queryable,
   readCatalog,
+  readCatalogInOneTrip,
   snapshotCatalog,
 } from './catalog/catalog-snapshot';
 export { type CatalogDifference, compareCatalogs, formatDifference } from './catalog/compare-catalogs';
@@ -33,6 +35,7 @@ export {
   defineConfig,
   type EmptyDatabaseStrategy,
   type EntityLoader,
+  type OnlineSetting,
   type ResolvedDazzleConfig,
   type RevisionFormat,
 } from './config/config';
@@ -46,6 +49,7 @@ export {
   loadEntities,
   loadSettings,
 } from './config/load-config';
+export { type OnlineOptOut, onlineOptOut } from './config/online-opt-out';
 export { firstUserFrame, remapStack } from './config/user-stack';
 export {
   assertPostgresUrl,
@@ -145,6 +149,7 @@ export {
 export { sourceOf } from './revision/verified-source';
 export { headerDisagreements, loadVerifiedRevisions } from './revision/verify-revisions';
 export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
+export { type BatchUpdateSqlOptions, batchUpdateSql } from './run/batch-update-sql';
 export { createAllDeclinedLine } from './run/create-all-eligibility';
 export { DATA_GUARD_SQLSTATE } from './run/data-guard-stop';
 export {

@@ -46,6 +46,7 @@ export {
   type TypeScriptSupport,
 } from './revision/typescript-support';
 export { type BatchProgress, type BatchUpdateOptions, batchUpdate } from './run/batch-update';
+export { type BatchUpdateSqlOptions, batchUpdateSql } from './run/batch-update-sql';
 export { historyOf } from './status/history';
 export { assessSchema, type SchemaStatus } from './status/schema-status';
 export { isNoopUpgrade } from './status/upgrade-noop';

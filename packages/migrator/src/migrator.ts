@@ -34,7 +34,7 @@ import { createAllAndStamp, createMissingTables, isEmptyDatabase } from './run/c
 import { planCreateAll } from './run/create-all-eligibility';
 import { type DowngradeLossOptions, guardDowngradeLoss } from './run/downgrade-loss';
 import type { Direction, RevisionOutcome } from './run/execute-revision';
-import { assertNoIncompleteRevision } from './run/incomplete-revision';
+import { assertNoIncompleteRevision, assertPlanResumesStopped } from './run/incomplete-revision';
 import { renderScript } from './run/offline-sql';
 import { type ResolveDecision, type ResolveResult, resolveIncompleteRevision } from './run/resolve-revision';
 import { assertStepsAddUp } from './run/revision-steps';
@@ -124,6 +124,7 @@ export class Migrator {
         this.#emit({ type: 'checksum-accepted', revision: mismatch.id });
       }
       const plan = planUpgrade(graph, appliedIds(ledger), options.target);
+      await assertPlanResumesStopped(db, graph, plan, 'up');
       // Every pending revision compiles and agrees with its manifest entry before the first runs.
       const modules = await loadVerifiedRevisions(graph, plan);
       await assertStepsAddUp(graph, plan, modules);
@@ -168,6 +169,7 @@ export class Migrator {
       assertMigratable(assessSchema(graph, ledger));
       await assertNoIncompleteRevision(db, graph, 'down');
       const plan = planDowngrade(graph, appliedIds(ledger), target);
+      await assertPlanResumesStopped(db, graph, plan, 'down');
       const modules = await loadVerifiedRevisions(graph, plan);
       await assertStepsAddUp(graph, plan, modules);
       const destroyed = await guardDowngradeLoss(db, graph, plan, options);

@@ -11,6 +11,7 @@ import { dazzle, newApp, writeFiles } from './harness/app';
 import { expectRefusal } from './harness/failures';
 import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
 
+// URL only: a fleet is a list of database URLs; the embedded default is one database per app folder.
 describe('dazzle db upgrade --all over a list of databases', () => {
   let app: string;
   const databases: TestDatabase[] = [];

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dazzle, newApp, writeFiles } from './harness/app';
 import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
-import { revisionFile } from './harness/revisions';
+import { revisionFile, revisionFiles } from './harness/revisions';
 import { watchDazzle } from './harness/watched-run';
 
 /** item with an index on name and `code` required: what a second release of the app declares. */
@@ -56,6 +56,9 @@ describe('revision on a table that holds rows writes online DDL, and db upgrade 
     expect(text).toContain('DROP INDEX CONCURRENTLY IF EXISTS "public"."item_name_idx"');
     expect(text).toContain('CREATE INDEX CONCURRENTLY "item_name_idx" ON "item"');
     expect(text).toContain('CHECK ("code" IS NOT NULL) NOT VALID');
+    // The steps written are the steps proven on the shadow, down and up again, with a row in item.
+    expect(text).toMatch(/Steps proven on the shadow as they are written, down then up.*with rows in item/);
+    expect(text).not.toContain('dazzle:hand-fill');
 
     const script = await run('db', 'upgrade', '--sql');
     expect(script.code, script.stderr).toBe(0);
@@ -189,5 +192,98 @@ describe('a generated online revision whose runner is SIGKILLed in its CONCURREN
         `SELECT count(*)::int AS n FROM "_dazzle_migrations" WHERE id LIKE '%index_item_by_name'`,
       ),
     ).toEqual([{ n: 1 }]);
+  });
+});
+
+/** An app with a big table (item) and an audit table it opts out of online rewrites. */
+const OPT_OUT_CONFIG = (except: string) => `import { defineConfig } from '@app/cli';
+import { AuditEvent } from './src/audit-event';
+import { Item } from './src/item';
+
+export default defineConfig({ entities: [Item, AuditEvent], migrations: { online: { except: ['${except}'] } } });
+`;
+const auditEntity = (
+  indexed: boolean,
+) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('audit_event')
+${indexed ? "@Index('audit_event_kind_idx', ['kind'])\n" : ''}export class AuditEvent {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 20 })
+  kind: string;
+}
+`;
+
+describe('migrations.online.except keeps an entity out of the online rewrites', () => {
+  let app = '';
+  let db: TestDatabase;
+  let env: NodeJS.ProcessEnv = {};
+  const run = (...args: string[]) => dazzle(app, args, env);
+
+  beforeAll(async () => {
+    app = newApp('online-opt-out');
+    db = await createTestDatabase('acc_online_opt_out');
+    env = { DATABASE_URL: db.url };
+    writeFiles(app, {
+      'dazzle.config.ts': OPT_OUT_CONFIG('AuditEvent'),
+      'src/item.ts': itemEntity(),
+      'src/audit-event.ts': auditEntity(false),
+    });
+    expect((await run('db', 'revision', '-m', 'create item and audit')).code).toBe(0);
+    expect((await run('db', 'upgrade')).code).toBe(0);
+    await queryDatabase(
+      db.url,
+      `INSERT INTO item (name, code) SELECT 'item ' || g, 'C' || g FROM generate_series(1, 2000) g;
+       INSERT INTO audit_event (kind) SELECT 'k' || (g % 7) FROM generate_series(1, 2000) g`,
+    );
+  });
+  afterAll(() => db?.drop());
+
+  it('refuses a name that is neither an entity nor a table, in one line, writing nothing', async () => {
+    writeFiles(app, { 'dazzle.config.ts': OPT_OUT_CONFIG('AuditEvnt') });
+    const before = revisionFiles(app);
+    const result = await run('db', 'revision', '-m', 'index both').finally(() =>
+      writeFiles(app, { 'dazzle.config.ts': OPT_OUT_CONFIG('AuditEvent') }),
+    );
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toBe('');
+    const errors = result.stderr.split('\n').filter((line) => line.startsWith('Error'));
+    expect(errors, result.stderr).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^Error CONFIG_INVALID: .*dazzle\.config\.ts: `migrations\.online\.except` names "AuditEvnt", which is neither an entity class nor a table of this app \(did you mean "AuditEvent"\?\); entities: AuditEvent \(audit_event\), Item \(item\)\. Fix it/,
+    );
+    expect(revisionFiles(app)).toEqual(before);
+  });
+
+  it('writes the opted-out table as TypeORM does, still builds the other index CONCURRENTLY, and upgrade applies both', async () => {
+    writeFiles(app, { 'src/item.ts': INDEXED_ITEM, 'src/audit-event.ts': auditEntity(true) });
+    const revision = await run('db', 'revision', '-m', 'index both');
+    expect(revision.code, revision.stderr).toBe(0);
+    expect(revision.stdout).toContain('Online: item_name_idx on item is built CONCURRENTLY.');
+    expect(revision.stdout).toContain(
+      'Online: audit_event is opted out (migrations.online.except): its statements run as TypeORM writes them, inside a transaction.',
+    );
+    const text = readFileSync(revisionFile(app, 'index_both'), 'utf8');
+    expect(text).toContain('CREATE INDEX CONCURRENTLY "item_name_idx" ON "item"');
+    expect(text).toContain('CREATE INDEX "audit_event_kind_idx" ON "audit_event"');
+    expect(text).not.toContain('CONCURRENTLY "audit_event_kind_idx"');
+
+    const upgrade = await run('db', 'upgrade');
+    expect(upgrade.code, upgrade.stderr).toBe(0);
+    expect(
+      await queryDatabase(
+        db.url,
+        `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE c.relname IN ('item_name_idx', 'audit_event_kind_idx') ORDER BY 1`,
+      ),
+    ).toEqual([
+      { name: 'audit_event_kind_idx', valid: true },
+      { name: 'item_name_idx', valid: true },
+    ]);
+    expect(await queryDatabase(db.url, 'SELECT count(*)::int AS n FROM audit_event')).toEqual([{ n: 2000 }]);
+    const check = await run('db', 'check');
+    expect(check.code, `${check.stdout}${check.stderr}`).toBe(0);
   });
 });

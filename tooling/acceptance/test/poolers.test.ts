@@ -30,6 +30,8 @@ console.log(
 );
 if (unavailable) appendFileSync(CODES_UNAVAILABLE_FILE, `POOLER_SESSION_STATE\t${unavailable}\n`);
 
+// URL only: a pooler stands in front of a server named by URL; the embedded default is reached
+// directly on loopback, with no pooler between (docs/testing.md, acceptance on the embedded default).
 describe('the migration lock in production', () => {
   let app: string;
   let db: TestDatabase;

@@ -113,6 +113,8 @@ async function retire(
   return (await serving.ended).code;
 }
 
+// URL only: releases in different folders share one database, while the embedded default is one
+// database per app folder, stopped when that folder's last command ends.
 describe('a rolling deploy of the example app', () => {
   let db: TestDatabase;
   const running: Serving[] = [];

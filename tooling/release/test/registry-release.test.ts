@@ -40,7 +40,14 @@ function release(publisher: Publisher): CommandResult {
     {
       cwd: scratch.root,
       encoding: 'utf8',
-      env: { ...process.env, npm_config_userconfig: registry.userConfig(publisher) },
+      // prefer-offline: the production-size install each release makes takes the public peers
+      // (typeorm, pg) from npm's cache without asking the public registry again; our packages come
+      // from the tarballs, and publishing and the already-published check always ask the registry.
+      env: {
+        ...process.env,
+        npm_config_userconfig: registry.userConfig(publisher),
+        npm_config_prefer_offline: 'true',
+      },
     },
   );
   return { code: result.status, stdout: result.stdout, out: `${result.stdout}${result.stderr}` };

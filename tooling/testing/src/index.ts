@@ -25,3 +25,4 @@ export {
   type TestDatabase,
   urlForDatabase,
 } from './test-database.js';
+export { type WaitForRowsOptions, waitForRows } from './wait-for-rows.js';

@@ -12,10 +12,11 @@ import {
   type MigrationSource,
   Migrator,
   MigratorError,
+  type OnlineSetting,
+  onlineOptOut,
   type RevisionGraph,
   type RevisionInfo,
   type RevisionSteps,
-  readCatalog,
   readRevisionGraph,
   singleHead,
   tablePath,
@@ -25,8 +26,10 @@ import type { RenderedStatement, RevisionFormat } from '../authoring/render-revi
 import { slugForMessage } from '../authoring/revision-id';
 import { prepareRevision, saveRevision } from '../authoring/write-revision';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
+import { readShadowCatalog } from '../shadow/raw-connection';
 import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
+import { prepareExpandContract } from './expand-on-shadow';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { onlineRevision } from './online-steps';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
@@ -42,6 +45,7 @@ import {
 } from './pre-steps';
 import { applyAndProve } from './prove-convergence';
 import { proveBothWays } from './prove-down';
+import { proveSteps } from './prove-steps';
 import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { buildTableLineage } from './table-lineage';
@@ -73,8 +77,13 @@ export interface GenerateRevisionOptions {
   freshShadow?: boolean;
   format?: RevisionFormat;
   now?: Date;
-  /** Rewrite DDL on existing tables to keep them writable (see online-steps.ts). Default true. */
-  online?: boolean;
+  /**
+   * Rewrite DDL on existing tables to keep them writable (see online-steps.ts): true (default),
+   * false, or `{ except: [entity class or table names] }` to leave those tables as TypeORM writes them.
+   */
+  online?: OnlineSetting;
+  /** Write a table-rewriting column type change as an expand and a contract revision (expand-on-shadow.ts). */
+  expand?: boolean;
 }
 
 export interface PlannedRevision {
@@ -92,6 +101,8 @@ export interface PlannedRevision {
 export interface GenerateRevisionResult extends PlannedRevision {
   /** The file written, or undefined when there was nothing to change. */
   revision: RevisionInfo | undefined;
+  /** With `expand`: the contract revision, written as the child of `revision` (the expand one). */
+  contract?: GenerateRevisionResult;
 }
 
 async function shadowCatalog(dataSource: DataSource): Promise<{ tables: Set<string>; schemas: Set<string> }> {
@@ -139,7 +150,7 @@ export async function planOnShadow(
     const catalog = await shadowCatalog(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
-    const before = await readCatalog(runner);
+    const before = await readShadowCatalog(runner);
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
     await applyRenames(
       runner,
@@ -197,7 +208,7 @@ export async function planOnShadow(
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };
     const proved = await proveBothWays(runner, before, generated, transactional);
-    // Proved as TypeORM wrote it; on tables that existed before, it runs in online steps.
+    // Proved as TypeORM wrote it; on tables that existed before, it runs in online steps, proved too.
     const {
       up,
       down,
@@ -205,7 +216,16 @@ export async function planOnShadow(
       notes: online,
     } = options.online === false
       ? { up: proved.up, down: proved.down, steps: undefined, notes: [] }
-      : onlineRevision(proved.up, proved.down, catalog.tables);
+      : await proveSteps(
+          runner,
+          before,
+          onlineRevision(
+            proved.up,
+            proved.down,
+            catalog.tables,
+            onlineOptOut(options.online, options.metadata.owners, 'generateRevision({ online })'),
+          ),
+        );
     // --allow-destructive acknowledges exactly the destructive rules this revision triggers, in the file.
     const linted = await lintStatements(up.map((s) => s.sql));
     const acknowledged = new Set(
@@ -277,12 +297,12 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
       `No migrations folder is configured for the ${options.lineage} lineage.`,
     );
 
-  const prepare = (planned: PlannedRevision) =>
+  const prepare = (planned: PlannedRevision, as?: { message: string; parents?: string[]; now: Date }) =>
     prepareRevision({
       dir: source.dir,
       lineage: options.lineage,
-      message: options.message,
-      parents: head ? [head] : [],
+      message: as?.message ?? options.message,
+      parents: as?.parents ?? (head ? [head] : []),
       dependsOn: planned.dependsOn,
       transactional: planned.transactional,
       steps: planned.steps,
@@ -293,7 +313,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
         ...(planned.findings.length > 0 ? ['Lint:', ...planned.findings.map(formatFinding)] : []),
       ],
       format: options.format,
-      now: options.now,
+      now: as?.now ?? options.now,
     });
 
   if (options.empty) {
@@ -323,6 +343,17 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
     async (dataSource, session) => {
       const planned = await planOnShadow(options, graph, dataSource);
       if ('from' in planned || planned.up.length === 0) return planned;
+      if (options.expand)
+        return {
+          pair: await prepareExpandContract(
+            planned,
+            dataSource,
+            options.message,
+            options.now ?? new Date(),
+            prepare,
+            assertRunsWhatWasProved,
+          ),
+        };
       const prepared = prepare(planned);
       await assertRunsWhatWasProved(prepared, planned.up);
       if (keepable(prepared)) session.keep(prepared.info);
@@ -332,6 +363,15 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
   if ('from' in outcome) {
     const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };
     return generateRevision({ ...options, renames: [...(options.renames ?? []), rename] });
+  }
+  if ('pair' in outcome && outcome.pair) {
+    for (const { prepared } of outcome.pair) saveRevision(prepared);
+    const [expand, contract] = outcome.pair;
+    return {
+      ...expand.planned,
+      revision: expand.prepared.info,
+      contract: { ...contract.planned, revision: contract.prepared.info },
+    };
   }
   if (!('prepared' in outcome)) return { ...outcome, revision: undefined };
   const { prepared, ...planned } = outcome;

@@ -12,7 +12,8 @@
  * - `ALTER COLUMN … SET NOT NULL` → a `CHECK (col IS NOT NULL) NOT VALID`, validated in its own step,
  *   then SET NOT NULL (PostgreSQL skips the scan when a valid check proves it) and the check dropped.
  *
- * Every other statement runs as before, consecutive ones grouped in one transactional step. Each
+ * Tables the app opts out (`migrations.online.except`) keep TypeORM's statements, and the header
+ * names them. Every other statement runs as before, consecutive ones grouped in one transactional step. Each
  * step can run again from its first statement: a transactional step commits whole or not at all,
  * and the only non-transactional step starts with its own recovery. Pure: statements in, steps out.
  */
@@ -38,6 +39,8 @@ export interface OnlineSteps {
   readonly rewritten: boolean;
   /** For the revision header: what was rewritten, one line per statement. */
   readonly notes: readonly string[];
+  /** Opted-out tables (`migrations.online.except`) with a statement a rule would have rewritten. */
+  readonly optedOut: readonly string[];
 }
 
 /** What one rule makes of a statement: its steps, or undefined when it does not apply. */
@@ -135,6 +138,8 @@ function rewriteList(
   statements: readonly RenderedStatement[],
   existing: ReadonlySet<string>,
   notes: string[],
+  optedOut: ReadonlySet<string>,
+  skipped: Set<string>,
 ): RevisionStepPlan[] {
   const steps: RevisionStepPlan[] = [];
   const created = createdBy(statements);
@@ -148,7 +153,10 @@ function rewriteList(
     const facts = statement.handFill ? undefined : describeStatement(statement.sql);
     const table = facts?.tables[0];
     const applies = facts && table && existing.has(table) && !created.has(table);
-    const rewritten = applies ? RULES.map((rule) => rule(facts, table)).find(Boolean) : undefined;
+    const rule = applies ? RULES.map((r) => r(facts, table)).find(Boolean) : undefined;
+    // An opted-out table keeps TypeORM's statement, in a transactional step; the header says what it skips.
+    if (rule && optedOut.has(table!)) skipped.add(table!);
+    const rewritten = rule && !optedOut.has(table!) ? rule : undefined;
     if (!rewritten) {
       if (facts?.concurrent) {
         flush();
@@ -173,6 +181,7 @@ function rewriteList(
  * Splits a revision's statements into ordered online steps.
  *
  * @param existingTables tables (as tablePath spells them) that exist before the revision runs.
+ * @param optedOut tables left as TypeORM writes them (`migrations.online.except`).
  * @example
  * const steps = planOnlineSteps(up, down, new Set(['invoice']));
  * // steps.up: [{ transactional: false, statements: [DROP INDEX CONCURRENTLY IF EXISTS …, CREATE INDEX CONCURRENTLY …] }]
@@ -181,13 +190,15 @@ export function planOnlineSteps(
   up: readonly RenderedStatement[],
   down: readonly RenderedStatement[],
   existingTables: ReadonlySet<string>,
+  optedOut: ReadonlySet<string> = new Set(),
 ): OnlineSteps {
   const notes: string[] = [];
-  const upSteps = rewriteList(up, existingTables, notes);
+  const skipped = new Set<string>();
+  const upSteps = rewriteList(up, existingTables, notes, optedOut, skipped);
   // The down runs after the up: the tables the up created exist (and may have rows) by then.
   const afterUp = new Set([...existingTables, ...createdBy(up)]);
   const downNotes: string[] = [];
-  const downSteps = rewriteList(down, afterUp, downNotes);
+  const downSteps = rewriteList(down, afterUp, downNotes, optedOut, skipped);
   const rewritten =
     notes.length + downNotes.length > 0 || [...upSteps, ...downSteps].some((s) => !s.transactional);
   return {
@@ -195,6 +206,7 @@ export function planOnlineSteps(
     down: downSteps,
     rewritten,
     notes: [...notes, ...downNotes.map((n) => `down: ${n}`)],
+    optedOut: [...skipped].sort(),
   };
 }
 
@@ -225,6 +237,19 @@ const headerOf = (steps: readonly RevisionStepPlan[]) =>
   steps.map((s) => ({ statements: s.statements.length, transaction: s.transactional }));
 
 /**
+ * A revision already planned as steps (expand/contract), labelled and with its header's layout.
+ *
+ * @example
+ * const { up, down, steps } = steppedRevision(plan.expand.up, plan.expand.down);
+ */
+export function steppedRevision(
+  up: readonly RevisionStepPlan[],
+  down: readonly RevisionStepPlan[],
+): { up: RenderedStatement[]; down: RenderedStatement[]; steps: RevisionSteps } {
+  return { up: labelled(up), down: labelled(down), steps: { up: headerOf(up), down: headerOf(down) } };
+}
+
+/**
  * The up and down a generated revision file gets, with the step layout for its header when a rule
  * applied (the revision then runs with `transactional: false`, step by step).
  *
@@ -236,9 +261,14 @@ export function onlineRevision(
   up: readonly RenderedStatement[],
   down: readonly RenderedStatement[],
   existingTables: ReadonlySet<string>,
+  optedOut: ReadonlySet<string> = new Set(),
 ): OnlineRevision {
-  const plan = planOnlineSteps(up, down, existingTables);
-  if (!plan.rewritten) return { up: [...up], down: [...down], steps: undefined, notes: [] };
+  const plan = planOnlineSteps(up, down, existingTables, optedOut);
+  const kept = plan.optedOut.map(
+    (table) =>
+      `Online: ${table} is opted out (migrations.online.except): its statements run as TypeORM writes them, inside a transaction.`,
+  );
+  if (!plan.rewritten) return { up: [...up], down: [...down], steps: undefined, notes: kept };
   // Filling a step by hand changes how many statements the revision sends, which the steps count.
   if ([...up, ...down].some((s) => s.handFill))
     return {
@@ -256,6 +286,7 @@ export function onlineRevision(
     notes: [
       `Online: runs as ${plan.up.length} ordered steps; each finished step is recorded, so a run that stops resumes at the step it was in.`,
       ...plan.notes.map((n) => `Online: ${n}.`),
+      ...kept,
     ],
   };
 }

@@ -19,7 +19,7 @@ import { type CastSafety, classifyCast } from './cast-safety';
 import { castGuard } from './data-guards';
 import { aroundTypeChange, generatedDependants } from './dependent-generated-columns';
 import { type DependentView, viewDependants, viewsAroundTypeChange } from './dependent-views';
-import { renameRelationUniques } from './relation-unique-renames';
+import { renameRelationUniques, renameTableRelationUniques } from './relation-unique-renames';
 import type { TableLineage } from './table-lineage';
 
 export interface RenameHint {
@@ -94,6 +94,9 @@ export async function applyRenames(
     if (!(await runner.hasTable(`${schema}${hint.from}`)) || (await runner.hasTable(hint.table))) continue;
     const sql = await captured(runner, () => runner.renameTable(`${schema}${hint.from}`, hint.to));
     await execute(runner, sql.up);
+    const uniques = await renameTableRelationUniques(runner, hint);
+    sql.up.push(...uniques.up);
+    sql.down.unshift(...uniques.down);
     result.up.push(
       ...sql.up.map((s, i) => ({
         sql: s,

@@ -7,8 +7,9 @@
 
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
 import { type MigrationSource, MigratorError, readRevisionGraph } from '@app/migrator';
+import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
-import { planOnShadow } from './generate-revision';
+import { type GenerateRevisionOptions, planOnShadow } from './generate-revision';
 
 /** Where `revision` stops and asks the user for something; any other failure is the check's own. */
 const WOULD_STOP = new Set([
@@ -34,18 +35,21 @@ export interface RevisionPreview {
  * @example
  * const [app] = await previewRevisions({ serverUrl, sources, metadata, lineages: ['app'] });
  */
-export async function previewRevisions(options: {
-  serverUrl: string;
-  sources: readonly MigrationSource[];
-  metadata: BuiltMetadata;
-  lineages: readonly Lineage[];
-  freshShadow?: boolean;
-}): Promise<RevisionPreview[]> {
+export async function previewRevisions(
+  options: {
+    serverUrl: string;
+    sources: readonly MigrationSource[];
+    metadata: BuiltMetadata;
+    lineages: readonly Lineage[];
+    freshShadow?: boolean;
+  } & Pick<GenerateRevisionOptions, 'shadowServerUrl' | 'online'>,
+): Promise<RevisionPreview[]> {
   const graph = readRevisionGraph(options.sources);
   const previews: RevisionPreview[] = [];
   for (const lineage of options.lineages) {
     const session = {
-      serverUrl: options.serverUrl,
+      // The same shadow server `revision` uses: a managed database may refuse CREATE DATABASE.
+      serverUrl: shadowServerOf(options.serverUrl, options.shadowServerUrl),
       sources: options.sources,
       entities: options.metadata.entities,
       throwaway: options.freshShadow,

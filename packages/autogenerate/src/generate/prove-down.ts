@@ -13,10 +13,10 @@ import {
   DATA_GUARD_SQLSTATE,
   describeStatement,
   formatDifference,
-  readCatalog,
 } from '@app/migrator';
 import type { QueryRunner } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
+import { readShadowCatalog } from '../shadow/raw-connection';
 import { guardEnumSwaps } from './enum-swap';
 import { deleteSeededRows, seedRepresentativeRows } from './representative-rows';
 
@@ -29,21 +29,29 @@ export interface ProvedBothWays {
   unproven: string | undefined;
 }
 
-function codeOf(error: unknown): string | undefined {
+export function codeOf(error: unknown): string | undefined {
   const failed = error as { code?: string; driverError?: { code?: string } };
   return failed.driverError?.code ?? failed.code;
 }
 
-/** Runs statements in a savepoint (inside a transaction); returns the error and rolls back on failure. */
+/**
+ * Runs statements in a savepoint (inside a transaction); returns the error and rolls back on failure.
+ * In a transaction the savepoint and the statements go in one round trip, as the convergence proof
+ * sends the up: PostgreSQL stops at the first failing statement and reports it as it would alone.
+ */
 async function attempt(
   runner: QueryRunner,
   statements: readonly RenderedStatement[],
   inTransaction: boolean,
 ): Promise<unknown> {
-  if (inTransaction) await runner.query('SAVEPOINT dazzle_proof');
   try {
-    for (const s of statements) await runner.query(s.sql);
-    if (inTransaction) await runner.query('RELEASE SAVEPOINT dazzle_proof');
+    if (inTransaction)
+      await runner.query(
+        ['SAVEPOINT dazzle_proof', ...statements.map((s) => s.sql), 'RELEASE SAVEPOINT dazzle_proof'].join(
+          ';\n',
+        ),
+      );
+    else for (const s of statements) await runner.query(s.sql);
     return undefined;
   } catch (error) {
     if (inTransaction) await runner.query('ROLLBACK TO SAVEPOINT dazzle_proof');
@@ -51,13 +59,19 @@ async function attempt(
   }
 }
 
-function touched(statements: readonly RenderedStatement[], snapshot: CatalogSnapshot): string[] {
+/** Tables the statements name that exist in `snapshot`: where representative rows go. */
+export function touched(statements: readonly RenderedStatement[], snapshot: CatalogSnapshot): string[] {
   const existing = new Set(snapshot.columns.map((c) => c.table));
   const tables = new Set(statements.flatMap((s) => describeStatement(s.sql).tables));
   return [...tables].filter((t) => existing.has(t));
 }
 
-function mismatch(expected: CatalogSnapshot, actual: CatalogSnapshot, notes: string[]): string | undefined {
+/** The real differences (not column order) between two catalogs, or undefined; order-only ones become notes. */
+export function mismatch(
+  expected: CatalogSnapshot,
+  actual: CatalogSnapshot,
+  notes: string[],
+): string | undefined {
   const found = compareCatalogs(expected, actual);
   const real = found.filter((d) => !d.orderOnly);
   if (real.length > 0) return real.map(formatDifference).join('; ');
@@ -91,12 +105,12 @@ async function prove(
     failure = await attempt(runner, down, inTransaction);
   }
   if (failure) return `it failed: ${(failure as Error).message}`;
-  const afterDown = await readCatalog(runner);
+  const afterDown = await readShadowCatalog(runner);
   const downDiff = mismatch(before, afterDown, notes);
   if (downDiff) return `after it, ${downDiff}`;
   const again = await attempt(runner, up, inTransaction);
   if (again) return `the up failed after it: ${(again as Error).message}`;
-  const upDiff = mismatch(after, await readCatalog(runner), []);
+  const upDiff = mismatch(after, await readShadowCatalog(runner), []);
   return upDiff ? `the up run after it does not give the same schema: ${upDiff}` : undefined;
 }
 
@@ -113,7 +127,7 @@ export async function proveBothWays(
   generated: { up: readonly RenderedStatement[]; down: readonly RenderedStatement[] },
   transactional: boolean,
 ): Promise<ProvedBothWays> {
-  const after = await readCatalog(runner);
+  const after = await readShadowCatalog(runner);
   const up = guardEnumSwaps(generated.up, before, after);
   const down = guardEnumSwaps(generated.down, after, before);
   const notes: string[] = [];

@@ -9,6 +9,7 @@
 import type { CatalogSnapshot } from '@app/migrator';
 import { quoteIdent, quoteLiteral, quoteTable } from '@app/migrator';
 import type { QueryRunner } from 'typeorm';
+import { rawConnection } from '../shadow/raw-connection';
 
 export interface SeededRow {
   table: string;
@@ -125,6 +126,36 @@ function codeOf(error: unknown): string | undefined {
 }
 
 /**
+ * The first pass in one round trip: every insert, parents first, in one savepoint. When all of them
+ * succeed the rows are exactly those the table-by-table pass would insert (same statements, same
+ * order, each seeing the ones before). Undefined, with nothing inserted, when one fails or a table
+ * needs its second row: the table-by-table pass then runs as before.
+ */
+async function seedAllAtOnce(
+  runner: QueryRunner,
+  tables: readonly string[],
+  snapshot: CatalogSnapshot,
+  before: CatalogSnapshot,
+  fks: Map<string, string>,
+): Promise<SeededRow[] | undefined> {
+  const needsDefaultsRow = snapshot.columns.some(
+    (c) => tables.includes(c.table) && c.default !== null && hasAddedLabel(c, snapshot, before),
+  );
+  if (tables.length === 0 || needsDefaultsRow) return undefined;
+  const connection = await rawConnection(runner);
+  const inserts = tables.map((table) => insertFor(table, snapshot, before, fks));
+  try {
+    const results = (await connection.query(
+      ['SAVEPOINT dazzle_seed_all', ...inserts, 'RELEASE SAVEPOINT dazzle_seed_all'].join(';\n'),
+    )) as Array<{ rows: Array<{ ctid: string }> }>;
+    return tables.map((table, i) => ({ table, ctid: results[i + 1]!.rows[0]!.ctid }));
+  } catch {
+    await runner.query('ROLLBACK TO SAVEPOINT dazzle_seed_all');
+    return undefined;
+  }
+}
+
+/**
  * Inserts one row per table (in as many passes as foreign keys need), each in its own savepoint.
  * Call inside a transaction that is rolled back afterwards.
  */
@@ -136,8 +167,10 @@ export async function seedRepresentativeRows(
 ): Promise<Seeding> {
   const references = await foreignKeys(runner);
   const fks = new Map(references.map((f) => [f.key, f.value]));
-  const rows: SeededRow[] = [];
   let pending = withParents(tables, references);
+  const atOnce = await seedAllAtOnce(runner, pending, snapshot, before, fks);
+  if (atOnce) return { rows: atOnce, skipped: [] };
+  const rows: SeededRow[] = [];
   const reasons = new Map<string, string>();
   for (let pass = 0; pass < 3 && pending.length > 0; pass++) {
     const failed: string[] = [];

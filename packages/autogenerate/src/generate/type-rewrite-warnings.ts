@@ -16,6 +16,11 @@ const NO_REWRITE_TARGETS = new Set([
   'numeric',
 ]);
 
+/** Whether changing a column to this type (as the parser names it) makes PostgreSQL rewrite the table. */
+export function isTableRewritingType(newType: string | undefined): boolean {
+  return newType !== undefined && !NO_REWRITE_TARGETS.has(newType);
+}
+
 /** The parser's names for the types people write, for the warning. */
 const SPOKEN: Record<string, string> = {
   'pg_catalog.int2': 'smallint',
@@ -48,10 +53,10 @@ export function typeRewriteWarnings(
     if (facts.kind !== 'AlterTableStmt' || !table || !existingTables.has(table)) continue;
     for (const action of facts.actions) {
       if (action.subtype !== 'AT_AlterColumnType' || !action.newType || !action.column) continue;
-      if (NO_REWRITE_TARGETS.has(action.newType)) continue;
+      if (!isTableRewritingType(action.newType)) continue;
       const type = SPOKEN[action.newType] ?? action.newType.replace(/^pg_catalog\./, '');
       warnings.push(
-        `Warning: ${table}.${action.column} becomes ${type}, which rewrites ${table} under ACCESS EXCLUSIVE (every read and write waits until it ends); on a busy table use expand/contract instead: add a new ${type} column, backfill it with batchUpdate in a transactional: false revision, switch the code to it, drop ${action.column} in a later revision.`,
+        `Warning: ${table}.${action.column} becomes ${type}, which rewrites ${table} under ACCESS EXCLUSIVE (every read and write waits until it ends); on a busy table use expand/contract instead: add a new ${type} column, backfill it with batchUpdate in a transactional: false revision, switch the code to it, drop ${action.column} in a later revision; \`dazzle db revision --expand\` writes that pair.`,
       );
     }
   }

@@ -307,3 +307,78 @@ change(
   { entities: [TicketThreeStates, OpenTicket] },
   narrowing(TicketTwoStates, OpenTicket),
 );
+
+// Each rename case, applied to a table with a row and proven back and forth.
+@Entity('customer')
+class CustomerWideMobile {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'varchar', length: 60, nullable: true }) mobile: string | null;
+}
+change(
+  'column renamed and widened in one revision (--rename, varchar(30) → varchar(60))',
+  { entities: [CustomerPhone] },
+  {
+    entities: [CustomerWideMobile],
+    renames: [{ kind: 'column', table: 'customer', from: 'phone', to: 'mobile' }],
+  },
+);
+
+@Entity('customer')
+class CustomerPhoneText {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: 'text', nullable: true }) phone: string | null;
+}
+// TypeORM writes it DROP + ADD of one name; it used to be reported as RENAME_AMBIGUOUS of a column onto itself.
+change(
+  'same name, new type (varchar(30) → text), kept as one column',
+  { entities: [CustomerPhone] },
+  { entities: [CustomerPhoneText] },
+);
+
+@Entity('buyer')
+class Buyer {
+  @PrimaryGeneratedColumn() id: number;
+}
+@Entity('purchase')
+class PurchaseByBuyer {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne(() => Buyer, { nullable: true }) buyer: Buyer | null;
+}
+@Entity('purchase')
+class PurchasePayer {
+  @PrimaryGeneratedColumn() id: number;
+  @ManyToOne(() => Buyer, { nullable: true }) @JoinColumn({ name: 'payer_id' }) buyer: Buyer | null;
+}
+change(
+  'many-to-one join column renamed (--rename)',
+  { entities: [Buyer, PurchaseByBuyer] },
+  {
+    entities: [Buyer, PurchasePayer],
+    renames: [{ kind: 'column', table: 'purchase', from: 'buyerId', to: 'payer_id' }],
+  },
+);
+
+@Entity('passport')
+class Passport {
+  @PrimaryGeneratedColumn() id: number;
+}
+@Entity('citizen')
+class CitizenWithPassport {
+  @PrimaryGeneratedColumn() id: number;
+  @OneToOne(() => Passport, { nullable: true }) @JoinColumn() passport: Passport | null;
+}
+@Entity('citizen')
+class CitizenWithDocument {
+  @PrimaryGeneratedColumn() id: number;
+  @OneToOne(() => Passport, { nullable: true })
+  @JoinColumn({ name: 'document_id' })
+  passport: Passport | null;
+}
+change(
+  'one-to-one join column renamed (--rename)',
+  { entities: [Passport, CitizenWithPassport] },
+  {
+    entities: [Passport, CitizenWithDocument],
+    renames: [{ kind: 'column', table: 'citizen', from: 'passportId', to: 'document_id' }],
+  },
+);

@@ -275,3 +275,42 @@ describe('onlineRevision', () => {
     ]);
   });
 });
+
+describe('onlineRevision with tables opted out (migrations.online.except)', () => {
+  const up = s(
+    'CREATE INDEX "IDX_inv_total" ON "invoice" ("total") ',
+    'CREATE INDEX "IDX_cust_name" ON "customer" ("name") ',
+  );
+  const down = s('DROP INDEX "public"."IDX_cust_name"', 'DROP INDEX "public"."IDX_inv_total"');
+
+  it('leaves the opted-out table as TypeORM writes it, in a transactional step, and still rewrites the others', () => {
+    const plan = planOnlineSteps(up, down, EXISTING, new Set(['invoice']));
+    expect(shape(plan.up)).toEqual([
+      { transactional: true, sql: ['CREATE INDEX "IDX_inv_total" ON "invoice" ("total") '] },
+      {
+        transactional: false,
+        sql: [
+          'DROP INDEX CONCURRENTLY IF EXISTS "public"."IDX_cust_name"',
+          'CREATE INDEX CONCURRENTLY "IDX_cust_name" ON "customer" ("name")',
+        ],
+      },
+    ]);
+    expect(plan.optedOut).toEqual(['invoice']);
+    const revision = onlineRevision(up, down, EXISTING, new Set(['invoice']));
+    expect(revision.notes).toContain(
+      'Online: invoice is opted out (migrations.online.except): its statements run as TypeORM writes them, inside a transaction.',
+    );
+    expect(revision.notes).toContain('Online: IDX_cust_name on customer is built CONCURRENTLY.');
+  });
+
+  it('writes the revision exactly as TypeORM does when every table it touches is opted out, and says so', () => {
+    const revision = onlineRevision(up, down, EXISTING, new Set(['invoice', 'customer']));
+    expect(revision.steps).toBeUndefined();
+    expect(revision.up).toEqual(up);
+    expect(revision.down).toEqual(down);
+    expect(revision.notes).toEqual([
+      'Online: customer is opted out (migrations.online.except): its statements run as TypeORM writes them, inside a transaction.',
+      'Online: invoice is opted out (migrations.online.except): its statements run as TypeORM writes them, inside a transaction.',
+    ]);
+  });
+});

@@ -17,6 +17,7 @@ describe('typeRewriteWarnings', () => {
     expect(line).toContain(
       'add a new bigint column, backfill it with batchUpdate in a transactional: false revision, switch the code to it, drop total in a later revision',
     );
+    expect(line).toMatch(/; `dazzle db revision --expand` writes that pair\.$/);
   });
 
   it('flags other rewriting targets by the name people write', () => {

@@ -65,6 +65,8 @@ export function registerCheck(db: Command): void {
             ? []
             : await autogenerate.previewRevisions({
                 serverUrl: database.url,
+                shadowServerUrl: app.config.config.database?.shadowUrl,
+                online: app.config.config.migrations?.online ?? true,
                 sources: app.config.sources,
                 metadata: await app.metadata(),
                 lineages,

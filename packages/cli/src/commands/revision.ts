@@ -69,6 +69,10 @@ export function registerRevision(db: Command): void {
       '--no-online',
       'write DDL on existing tables as TypeORM does (no CONCURRENTLY, NOT VALID or CHECK steps) for this revision',
     )
+    .option(
+      '--expand',
+      'write a table-rewriting column type change (integer → bigint) as an expand revision (new column, trigger, batched backfill) and a contract revision (switch), deployed one after the other',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  dazzle db revision -m "add po_number to invoice"\n  dazzle db revision -m "rename bank ref" --rename supplier.bank_reference=bank_account_ref',
@@ -85,6 +89,7 @@ export function registerRevision(db: Command): void {
           against: string;
           freshShadow?: boolean;
           online: boolean;
+          expand?: boolean;
         },
         command: Command,
       ) => {
@@ -112,7 +117,8 @@ export function registerRevision(db: Command): void {
             empty: options.empty,
             against: options.against as 'shadow' | 'database',
             freshShadow: options.freshShadow,
-            online: options.online && app.config.config.migrations?.online !== false,
+            online: options.online ? (app.config.config.migrations?.online ?? true) : false,
+            expand: options.expand,
             confirmRename: interactive ? askOnTerminal : undefined,
             format: lineage === 'framework' ? 'js' : (app.config.config.migrations?.format ?? 'ts'),
           });
@@ -124,6 +130,17 @@ export function registerRevision(db: Command): void {
             handFill: result.up.some((s) => s.handFill),
             notes: result.notes,
             findings: result.findings,
+            ...(result.contract
+              ? {
+                  contract: {
+                    id: result.contract.revision?.id ?? null,
+                    file: result.contract.revision?.file ?? null,
+                    statements: result.contract.up.length,
+                    notes: result.contract.notes,
+                    findings: result.contract.findings,
+                  },
+                }
+              : {}),
           });
           if (!result.revision) {
             reporter.line(
@@ -131,14 +148,16 @@ export function registerRevision(db: Command): void {
             );
             return;
           }
-          reporter.line(
-            `Wrote ${result.revision.file} (${result.up.length} statement${result.up.length === 1 ? '' : 's'}).`,
-          );
-          for (const note of result.notes) reporter.line(`  ${note}`);
-          for (const finding of result.findings)
+          for (const written of [result, ...(result.contract ? [result.contract] : [])]) {
             reporter.line(
-              `  ${reporter.style(formatFinding(finding), finding.severity === 'error' ? 'red' : 'yellow')}`,
+              `Wrote ${written.revision?.file} (${written.up.length} statement${written.up.length === 1 ? '' : 's'}).`,
             );
+            for (const note of written.notes) reporter.line(`  ${note}`);
+            for (const finding of written.findings)
+              reporter.line(
+                `  ${reporter.style(formatFinding(finding), finding.severity === 'error' ? 'red' : 'yellow')}`,
+              );
+          }
           if (result.up.some((s) => s.handFill))
             reporter.line(
               reporter.style(
@@ -147,7 +166,9 @@ export function registerRevision(db: Command): void {
               ),
             );
           reporter.line(
-            'Next: review the file, run `dazzle db upgrade`, then commit the file and its manifest entry (migrations/manifest/).',
+            result.contract
+              ? `Next: review both files and commit them with their manifest entries; deploy with \`dazzle db upgrade ${result.revision.id}\` (expand), and in a later deploy \`dazzle db upgrade\` (contract).`
+              : 'Next: review the file, run `dazzle db upgrade`, then commit the file and its manifest entry (migrations/manifest/).',
           );
         });
       },

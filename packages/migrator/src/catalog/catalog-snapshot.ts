@@ -11,6 +11,7 @@
  */
 import { INFRASTRUCTURE_TABLES } from '@app/entities-framework';
 import { withPgClient } from '../database/with-pg-client';
+import { inlineParameters } from '../sql/quote';
 import {
   COLUMNS_QUERY,
   ENUMS_QUERY,
@@ -81,17 +82,42 @@ async function rows<T>(db: Queryable, sql: string, parameters: unknown[] = []): 
   return (await db.query(sql, parameters)) as T[];
 }
 
-async function typeormMetadataRows(db: Queryable): Promise<Record<string, string>> {
-  const [exists] = await rows<{ present: boolean }>(
-    db,
-    `SELECT to_regclass('public.typeorm_metadata') IS NOT NULL AS present`,
-  );
-  if (!exists?.present) return {};
+const METADATA_PRESENT_QUERY = `SELECT to_regclass('public.typeorm_metadata') IS NOT NULL AS present`;
+
+function metadataFrom(found: ReadonlyArray<Record<string, string | null>>): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const row of await rows<Record<string, string | null>>(db, TYPEORM_METADATA_QUERY)) {
+  for (const row of found) {
     result[[row.type, row.schema, row.table, row.name].map((v) => v ?? '').join('.')] = row.value ?? '';
   }
   return result;
+}
+
+async function typeormMetadataRows(db: Queryable): Promise<Record<string, string>> {
+  const [exists] = await rows<{ present: boolean }>(db, METADATA_PRESENT_QUERY);
+  if (!exists?.present) return {};
+  return metadataFrom(await rows<Record<string, string | null>>(db, TYPEORM_METADATA_QUERY));
+}
+
+function snapshotFrom(
+  columns: ReadonlyArray<Omit<CatalogColumn, 'position'>>,
+  enums: CatalogEnum[],
+  objectRows: ReadonlyArray<ReadonlyArray<{ key: string; value: string | null }>>,
+  typeormMetadata: Record<string, string>,
+): CatalogSnapshot {
+  const objects = {} as CatalogSnapshot['objects'];
+  OBJECT_KINDS.forEach((kind, i) => {
+    objects[kind] = Object.fromEntries(objectRows[i]!.map((row) => [row.key, row.value ?? '']));
+  });
+  let position = 0;
+  return {
+    columns: columns.map((c, i) => {
+      position = i > 0 && columns[i - 1]!.table === c.table ? position + 1 : 1;
+      return { ...c, position };
+    }),
+    enums,
+    objects,
+    typeormMetadata,
+  };
 }
 
 /**
@@ -104,26 +130,49 @@ async function typeormMetadataRows(db: Queryable): Promise<Record<string, string
 export async function readCatalog(db: Queryable): Promise<CatalogSnapshot> {
   const columns = await rows<Omit<CatalogColumn, 'position'>>(db, COLUMNS_QUERY, [BOOKKEEPING_TABLES]);
   const enums = await rows<CatalogEnum>(db, ENUMS_QUERY);
-  const objects = {} as CatalogSnapshot['objects'];
+  const objectRows: Array<Array<{ key: string; value: string | null }>> = [];
   for (const kind of OBJECT_KINDS) {
     const query = OBJECT_QUERIES[kind];
-    const found = await rows<{ key: string; value: string | null }>(
-      db,
-      query,
-      query.includes('$1') ? [BOOKKEEPING_TABLES] : [],
-    );
-    objects[kind] = Object.fromEntries(found.map((row) => [row.key, row.value ?? '']));
+    objectRows.push(await rows(db, query, query.includes('$1') ? [BOOKKEEPING_TABLES] : []));
   }
-  let position = 0;
-  return {
-    columns: columns.map((c, i) => {
-      position = i > 0 && columns[i - 1]!.table === c.table ? position + 1 : 1;
-      return { ...c, position };
-    }),
-    enums,
-    objects,
-    typeormMetadata: await typeormMetadataRows(db),
-  };
+  return snapshotFrom(columns, enums, objectRows, await typeormMetadataRows(db));
+}
+
+/** A pg connection (pg's Client): a string of several statements comes back as each one's rows. */
+export interface MultiStatementConnection {
+  query(sql: string): Promise<unknown>;
+}
+
+/**
+ * readCatalog in one round trip (two when TypeORM's metadata table exists), for a caller that reads
+ * the catalog several times on one connection, such as the down proof. The same queries, sent as
+ * one string with the bookkeeping tables written in, so the rows are the same.
+ *
+ * @example
+ * const before = await readCatalogInOneTrip(pgClient);
+ */
+export async function readCatalogInOneTrip(connection: MultiStatementConnection): Promise<CatalogSnapshot> {
+  const queries = [COLUMNS_QUERY, ENUMS_QUERY, ...OBJECT_KINDS.map((kind) => OBJECT_QUERIES[kind])];
+  const script = [...queries.map((q) => inlineParameters(q, [BOOKKEEPING_TABLES])), METADATA_PRESENT_QUERY];
+  const results = (await connection.query(script.join(';\n'))) as Array<{ rows: unknown[] }>;
+  const found = results.map((r) => r.rows);
+  const [columns, enums, ...rest] = found;
+  const objectRows = rest.slice(0, OBJECT_KINDS.length) as Array<
+    Array<{ key: string; value: string | null }>
+  >;
+  const [present] = found.at(-1) as Array<{ present: boolean }>;
+  const metadata = present?.present
+    ? metadataFrom(
+        ((await connection.query(TYPEORM_METADATA_QUERY)) as { rows: Array<Record<string, string | null>> })
+          .rows,
+      )
+    : {};
+  return snapshotFrom(
+    columns as Array<Omit<CatalogColumn, 'position'>>,
+    enums as CatalogEnum[],
+    objectRows,
+    metadata,
+  );
 }
 
 /**

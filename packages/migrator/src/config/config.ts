@@ -19,6 +19,15 @@ export type EmptyDatabaseStrategy = 'create-all' | 'replay';
  */
 export type EntityLoader = () => EntityClass[] | Promise<EntityClass[]>;
 
+/**
+ * Whether `revision` rewrites DDL on existing tables online: true (default), false, or on every
+ * table except the entity classes or tables named.
+ *
+ * @example
+ * migrations: { online: { except: ['AuditEvent', 'audit_event'] } }
+ */
+export type OnlineSetting = boolean | { readonly except?: readonly string[] };
+
 export interface DazzleConfig {
   /** The app's entity classes, or a function that loads them (see EntityLoader). */
   entities?: EntityClass[] | EntityLoader;
@@ -35,9 +44,11 @@ export interface DazzleConfig {
     statementTimeoutMs?: number;
     /**
      * Generate online DDL for tables that already exist (indexes CONCURRENTLY, constraints NOT VALID
-     * then validated, SET NOT NULL through a CHECK). Default true; `revision --no-online` for one revision.
+     * then validated, SET NOT NULL through a CHECK). Default true; `false` for the whole app,
+     * `{ except: ['AuditEvent', 'audit_event'] }` for some entities or tables; `revision --no-online`
+     * for one revision.
      */
-    online?: boolean;
+    online?: OnlineSetting;
   };
   framework?: {
     /** Include the framework's own entities and lineage. Default true. */

@@ -19,6 +19,7 @@ type Rule =
   | { readonly kind: 'entities' }
   | { readonly kind: 'function' }
   | { readonly kind: 'plugins' }
+  | { readonly kind: 'online' }
   | { readonly kind: 'oneOf'; readonly values: readonly string[] }
   | { readonly kind: 'object'; readonly keys: Readonly<Record<string, Rule>> };
 
@@ -39,7 +40,7 @@ export const CONFIG_SHAPE: Rule = {
         lockTimeoutMs: milliseconds,
         lockRetries: { kind: 'count' },
         statementTimeoutMs: milliseconds,
-        online: boolean,
+        online: { kind: 'online' },
       },
     },
     framework: { kind: 'object', keys: { enabled: boolean, migrationsDir: string } },
@@ -168,6 +169,22 @@ function problemWith(value: unknown, rule: Rule, path: string): string | undefin
       return index === -1
         ? undefined
         : `\`${path}[${index}]\` must be an entity class, got ${describeValue(value[index])}`;
+    }
+    case 'online': {
+      // true, false, or { except: [names] }; the names are resolved once entities are loaded (online-opt-out.ts).
+      if (typeof value === 'boolean') return undefined;
+      if (!isPlainObject(value))
+        return `${name} must be true, false or { except: [...] }, got ${describeValue(value)}`;
+      const unknown = Object.keys(value).find((key) => key !== 'except');
+      if (unknown) return `unknown key \`${path}.${unknown}\`; known keys of \`${path}\`: except`;
+      const except = value.except;
+      if (except === undefined) return undefined;
+      if (!Array.isArray(except))
+        return `\`${path}.except\` must be a list of entity class or table names, got ${describeValue(except)}`;
+      const index = except.findIndex((item) => typeof item !== 'string' || item === '');
+      return index === -1
+        ? undefined
+        : `\`${path}.except[${index}]\` must be an entity class or table name (a string), got ${typeof except[index] === 'function' ? `the class ${except[index].name}: write '${except[index].name}'` : describeValue(except[index])}`;
     }
     case 'function':
       return typeof value === 'function'

@@ -69,6 +69,41 @@ export async function assertNoIncompleteRevision(
   throw incompleteRevisionError(stopped, info, leftoversOf(info, await findInvalidIndexes(db)));
 }
 
+/**
+ * A stepped revision that stopped while going one way is resumed only by a run in that direction
+ * that includes it. A run whose plan leaves it out (`upgrade <another target>`, a `downgrade` on
+ * another branch) would build on a half-applied revision, and then the next plain run could no longer
+ * tell what to resume; so that run is refused, naming the command that finishes it.
+ */
+export async function assertPlanResumesStopped(
+  db: QueryRunner,
+  graph: RevisionGraph,
+  plan: readonly string[],
+  direction: Direction,
+): Promise<void> {
+  const [stopped] = (await readRevisionProgress(db)).filter(
+    (p) => isResumable(p) && p.direction === direction && !plan.includes(p.id),
+  );
+  if (!stopped) return;
+  const info = graph.get(stopped.id);
+  const finish =
+    direction === 'up'
+      ? `dazzle db upgrade ${stopped.id}`
+      : `dazzle db downgrade ${info?.parents[0] ?? `${info?.lineage ?? 'app'}@base`}`;
+  throw new MigratorError(
+    'REVISION_INCOMPLETE',
+    `Revision ${stopped.id}${info ? ` (${info.file})` : ''} ${describeStop(stopped)}, and this ${direction === 'up' ? 'upgrade' : 'downgrade'} does not include it, so it would run on top of a half-applied revision. Finish it first with \`${finish}\` (it resumes at the step it was in), then run this command again; or undo its finished steps and run \`dazzle db resolve ${stopped.id} --rolled-back\`.`,
+    {
+      revision: stopped.id,
+      file: info?.file,
+      direction,
+      state: stopped.state,
+      statementsDone: stopped.statementsDone,
+      plan: [...plan],
+    },
+  );
+}
+
 function describeStop(progress: RevisionProgress): string {
   const verb = progress.direction === 'up' ? 'upgrading' : 'downgrading';
   const statement = progress.statement

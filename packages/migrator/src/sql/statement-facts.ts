@@ -216,6 +216,8 @@ function describeNode(sql: string, kind: string, stmt: Node): StatementFacts {
 /** Splits a script into statements and describes each. Call {@link loadSqlParser} first. */
 export function describeSql(sql: string): StatementFacts[] {
   if (!parser) throw new Error('call loadSqlParser() before describing SQL');
+  // The parser throws on blank input; a revision direction that sends nothing has no statements.
+  if (sql.trim() === '') return [];
   const parsed = parser.parseSync(sql) as {
     stmts?: Array<{ stmt: Node; stmt_location?: number; stmt_len?: number }>;
   };

@@ -41,6 +41,11 @@ describe('describeSql', () => {
     ]);
   });
 
+  it('describes blank SQL (a revision direction that sends nothing) as no statements', () => {
+    expect(describeSql('')).toEqual([]);
+    expect(describeSql(' \n ')).toEqual([]);
+  });
+
   it('describes a statement it has no rule for by its kind alone', () => {
     expect(facts('SELECT 1')).toEqual({
       sql: 'SELECT 1',

@@ -64,7 +64,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   execFileSync('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund'], {
     cwd: template,
     encoding: 'utf8',
-    env: { ...process.env, npm_config_update_notifier: 'false' },
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_prefer_offline: 'true' },
   });
   console.log(
     `[acceptance] installed ${packed.length} tarballs with npm in ${Math.round((Date.now() - started) / 1000)} s into ${template}`,

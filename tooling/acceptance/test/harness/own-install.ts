@@ -48,7 +48,7 @@ export function installOwnApp(label: string, options: OwnInstallOptions): string
     {
       cwd: app,
       encoding: 'utf8',
-      env: { ...process.env, npm_config_update_notifier: 'false' },
+      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_prefer_offline: 'true' },
     },
   );
   return app;
