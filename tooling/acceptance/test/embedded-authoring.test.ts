@@ -16,6 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dazzle, newApp, startServe, writeFiles } from './harness/app';
+import { CUSTOMER, LINE_ITEM, ORDER } from './harness/cycle-entities';
 import { runningPostmaster, waitFor } from './harness/embedded';
 import { type EmbeddedSession, holdEmbeddedServer } from './harness/embedded-session';
 import { expectRefusal } from './harness/failures';
@@ -29,62 +30,6 @@ import { Customer } from './src/customer';
 import { Order } from './src/order';
 
 export default defineConfig({ entities: [Customer, Order, LineItem] });
-`;
-
-const CUSTOMER = `import { Column, Entity, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { LineItem } from './line-item';
-import { Order } from './order';
-
-@Entity('customer')
-export class Customer {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  name: string;
-
-  @OneToMany(() => Order, (order) => order.customer)
-  orders: Order[];
-
-  @ManyToOne(() => LineItem, { nullable: true })
-  favourite: LineItem | null;
-}
-`;
-
-const ORDER = `import { Column, Entity, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { Customer } from './customer';
-import { LineItem } from './line-item';
-
-@Entity('order')
-export class Order {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  placedAt: Date;
-
-  @ManyToOne(() => Customer, (customer) => customer.orders)
-  customer: Customer;
-
-  @OneToMany(() => LineItem, (line) => line.order)
-  lines: LineItem[];
-}
-`;
-
-const LINE_ITEM = `import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Order } from './order';
-
-@Entity('line_item')
-export class LineItem {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  quantity: number;
-
-  @ManyToOne(() => Order, (order) => order.lines)
-  order: Order;
-}
 `;
 
 // Several commands per step, each starting node and loading the app: room for a busy machine.

@@ -15,26 +15,11 @@ import { dazzle, newApp, writeFiles } from './harness/app';
 import { runningPostmaster, waitFor } from './harness/embedded';
 import { type EmbeddedSession, holdEmbeddedServer } from './harness/embedded-session';
 import { expectRefusal } from './harness/failures';
-import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
+import { INDEXED_ITEM, ITEM_CONFIG, itemEntity } from './harness/fixtures';
 import { fillEmptyRevision, revisionFile } from './harness/revisions';
 import { watchDazzle } from './harness/watched-run';
 
 /** item with an index on name and `code` required: what a second release of the app declares. */
-const INDEXED_ITEM = `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-@Entity('item')
-@Index('item_name_idx', ['name'])
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ length: 50 })
-  name: string;
-
-  @Column({ type: 'varchar', length: 10 })
-  code: string;
-}
-`;
 /** Lock discipline as a busy production table needs it: short lock waits, retried. */
 const LOCK_CONFIG = ITEM_CONFIG.replace(
   'defineConfig({ entities: [Item] })',

@@ -3,27 +3,11 @@ import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testi
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dazzle, newApp, writeFiles } from './harness/app';
-import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
+import { INDEXED_ITEM, ITEM_CONFIG, itemEntity } from './harness/fixtures';
 import { revisionFile, revisionFiles } from './harness/revisions';
 import { watchDazzle } from './harness/watched-run';
 
 /** item with an index on name and `code` required: what a second release of the app declares. */
-const INDEXED_ITEM = `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-@Entity('item')
-@Index('item_name_idx', ['name'])
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ length: 50 })
-  name: string;
-
-  @Column({ type: 'varchar', length: 10 })
-  code: string;
-}
-`;
-
 describe('revision on a table that holds rows writes online DDL, and db upgrade applies it', () => {
   let app = '';
   let db: TestDatabase;

@@ -1,6 +1,7 @@
 import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dazzle, newApp, writeFiles } from './harness/app';
+import { CUSTOMER, LINE_ITEM, ORDER } from './harness/cycle-entities';
 
 const PROJECT = `import { Column, Entity, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
 import { Task } from './task';
@@ -34,62 +35,6 @@ export class Task {
 
   @ManyToOne(() => Project, (project) => project.tasks)
   project: Project;
-}
-`;
-
-const CUSTOMER = `import { Column, Entity, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { LineItem } from './line-item';
-import { Order } from './order';
-
-@Entity('customer')
-export class Customer {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  name: string;
-
-  @OneToMany(() => Order, (order) => order.customer)
-  orders: Order[];
-
-  @ManyToOne(() => LineItem, { nullable: true })
-  favourite: LineItem | null;
-}
-`;
-
-const ORDER = `import { Column, Entity, ManyToOne, OneToMany, PrimaryGeneratedColumn } from 'typeorm';
-import { Customer } from './customer';
-import { LineItem } from './line-item';
-
-@Entity('order')
-export class Order {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  placedAt: Date;
-
-  @ManyToOne(() => Customer, (customer) => customer.orders)
-  customer: Customer;
-
-  @OneToMany(() => LineItem, (line) => line.order)
-  lines: LineItem[];
-}
-`;
-
-const LINE_ITEM = `import { Column, Entity, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Order } from './order';
-
-@Entity('line_item')
-export class LineItem {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  quantity: number;
-
-  @ManyToOne(() => Order, (order) => order.lines)
-  order: Order;
 }
 `;
 

@@ -22,3 +22,20 @@ export class Item {
 }
 `;
 }
+
+/** The item entity with an index on name, the change the online suites generate CONCURRENTLY. */
+export const INDEXED_ITEM = `import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('item')
+@Index('item_name_idx', ['name'])
+export class Item {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ length: 50 })
+  name: string;
+
+  @Column({ type: 'varchar', length: 10 })
+  code: string;
+}
+`;
