@@ -19,7 +19,7 @@ import { dazzle, newApp, startServe, writeFiles } from './harness/app';
 import { CUSTOMER, LINE_ITEM, ORDER } from './harness/cycle-entities';
 import { runningPostmaster, waitFor } from './harness/embedded';
 import { type EmbeddedSession, holdEmbeddedServer } from './harness/embedded-session';
-import { expectRefusal } from './harness/failures';
+import { expectRefusal, expectSuccess } from './harness/failures';
 import { fillEmptyRevision, revisionFile } from './harness/revisions';
 
 const HAS_PSQL = spawnSync('psql', ['--version']).status === 0;
@@ -37,11 +37,7 @@ describe('authoring promises on the embedded default', { timeout: 300_000 }, () 
   let app = '';
   let db: EmbeddedSession;
   const run = (...args: string[]) => dazzle(app, args);
-  const ok = async (...args: string[]) => {
-    const result = await run(...args);
-    expect(result.code, `dazzle ${args.join(' ')}\n${result.stderr}`).toBe(0);
-    return result;
-  };
+  const ok = async (...args: string[]) => expectSuccess(await run(...args), args);
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=Dev', '-c', 'user.email=dev@example.com', ...args], {
       cwd: app,

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dazzle, newApp, writeFiles } from './harness/app';
 import { runningPostmaster, waitFor } from './harness/embedded';
 import { type EmbeddedSession, holdEmbeddedServer } from './harness/embedded-session';
-import { expectRefusal } from './harness/failures';
+import { expectRefusal, expectSuccess } from './harness/failures';
 import { INDEXED_ITEM, ITEM_CONFIG, itemEntity } from './harness/fixtures';
 import { fillEmptyRevision, revisionFile } from './harness/revisions';
 import { watchDazzle } from './harness/watched-run';
@@ -36,11 +36,7 @@ describe('online revisions on the embedded default', { timeout: 300_000 }, () =>
   let app = '';
   let db: EmbeddedSession;
   const run = (...args: string[]) => dazzle(app, args);
-  const ok = async (...args: string[]) => {
-    const result = await run(...args);
-    expect(result.code, `dazzle ${args.join(' ')}\n${result.stderr}`).toBe(0);
-    return result;
-  };
+  const ok = async (...args: string[]) => expectSuccess(await run(...args), args);
   const indexValid = async (name: string) =>
     db.query(`SELECT i.indisvalid AS valid FROM pg_index i WHERE i.indexrelid = to_regclass($1)`, [name]);
   const hasNote = async () =>

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dazzle, errorLines, newApp, startServe, writeFiles } from './harness/app';
 import { runningPostmaster, waitFor } from './harness/embedded';
 import { type EmbeddedSession, holdEmbeddedServer } from './harness/embedded-session';
-import { expectRefusal } from './harness/failures';
+import { expectRefusal, expectSuccess } from './harness/failures';
 import { itemEntity } from './harness/fixtures';
 import { fillEmptyRevision, revisionFile } from './harness/revisions';
 
@@ -59,11 +59,7 @@ describe('schema promises on the embedded default', { timeout: 300_000 }, () => 
   let app = '';
   let db: EmbeddedSession;
   const run = (...args: string[]) => dazzle(app, args);
-  const ok = async (...args: string[]) => {
-    const result = await run(...args);
-    expect(result.code, `dazzle ${args.join(' ')}\n${result.stderr}`).toBe(0);
-    return result;
-  };
+  const ok = async (...args: string[]) => expectSuccess(await run(...args), args);
   /** An empty `dazzle` database, as a fresh app has: the next command creates it again. */
   const freshDatabase = () => db.queryServer('DROP DATABASE dazzle WITH (FORCE)');
   const methods = async () =>

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dazzle, newApp, type Serving, startServe } from './harness/app';
+import { expectSuccess } from './harness/failures';
 import { revisionFile } from './harness/revisions';
 
 const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -126,11 +127,7 @@ describe('a rolling deploy of the example app', () => {
   it('renames a column in two releases, each migrating while the previous one serves under load', async () => {
     db = await createTestDatabase('rolling');
     const env = { DATABASE_URL: db.url };
-    const ok = async (app: string, args: string[]) => {
-      const result = await dazzle(app, args, env);
-      expect(result.code, `dazzle ${args.join(' ')}\n${result.stderr}`).toBe(0);
-      return result;
-    };
+    const ok = async (app: string, args: string[]) => expectSuccess(await dazzle(app, args, env), args);
 
     // Release N: the example as it is.
     const releaseN = newApp('release-n');

@@ -25,6 +25,12 @@ export function expectRefusal(result: CliResult, code: string, exitCode = 1): st
   return lines.at(-1)!;
 }
 
+/** A command that must succeed: exit 0, with the command and its stderr in the failure message. */
+export function expectSuccess(result: CliResult, args: readonly string[]): CliResult {
+  expect(result.code, `dazzle ${args.join(' ')}\n${result.stderr}`).toBe(0);
+  return result;
+}
+
 /** Copies a folder aside; the returned function puts it back exactly (files added since are gone). */
 export function snapshotFolder(app: string, folder: string): () => void {
   const saved = join(app, `.saved-${folder}`);
