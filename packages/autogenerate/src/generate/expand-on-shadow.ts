@@ -5,17 +5,11 @@
  * nothing to diff, and the contract's down then the expand's down must restore that schema exactly.
  * The shadow is rolled back afterwards (the pair is not kept: the next run replays it).
  */
-import {
-  compareCatalogs,
-  formatDifference,
-  MigratorError,
-  quoteTable,
-  readCatalog,
-  withoutPublic,
-} from '@app/migrator';
+import { compareCatalogs, formatDifference, MigratorError, quoteTable, withoutPublic } from '@app/migrator';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
 import { ACKNOWLEDGED_MARKER, type LintFinding, lintStatements } from '../lint/lint-revision';
+import { readShadowCatalog } from '../shadow/raw-connection';
 import { readRetypedColumn, typeChangeToExpand } from './expand-column';
 import { type ExpandContractPlan, planExpandContract, type RetypedColumn } from './expand-contract';
 import type { PlannedRevision } from './generate-revision';
@@ -44,14 +38,14 @@ async function provePair(
   plan: ExpandContractPlan,
   table: string,
 ): Promise<void> {
-  const before = await readCatalog(runner);
+  const before = await readShadowCatalog(runner);
   await run(runner, plan.expandUpInOneTransaction);
   await run(runner, plan.contract.up);
   const residue = await diffSchema(dataSource, { only: new Set([withoutPublic(table)]) });
   if (residue.up.length > 0) notConverging(`after both, TypeORM still finds ${residue.up.join('; ')}`);
   await run(runner, plan.contract.down);
   await run(runner, statementsOf(plan.expand.down));
-  const left = compareCatalogs(before, await readCatalog(runner)).filter((d) => !d.orderOnly);
+  const left = compareCatalogs(before, await readShadowCatalog(runner)).filter((d) => !d.orderOnly);
   if (left.length > 0) notConverging(`their downs leave ${left.map(formatDifference).join('; ')}`);
 }
 

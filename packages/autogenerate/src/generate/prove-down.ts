@@ -17,6 +17,7 @@ import {
 import type { QueryRunner } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
 import { readShadowCatalog } from '../shadow/raw-connection';
+import { codeOf } from './driver-error-code';
 import { guardEnumSwaps } from './enum-swap';
 import { deleteSeededRows, seedRepresentativeRows } from './representative-rows';
 
@@ -27,11 +28,6 @@ export interface ProvedBothWays {
   notes: string[];
   /** Why the down could not be proven; undefined when it was. */
   unproven: string | undefined;
-}
-
-export function codeOf(error: unknown): string | undefined {
-  const failed = error as { code?: string; driverError?: { code?: string } };
-  return failed.driverError?.code ?? failed.code;
 }
 
 /**

@@ -14,17 +14,13 @@
  * with a hand-fill step and the reason (so it is never kept either), never as a revision that
  * fails later.
  */
-import {
-  type CatalogSnapshot,
-  DATA_GUARD_SQLSTATE,
-  quoteIdent,
-  quoteTable,
-  readCatalog,
-} from '@app/migrator';
+import { type CatalogSnapshot, DATA_GUARD_SQLSTATE, quoteIdent, quoteTable } from '@app/migrator';
 import type { QueryRunner } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
+import { readShadowCatalog } from '../shadow/raw-connection';
+import { codeOf } from './driver-error-code';
 import type { OnlineRevision } from './online-steps';
-import { codeOf, mismatch, touched } from './prove-down';
+import { mismatch, touched } from './prove-down';
 import { type SeededRow, seedRepresentativeRows } from './representative-rows';
 
 /** 25001: no transaction block allowed; 55P04: an enum value used in the transaction that added it. */
@@ -164,11 +160,11 @@ async function prove(
   const withRows = [...new Set(rows.seeded.map((r) => r.table))];
   const downFailed = await runSteps(runner, down, rows, notes);
   if (downFailed) return { direction: 'down', reason: downFailed };
-  const downDiff = mismatch(before, await readCatalog(runner), []);
+  const downDiff = mismatch(before, await readShadowCatalog(runner), []);
   if (downDiff) return { direction: 'down', reason: `after it, ${downDiff}` };
   const upFailed = await runSteps(runner, up, rows, notes);
   if (upFailed) return { direction: 'up', reason: `run after the down, ${upFailed}` };
-  const upDiff = mismatch(after, await readCatalog(runner), []);
+  const upDiff = mismatch(after, await readShadowCatalog(runner), []);
   if (upDiff)
     return { direction: 'up', reason: `run after the down, it does not give the same schema: ${upDiff}` };
   await removeRows(runner, rows.seeded);
@@ -209,7 +205,7 @@ export async function proveSteps(
       { code: '25001' },
     );
   }
-  const after = await readCatalog(runner);
+  const after = await readShadowCatalog(runner);
   const notes: string[] = [];
   if (nested) await runner.startTransaction();
   let failure: Failure | undefined;

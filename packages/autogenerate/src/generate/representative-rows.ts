@@ -10,6 +10,7 @@ import type { CatalogSnapshot } from '@app/migrator';
 import { quoteIdent, quoteLiteral, quoteTable } from '@app/migrator';
 import type { QueryRunner } from 'typeorm';
 import { rawConnection } from '../shadow/raw-connection';
+import { codeOf } from './driver-error-code';
 
 export interface SeededRow {
   table: string;
@@ -118,11 +119,6 @@ function insertFor(
   if (given.length === 0)
     return `INSERT INTO ${quoteTable(table)} DEFAULT VALUES RETURNING ctid::text AS ctid`;
   return `INSERT INTO ${quoteTable(table)} (${given.map(([c]) => quoteIdent(c.column)).join(', ')}) VALUES (${given.map(([, v]) => v).join(', ')}) RETURNING ctid::text AS ctid`;
-}
-
-function codeOf(error: unknown): string | undefined {
-  const failed = error as { code?: string; driverError?: { code?: string } };
-  return failed.driverError?.code ?? failed.code;
 }
 
 /**
