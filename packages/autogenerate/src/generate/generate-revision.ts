@@ -51,6 +51,7 @@ import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { buildTableLineage } from './table-lineage';
 import { typeRewriteWarnings } from './type-rewrite-warnings';
 import { wrapViewsAroundTypeChanges } from './views-around-diff';
+import { onBaselineWasm } from './wasm-baseline';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -286,7 +287,11 @@ async function assertAtHeads(options: GenerateRevisionOptions, graph: RevisionGr
  * @example
  * const { revision } = await generateRevision({ serverUrl, sources, metadata, lineage: 'app', message: 'add po_number' });
  */
-export async function generateRevision(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
+export function generateRevision(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
+  return onBaselineWasm(() => generate(options));
+}
+
+async function generate(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
   slugForMessage(options.message); // refuse an unusable message before any work
   const graph = readRevisionGraph(options.sources);
   const head = singleHead(graph, options.lineage);
@@ -362,7 +367,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
   );
   if ('from' in outcome) {
     const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };
-    return generateRevision({ ...options, renames: [...(options.renames ?? []), rename] });
+    return generate({ ...options, renames: [...(options.renames ?? []), rename] });
   }
   if ('pair' in outcome && outcome.pair) {
     for (const { prepared } of outcome.pair) saveRevision(prepared);
