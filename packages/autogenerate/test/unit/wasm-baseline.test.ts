@@ -2,6 +2,13 @@ import { setFlagsFromString } from 'node:v8';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { onBaselineWasm } from '../../src/generate/wasm-baseline';
 
+/** The WebAssembly global, which the packages' TypeScript lib settings (no DOM) do not declare. */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
 /**
  * A module whose one export, `hot(n)`, loops n / step times: run often, V8 optimizes it unless
  * tier-up is off. Each step gives different bytes, so a fresh module (V8 shares compiled code
@@ -21,7 +28,7 @@ function hotModule(step: number): (n: number) => number {
     0x0d, 0x00, 0x0b, // br_if loop, end
     0x20, 0x01, 0x0b, // acc, end
   ]);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+  const instance = new wasm.Instance(new wasm.Module(bytes));
   return instance.exports.hot as (n: number) => number;
 }
 
