@@ -38,11 +38,15 @@ export function unchangedSinceRead(steps: StepResult): boolean {
 }
 
 /**
- * Whether TypeORM has views to load: it finds them through its metadata table only, so a catalog
- * without VIEW or MATERIALIZED_VIEW rows there holds none for dropOrphanViews to consider.
+ * Whether TypeORM may have views to load. It finds them only through VIEW and MATERIALIZED_VIEW
+ * rows of its metadata table that name an existing relation, so a catalog with neither such a row
+ * nor any view holds none for dropOrphanViews to consider (either alone is enough to look).
  */
 export function holdsTypeormViews(snapshot: CatalogSnapshot): boolean {
-  return Object.keys(snapshot.typeormMetadata).some(
-    (key) => key.startsWith('VIEW.') || key.startsWith('MATERIALIZED_VIEW.'),
+  return (
+    Object.keys(snapshot.objects.view).length > 0 ||
+    Object.keys(snapshot.typeormMetadata).some(
+      (key) => key.startsWith('VIEW.') || key.startsWith('MATERIALIZED_VIEW.'),
+    )
   );
 }

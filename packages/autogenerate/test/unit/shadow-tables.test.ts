@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { StepResult } from '../../src/generate/pre-steps';
 import { holdsTypeormViews, unchangedSinceRead } from '../../src/generate/shadow-tables';
 
-const catalogWith = (typeormMetadata: Record<string, string>) =>
-  ({ columns: [], enums: [], objects: {}, typeormMetadata }) as unknown as CatalogSnapshot;
+const catalogWith = (typeormMetadata: Record<string, string>, view: Record<string, string> = {}) =>
+  ({ columns: [], enums: [], objects: { view }, typeormMetadata }) as unknown as CatalogSnapshot;
 const steps = (up: string[]): StepResult => ({
   up: up.map((sql) => ({ sql })),
   down: [],
@@ -25,5 +25,10 @@ describe('what revision may take from its first readings of the shadow', () => {
     );
     expect(holdsTypeormViews(catalogWith({ 'VIEW.public.sale_total.': 'SELECT 1' }))).toBe(true);
     expect(holdsTypeormViews(catalogWith({ 'MATERIALIZED_VIEW.public.totals.': 'SELECT 1' }))).toBe(true);
+  });
+
+  it('looks for views whenever the catalog has one, whatever the metadata rows say', () => {
+    // e.g. TypeORM's metadata table in a schema the catalog reading does not look in.
+    expect(holdsTypeormViews(catalogWith({}, { 'reports.sale_total': 'SELECT 1' }))).toBe(true);
   });
 });
