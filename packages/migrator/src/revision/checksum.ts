@@ -2,5 +2,7 @@
 import { createHash } from 'node:crypto';
 
 export function checksumOf(content: string): string {
-  return createHash('sha256').update(content.replace(/\r\n/g, '\n')).digest('hex');
+  // Most files have no CR at all: skip the replace's scan and copy (same bytes hashed either way).
+  const normalised = content.includes('\r') ? content.replace(/\r\n/g, '\n') : content;
+  return createHash('sha256').update(normalised).digest('hex');
 }
