@@ -37,6 +37,12 @@ describe('reading the ledger', () => {
       ['001_first', [], [], 'run', 5],
       ['002_second', AWKWARD, ['001_first'], 'stamp', 7],
     ]);
+    // The instant the driver's own timestamp parser gives (to the millisecond, truncated).
+    const stamps = await sql(
+      db.url,
+      'SELECT "applied_at" FROM "_dazzle_migrations" ORDER BY "applied_at", "id"',
+    );
+    expect(overPg?.map((r) => r.appliedAt)).toEqual(stamps.map((r) => r.applied_at));
     expect(overPg?.every((r) => r.appliedAt instanceof Date)).toBe(true);
 
     const dataSource = await openDataSource(db.url);
