@@ -106,8 +106,9 @@ export function* readingStoredEntries(dir: string): SlicedReading<StoredManifest
     const names = readdirSync(entries)
       .filter((n) => n.endsWith('.json'))
       .sort();
-    for (const [index, name] of names.entries()) {
+    for (let index = 0; index < names.length; index += 1) {
       if (index > 0 && index % FILES_PER_SLICE === 0) yield;
+      const name = names[index]!;
       const path = entryPath(name);
       stored.push({ entry: asEntry(parseJson(path), path), source: path });
     }

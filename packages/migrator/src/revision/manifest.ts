@@ -75,8 +75,9 @@ export function* readingRevisionFolder(dir: string, lineage: Lineage): SlicedRea
   const infos: RevisionInfo[] = [];
   const listed = new Set<string>();
   const inFolder = pathsIn(dir);
-  for (const [index, { entry }] of stored.entries()) {
+  for (let index = 0; index < stored.length; index += 1) {
     if (index > 0 && index % FILES_PER_SLICE === 0) yield;
+    const { entry } = stored[index]!;
     if (listed.has(entry.file)) {
       problems.push(`${entry.file} is listed twice in the manifest`);
       continue;
