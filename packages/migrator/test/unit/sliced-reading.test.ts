@@ -136,8 +136,8 @@ describe('pathsIn', () => {
 });
 
 describe('checksumOf', () => {
-  it('hashes a file without line feeds pairs as it is, a lone carriage return included', () => {
-    for (const text of ['plain\n', 'a\rb', 'a\r\r\nb'])
+  it('is the SHA-256 of the UTF-8 text with CRLF made LF, a lone carriage return and non-ASCII text included', () => {
+    for (const text of ['plain\n', 'a\rb', 'a\r\r\nb', 'é ünïcødé 🚀\n', ''])
       expect(checksumOf(text)).toBe(createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex'));
   });
 });
