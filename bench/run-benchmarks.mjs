@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { chooseServer } from '@app/testing';
 import { measureServe, SERVE_SECTION, serveMarkdown } from './serve/serve-workload.mjs';
+import { endedChildrenCpuMs, serverCpuClock } from './workloads/cpu-clock.mjs';
 import { dazzleChain, typeormChain, withFreshDatabase } from './workloads/fixtures.mjs';
 
 const HERE = import.meta.dirname;
@@ -330,18 +331,26 @@ async function cliColdStart(server) {
   );
   const dazzleBin = join(REPO, 'packages', 'cli', 'dist', 'bin.js');
   const typeormCli = join(REPO, 'bench', 'node_modules', 'typeorm', 'cli.js');
+  // Wall time from spawn to exit; CPU time: the command's process (user + system, counted once it
+  // has exited) plus the PostgreSQL backends it used (Linux only, else wall time alone).
+  const timed = async (url, args, options) => {
+    const serverCpu = await serverCpuClock(url);
+    const server0 = serverCpu?.();
+    const cpu0 = endedChildrenCpuMs();
+    const ms = wallClock(process.execPath, args, options);
+    const cpuMs = server0 === undefined ? undefined : endedChildrenCpuMs() - cpu0 + serverCpu() - server0;
+    return { ms, cpuMs };
+  };
   const dazzleCommand = (verb, cwd) => async (url) => {
     child('dazzle-upgrade', { url, dir: dazzleDir });
-    return { ms: wallClock(process.execPath, [dazzleBin, 'db', verb, '--database-url', url], { cwd }) };
+    return timed(url, [dazzleBin, 'db', verb, '--database-url', url], { cwd });
   };
   const typeormCommand = (verb) => async (url) => {
     child('typeorm-upgrade', { url, dir: typeormDir });
-    return {
-      ms: wallClock(process.execPath, [typeormCli, verb, '-d', join(app, 'datasource.mjs')], {
-        cwd: app,
-        env: { ...process.env, DATABASE_URL: url },
-      }),
-    };
+    return timed(url, [typeormCli, verb, '-d', join(app, 'datasource.mjs')], {
+      cwd: app,
+      env: { ...process.env, DATABASE_URL: url },
+    });
   };
   const size = `${entities} entities, ${revisions} revisions`;
   const current = await measureSideBySide(server, {
@@ -408,18 +417,26 @@ function markdown(report) {
       '',
       "200 entities and 1,000 revisions, all applied. dazzle's config lists its entities through a loader (`entities: () => import(…)`), so `db current` and a no-op `db upgrade` read the ledger with pg and the revision folders from disk, and load neither TypeORM nor the entities; a config that imports its entity classes loads both, as importing does. TypeORM's CLI loads its DataSource file, which imports the entities.",
       '',
-      '| Command | dazzle (ms) | TypeORM CLI (ms) | dazzle ÷ TypeORM | dazzle, config importing its entities (ms) | ÷ TypeORM |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| Command | dazzle (ms) | TypeORM CLI (ms) | dazzle ÷ TypeORM | dazzle, config importing its entities (ms) | ÷ TypeORM | CPU dazzle / TypeORM (ms) | CPU ÷ |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of cli) {
       const versus =
         r.workload === 'cli-cold-start'
           ? '`db current` vs `migration:show`'
           : '`db upgrade` vs `migration:run`, nothing to do';
+      const cpu =
+        r.dazzle.cpuMs === undefined || r.typeorm.cpuMs === undefined
+          ? '— | —'
+          : `${r.dazzle.cpuMs} / ${r.typeorm.cpuMs} | ${(r.dazzle.cpuMs / r.typeorm.cpuMs).toFixed(2)}`;
       lines.push(
-        `| ${versus} | ${r.dazzle.medianMs} | ${r.typeorm.medianMs} | ${(r.dazzle.medianMs / r.typeorm.medianMs).toFixed(2)} | ${r.dazzleEager.medianMs} | ${(r.dazzleEager.medianMs / r.typeorm.medianMs).toFixed(2)} |`,
+        `| ${versus} | ${r.dazzle.medianMs} | ${r.typeorm.medianMs} | ${(r.dazzle.medianMs / r.typeorm.medianMs).toFixed(2)} | ${r.dazzleEager.medianMs} | ${(r.dazzleEager.medianMs / r.typeorm.medianMs).toFixed(2)} | ${cpu} |`,
       );
     }
+    lines.push(
+      '',
+      "CPU: the command's process (user + system, from spawn to exit) plus the PostgreSQL backends it used, from /proc.",
+    );
   }
   const replica = report.rows.find((r) => r.workload === 'replicas');
   if (replica) {

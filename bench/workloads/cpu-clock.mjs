@@ -97,3 +97,12 @@ export function startMeasure(serverCpu) {
     },
   };
 }
+
+/**
+ * CPU time (ms) of this process's children that have ended and been waited for: taken before and
+ * after a synchronous spawn, the difference is that command's own time, from spawn to exit.
+ */
+export function endedChildrenCpuMs() {
+  const [cutime, cstime] = statFields('self').slice(13, 15).map(Number);
+  return (cutime + cstime) * TICK_MS;
+}
