@@ -17,6 +17,8 @@ export interface AuthorApp {
   folder: string;
   /** Runs a command in the app folder (npm, npx, …) and returns its exit code and output. */
   run(command: string, args: string[], env?: NodeJS.ProcessEnv): CommandResult;
+  /** `run` without blocking: the test can do other work while the command runs. */
+  start(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<CommandResult>;
   /** `npx dazzle serve --port 0` until it prints its URL; `stop()` ends it and its children. */
   serve(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): void }>;
   remove(): void;
@@ -42,6 +44,18 @@ export function createAuthorApp(registryUrl: string): AuthorApp {
     const result = spawnSync(command, args, { cwd: folder, encoding: 'utf8', env: { ...baseEnv, ...env } });
     return { code: result.status, stdout: result.stdout, out: `${result.stdout}${result.stderr}` };
   };
+  const start = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    new Promise<CommandResult>((resolve, reject) => {
+      const child = spawn(command, args, { cwd: folder, env: { ...baseEnv, ...env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, out: `${stdout}${stderr}` }));
+    });
   const serve = (env: NodeJS.ProcessEnv) => {
     const server = spawn('npx', ['dazzle', 'serve', '--port', '0'], {
       cwd: folder,
@@ -62,5 +76,5 @@ export function createAuthorApp(registryUrl: string): AuthorApp {
       server.on('close', (code) => reject(new Error(`dazzle serve exited ${code}: ${out}`)));
     });
   };
-  return { folder, run, serve, remove: () => rmSync(parent, { recursive: true, force: true }) };
+  return { folder, run, start, serve, remove: () => rmSync(parent, { recursive: true, force: true }) };
 }
