@@ -35,7 +35,8 @@ function hotModule(step: number): (n: number) => number {
 let isOptimized: (f: unknown) => boolean;
 
 beforeAll(() => {
-  // V8's test intrinsics, to ask which tier runs a function (this file runs in its own process).
+  // V8's test intrinsics, to ask which tier runs a function. The flag stays on for the rest of the
+  // worker (files share it: isolate is off), where it only allows a syntax no other file uses.
   setFlagsFromString('--allow-natives-syntax');
   isOptimized = new Function('f', 'return %IsTurboFanFunction(f)') as (f: unknown) => boolean;
 });
