@@ -4,7 +4,6 @@
 // it and upgrade the app. The steps build on each other, like a release does, so they run in order,
 // except two that share nothing but the registry: the app installing 0.1.0 and the maintainers
 // cutting 0.2.0 run at the same time, as they would in the world (describe.concurrent).
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeRevision } from '@app/autogenerate';
@@ -12,8 +11,9 @@ import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedPnpm } from '../pack-packages.mjs';
 import { publishedVersions, publishInOrder } from '../publish-packages.mjs';
-import { type AuthorApp, type CommandResult, createAuthorApp } from './support/author-app';
+import { type AuthorApp, createAuthorApp } from './support/author-app';
 import { type PrivateRegistry, type Publisher, startPrivateRegistry } from './support/private-registry';
+import { type CommandResult, runCommand } from './support/run-command';
 import { createScratchWorkspace, type ScratchWorkspace } from './support/scratch-workspace';
 
 const LOWEST_FIRST = [
@@ -34,34 +34,21 @@ let scratch: ScratchWorkspace;
 let app: AuthorApp;
 let db: TestDatabase;
 
-/** Runs a command to its end without blocking the worker, so a concurrent test keeps running. */
-function runCommand(command: string, args: string[], cwd: string, env = process.env): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, out: `${stdout}${stderr}` }));
-  });
-}
-
 /** `pnpm release` in the scratch workspace, publishing as `publisher`; build and tests ran already. */
 function release(publisher: Publisher): Promise<CommandResult> {
   return runCommand(
     process.execPath,
     [pinnedPnpm(), 'release', '--registry', registry.url, '--skip-build', '--skip-tests'],
-    scratch.root,
-    // prefer-offline: the production-size install each release makes takes the public peers
-    // (typeorm, pg) from npm's cache without asking the public registry again; our packages come
-    // from the tarballs, and publishing and the already-published check always ask the registry.
     {
-      ...process.env,
-      npm_config_userconfig: registry.userConfig(publisher),
-      npm_config_prefer_offline: 'true',
+      cwd: scratch.root,
+      // prefer-offline: the production-size install each release makes takes the public peers
+      // (typeorm, pg) from npm's cache without asking the public registry again; our packages come
+      // from the tarballs, and publishing and the already-published check always ask the registry.
+      env: {
+        ...process.env,
+        npm_config_userconfig: registry.userConfig(publisher),
+        npm_config_prefer_offline: 'true',
+      },
     },
   );
 }
@@ -207,11 +194,10 @@ describe.concurrent('0.1.0 is out: an app installs it while the maintainers cut 
     expect,
   }) => {
     changeFrameworkEntity();
-    const version = await runCommand(
-      join(scratch.root, 'node_modules', '.bin', 'changeset'),
-      ['version'],
-      scratch.root,
-    );
+    const version = await runCommand(join(scratch.root, 'node_modules', '.bin', 'changeset'), ['version'], {
+      cwd: scratch.root,
+      env: process.env,
+    });
     expect(version.code, version.out).toBe(0);
     for (const folder of LOWEST_FIRST) {
       const pkg = JSON.parse(readFileSync(join(scratch.root, 'packages', folder, 'package.json'), 'utf8'));
@@ -229,7 +215,7 @@ describe.concurrent('0.1.0 is out: an app installs it while the maintainers cut 
     const build = await runCommand(
       process.execPath,
       [join(framework, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      framework,
+      { cwd: framework, env: process.env },
     );
     expect(build.code, build.stdout).toBe(0);
     scratch.commitAll('Version packages');

@@ -6,12 +6,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface CommandResult {
-  code: number | null;
-  stdout: string;
-  /** stdout then stderr */
-  out: string;
-}
+import { type CommandResult, runCommand } from './run-command';
+
+export type { CommandResult } from './run-command';
 
 export interface AuthorApp {
   folder: string;
@@ -45,17 +42,7 @@ export function createAuthorApp(registryUrl: string): AuthorApp {
     return { code: result.status, stdout: result.stdout, out: `${result.stdout}${result.stderr}` };
   };
   const start = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
-    new Promise<CommandResult>((resolve, reject) => {
-      const child = spawn(command, args, { cwd: folder, env: { ...baseEnv, ...env } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8');
-      child.stderr.setEncoding('utf8');
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, out: `${stdout}${stderr}` }));
-    });
+    runCommand(command, args, { cwd: folder, env: { ...baseEnv, ...env } });
   const serve = (env: NodeJS.ProcessEnv) => {
     const server = spawn('npx', ['dazzle', 'serve', '--port', '0'], {
       cwd: folder,
