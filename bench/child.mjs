@@ -114,10 +114,10 @@ const tasks = {
     const serverCpu = await serverCpuClock(url);
     const measure = startMeasure(serverCpu);
     const result = await generate('measured');
-    const { ms, cpuMs } = measure.stop();
+    const { ms, cpuMs, clientCpuMs } = measure.stop();
     await dropKeptShadows(url);
     rmSync(sources[0].dir, { recursive: true, force: true });
-    return { ms, cpuMs, statements: result.up.length };
+    return { ms, cpuMs, clientCpuMs, statements: result.up.length };
   },
   // What `typeorm migration:generate` does in-process: initialize the DataSource, diff, close.
   // logMs is the diff alone on an open DataSource.
@@ -136,8 +136,15 @@ const tasks = {
     const log = await source.driver.createSchemaBuilder().log();
     const diffOnly = diff.stop();
     await source.destroy();
-    const { ms, cpuMs } = whole.stop();
-    return { ms, cpuMs, logMs: diffOnly.ms, logCpuMs: diffOnly.cpuMs, statements: log.upQueries.length };
+    const { ms, cpuMs, clientCpuMs } = whole.stop();
+    return {
+      ms,
+      cpuMs,
+      clientCpuMs,
+      logMs: diffOnly.ms,
+      logCpuMs: diffOnly.cpuMs,
+      statements: log.upQueries.length,
+    };
   },
   // The floor under `revision`'s proofs on an empty database, from parts that are not dazzle's code:
   // PostgreSQL running TypeORM's generated up, its down, and the up again (what the convergence and
@@ -183,6 +190,7 @@ const tasks = {
     return {
       ms: sum(withDown, 'ms'),
       cpuMs: sum(withDown, 'cpuMs'),
+      clientCpuMs: sum(withDown, 'clientCpuMs'),
       applyFloorMs: sum([first, readBack], 'ms'),
       applyFloorCpuMs: sum([first, readBack], 'cpuMs'),
       upMs: first.ms,

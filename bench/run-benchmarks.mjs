@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { chooseServer } from '@app/testing';
 import { measureServe, SERVE_SECTION, serveMarkdown } from './serve/serve-workload.mjs';
+import { endedChildrenCpuMs, serverCpuClock } from './workloads/cpu-clock.mjs';
 import { dazzleChain, typeormChain, withFreshDatabase } from './workloads/fixtures.mjs';
 
 const HERE = import.meta.dirname;
@@ -38,6 +39,7 @@ const round = (n) => Math.round(n * 100) / 100;
 /** Figures a sample may carry besides `ms`: CPU time (this process + the server) and a floor's parts. */
 const MEDIAN_FIELDS = [
   'cpuMs',
+  'clientCpuMs',
   'logCpuMs',
   'applyFloorMs',
   'applyFloorCpuMs',
@@ -71,6 +73,7 @@ function summarize(label, samples) {
     withSetupMs,
     logMs,
     samplesMs: samples.map((s) => round(s.ms)),
+    samplesCpuMs: extra.cpuMs === undefined ? undefined : samples.map((s) => round(s.cpuMs)),
     peakRssMb: rssMb,
   };
 }
@@ -161,6 +164,35 @@ async function noopStartup(server) {
  */
 const BASELINE = process.env.BENCH_AUTOGENERATE_BASELINE;
 
+/**
+ * dazzle warm against both floors: (a) the proofs' work (up, down, up again, read back) and (b)
+ * that plus TypeORM's own generate (initialize + diff), the work of producing the script, which
+ * is not dazzle's code either.
+ */
+function floorRatios(dazzle, floor, typeorm, key) {
+  const withGenerate = floor[key] + typeorm[key];
+  return {
+    floor: floor[key],
+    floorWithGenerate: withGenerate,
+    toFloor: dazzle[key] / floor[key],
+    toFloorWithGenerate: dazzle[key] / withGenerate,
+    toTypeorm: dazzle[key] / typeorm[key],
+  };
+}
+
+function logFloorRatios(dazzle, floor, typeorm) {
+  for (const [label, key] of [
+    ['wall', 'medianMs'],
+    ['CPU', 'cpuMs'],
+  ]) {
+    if (dazzle[key] === undefined || floor[key] === undefined) continue;
+    const r = floorRatios(dazzle, floor, typeorm, key);
+    console.log(
+      `    ${label}: dazzle ÷ floor ${r.toFloor.toFixed(2)}, ÷ (floor + TypeORM generate ${r.floorWithGenerate.toFixed(0)} ms) ${r.toFloorWithGenerate.toFixed(2)}, ÷ TypeORM ${r.toTypeorm.toFixed(2)}`,
+    );
+  }
+}
+
 async function autogenerate(server, states = [false, true]) {
   const rows = [];
   for (const size of quick ? [10] : [50, 200]) {
@@ -198,6 +230,7 @@ async function autogenerate(server, states = [false, true]) {
           (url) => child('proof-floor', { url, count: size }),
         ];
       const { typeorm, floor, baseline, ...dazzle } = await measureSideBySide(server, contenders);
+      if (floor) logFloorRatios(dazzle.warm, floor, typeorm);
       rows.push({
         workload: `autogenerate-${unchanged ? 'unchanged' : 'empty'}`,
         size,
@@ -298,18 +331,26 @@ async function cliColdStart(server) {
   );
   const dazzleBin = join(REPO, 'packages', 'cli', 'dist', 'bin.js');
   const typeormCli = join(REPO, 'bench', 'node_modules', 'typeorm', 'cli.js');
+  // Wall time from spawn to exit; CPU time: the command's process (user + system, counted once it
+  // has exited) plus the PostgreSQL backends it used (Linux only, else wall time alone).
+  const timed = async (url, args, options) => {
+    const serverCpu = await serverCpuClock(url);
+    const server0 = serverCpu?.();
+    const cpu0 = endedChildrenCpuMs();
+    const ms = wallClock(process.execPath, args, options);
+    const cpuMs = server0 === undefined ? undefined : endedChildrenCpuMs() - cpu0 + serverCpu() - server0;
+    return { ms, cpuMs };
+  };
   const dazzleCommand = (verb, cwd) => async (url) => {
     child('dazzle-upgrade', { url, dir: dazzleDir });
-    return { ms: wallClock(process.execPath, [dazzleBin, 'db', verb, '--database-url', url], { cwd }) };
+    return timed(url, [dazzleBin, 'db', verb, '--database-url', url], { cwd });
   };
   const typeormCommand = (verb) => async (url) => {
     child('typeorm-upgrade', { url, dir: typeormDir });
-    return {
-      ms: wallClock(process.execPath, [typeormCli, verb, '-d', join(app, 'datasource.mjs')], {
-        cwd: app,
-        env: { ...process.env, DATABASE_URL: url },
-      }),
-    };
+    return timed(url, [typeormCli, verb, '-d', join(app, 'datasource.mjs')], {
+      cwd: app,
+      env: { ...process.env, DATABASE_URL: url },
+    });
   };
   const size = `${entities} entities, ${revisions} revisions`;
   const current = await measureSideBySide(server, {
@@ -376,18 +417,26 @@ function markdown(report) {
       '',
       "200 entities and 1,000 revisions, all applied. dazzle's config lists its entities through a loader (`entities: () => import(…)`), so `db current` and a no-op `db upgrade` read the ledger with pg and the revision folders from disk, and load neither TypeORM nor the entities; a config that imports its entity classes loads both, as importing does. TypeORM's CLI loads its DataSource file, which imports the entities.",
       '',
-      '| Command | dazzle (ms) | TypeORM CLI (ms) | dazzle ÷ TypeORM | dazzle, config importing its entities (ms) | ÷ TypeORM |',
-      '| --- | ---: | ---: | ---: | ---: | ---: |',
+      '| Command | dazzle (ms) | TypeORM CLI (ms) | dazzle ÷ TypeORM | dazzle, config importing its entities (ms) | ÷ TypeORM | CPU dazzle / TypeORM (ms) | CPU ÷ |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of cli) {
       const versus =
         r.workload === 'cli-cold-start'
           ? '`db current` vs `migration:show`'
           : '`db upgrade` vs `migration:run`, nothing to do';
+      const cpu =
+        r.dazzle.cpuMs === undefined || r.typeorm.cpuMs === undefined
+          ? '— | —'
+          : `${r.dazzle.cpuMs} / ${r.typeorm.cpuMs} | ${(r.dazzle.cpuMs / r.typeorm.cpuMs).toFixed(2)}`;
       lines.push(
-        `| ${versus} | ${r.dazzle.medianMs} | ${r.typeorm.medianMs} | ${(r.dazzle.medianMs / r.typeorm.medianMs).toFixed(2)} | ${r.dazzleEager.medianMs} | ${(r.dazzleEager.medianMs / r.typeorm.medianMs).toFixed(2)} |`,
+        `| ${versus} | ${r.dazzle.medianMs} | ${r.typeorm.medianMs} | ${(r.dazzle.medianMs / r.typeorm.medianMs).toFixed(2)} | ${r.dazzleEager.medianMs} | ${(r.dazzleEager.medianMs / r.typeorm.medianMs).toFixed(2)} | ${cpu} |`,
       );
     }
+    lines.push(
+      '',
+      "CPU: the command's process (user + system, from spawn to exit) plus the PostgreSQL backends it used, from /proc.",
+    );
   }
   const replica = report.rows.find((r) => r.workload === 'replicas');
   if (replica) {
@@ -426,19 +475,19 @@ function markdown(report) {
       '',
       '## What the proofs cost at least',
       '',
-      "On an empty database, `revision` applies the generated script to the shadow and has TypeORM read the new tables back (the convergence proof), then runs the down, compares the catalogs, and runs the up again (the down proof), all rolled back. The floor is that work done by parts that are not dazzle's code, measured in the same rounds: PostgreSQL running TypeORM's up, its down and the up again, each sent by a raw pg client in one round trip in one rolled-back transaction, plus TypeORM's own diff of the same tables once they exist, on a connection that has read them once (dazzle reads them back on the connection that created them). The older floor (up + read back) leaves the down proof out. Goal: dazzle within 1.1 × the floor. CPU: this process plus the PostgreSQL backends (user + system, from /proc), steadier than wall time on a shared machine.",
+      "On an empty database, `revision` applies the generated script to the shadow and has TypeORM read the new tables back (the convergence proof), then runs the down, compares the catalogs, and runs the up again (the down proof), all rolled back. The floor is that work done by parts that are not dazzle's code, measured in the same rounds: PostgreSQL running TypeORM's up, its down and the up again, each sent by a raw pg client in one round trip in one rolled-back transaction, plus TypeORM's own diff of the same tables once they exist, on a connection that has read them once (dazzle reads them back on the connection that created them). The older floor (up + read back) leaves the down proof out. Producing the script is TypeORM's work too (initialize on the entities, diff on the empty shadow): floor (b) adds TypeORM's own generate to floor (a). Goal: dazzle within 1.1 × the floor. CPU: this process plus the PostgreSQL backends (user + system, from /proc), steadier than wall time on a shared machine.",
       '',
-      '| Entities | Measure | up | down | up again | read back | Floor: up + read back | Floor with the down proof | dazzle warm | ÷ floor (up + read back) | ÷ floor with the down proof | ÷ TypeORM generate |',
-      '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| Entities | Measure | up | down | up again | read back | Floor: up + read back | (a) Floor with the down proof | TypeORM generate | (b) (a) + TypeORM generate | dazzle warm | ÷ floor (up + read back) | ÷ (a) | ÷ (b) | ÷ TypeORM generate |',
+      '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
     for (const r of floors) {
       const f = r.floor;
       lines.push(
-        `| ${r.size} | wall (ms) | ${f.upMs} | ${f.downMs} | ${f.againMs} | ${f.readBackMs} | ${f.applyFloorMs} | ${f.medianMs} | ${r.dazzle.medianMs} | ${ratio(r.dazzle.medianMs, f.applyFloorMs)} | ${ratio(r.dazzle.medianMs, f.medianMs)} | ${ratio(r.dazzle.medianMs, r.typeorm.medianMs)} |`,
+        `| ${r.size} | wall (ms) | ${f.upMs} | ${f.downMs} | ${f.againMs} | ${f.readBackMs} | ${f.applyFloorMs} | ${f.medianMs} | ${r.typeorm.medianMs} | ${round(f.medianMs + r.typeorm.medianMs)} | ${r.dazzle.medianMs} | ${ratio(r.dazzle.medianMs, f.applyFloorMs)} | ${ratio(r.dazzle.medianMs, f.medianMs)} | ${ratio(r.dazzle.medianMs, f.medianMs + r.typeorm.medianMs)} | ${ratio(r.dazzle.medianMs, r.typeorm.medianMs)} |`,
       );
       if (f.cpuMs !== undefined && r.dazzle.cpuMs !== undefined)
         lines.push(
-          `| ${r.size} | CPU (ms) | ${f.upCpuMs} | ${f.downCpuMs} | ${f.againCpuMs} | ${f.readBackCpuMs} | ${f.applyFloorCpuMs} | ${f.cpuMs} | ${r.dazzle.cpuMs} | ${ratio(r.dazzle.cpuMs, f.applyFloorCpuMs)} | ${ratio(r.dazzle.cpuMs, f.cpuMs)} | ${ratio(r.dazzle.cpuMs, r.typeorm.cpuMs)} |`,
+          `| ${r.size} | CPU (ms) | ${f.upCpuMs} | ${f.downCpuMs} | ${f.againCpuMs} | ${f.readBackCpuMs} | ${f.applyFloorCpuMs} | ${f.cpuMs} | ${r.typeorm.cpuMs} | ${round(f.cpuMs + r.typeorm.cpuMs)} | ${r.dazzle.cpuMs} | ${ratio(r.dazzle.cpuMs, f.applyFloorCpuMs)} | ${ratio(r.dazzle.cpuMs, f.cpuMs)} | ${ratio(r.dazzle.cpuMs, f.cpuMs + r.typeorm.cpuMs)} | ${ratio(r.dazzle.cpuMs, r.typeorm.cpuMs)} |`,
         );
     }
   }

@@ -77,8 +77,8 @@ export function processCpuMs() {
 }
 
 /**
- * Starts a measurement; `stop()` returns { ms, cpuMs } (cpuMs: this process + the server, or
- * undefined when the server's time cannot be read).
+ * Starts a measurement; `stop()` returns { ms, cpuMs, clientCpuMs } (cpuMs: this process + the
+ * server, or undefined when the server's time cannot be read; clientCpuMs: this process alone).
  */
 export function startMeasure(serverCpu) {
   const server0 = serverCpu?.();
@@ -89,7 +89,20 @@ export function startMeasure(serverCpu) {
       const ms = performance.now() - t0;
       const clientCpu = processCpuMs() - cpu0;
       const server = serverCpu?.();
-      return { ms, cpuMs: server0 === undefined ? undefined : clientCpu + server - server0 };
+      return {
+        ms,
+        cpuMs: server0 === undefined ? undefined : clientCpu + server - server0,
+        clientCpuMs: clientCpu,
+      };
     },
   };
+}
+
+/**
+ * CPU time (ms) of this process's children that have ended and been waited for: taken before and
+ * after a synchronous spawn, the difference is that command's own time, from spawn to exit.
+ */
+export function endedChildrenCpuMs() {
+  const [cutime, cstime] = statFields('self').slice(13, 15).map(Number);
+  return (cutime + cstime) * TICK_MS;
 }

@@ -1,3 +1,5 @@
 import { defineDazzleTestConfig } from '@app/testing/vitest-config';
 
-export default defineDazzleTestConfig();
+// The suites keep no state in modules (each makes its own apps and databases): a worker loads
+// the package once for all its files.
+export default defineDazzleTestConfig({ isolate: false });

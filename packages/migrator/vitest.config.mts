@@ -1,3 +1,5 @@
 import { defineDazzleTestConfig } from '@app/testing/vitest-config';
 
-export default defineDazzleTestConfig();
+// The suites keep no state in modules (each makes its own database and folders): a worker loads
+// TypeORM and the package once for all its files.
+export default defineDazzleTestConfig({ isolate: false });

@@ -21,7 +21,7 @@ import {
   maskUrl,
   type RevisionGraph,
   readLedgerOverPg,
-  readRevisionGraphOrFolderError,
+  readRevisionGraphOrFolderErrorInSlices,
   type SchemaStatus,
 } from '@app/migrator/inspect';
 import { loadAppSettings } from './app-config';
@@ -123,26 +123,21 @@ export class AppContext {
     return this.#migrator;
   }
 
-  /** The revision folders as a graph, or the folder's manifest error (a state status() reports). */
-  graphOrFolderError(): RevisionGraph | MigratorError {
-    return readRevisionGraphOrFolderError(this.config.sources);
-  }
-
   /**
    * Whether the database is in step with the code: the answer `Migrator.status()` gives (the same
    * graph, the same ledger rows, the same assessSchema), read without TypeORM.
    */
   async status(): Promise<SchemaStatus> {
-    const graph = this.graphOrFolderError();
-    return assessSchema(graph, (await this.#ledger()) ?? []);
+    const { graph, ledger } = await this.#graphBesideLedger();
+    return assessSchema(graph, (await ledger) ?? []);
   }
 
   /** Every revision in apply order with its ledger row: `Migrator.history()` without TypeORM. */
   async history(): Promise<HistoryEntry[]> {
-    const graph = this.graphOrFolderError();
-    const ledger = (await this.#ledger()) ?? [];
+    const { graph, ledger } = await this.#graphBesideLedger();
+    const rows = (await ledger) ?? [];
     if (graph instanceof MigratorError) throw graph;
-    return historyOf(graph, ledger);
+    return historyOf(graph, rows);
   }
 
   /**
@@ -150,9 +145,34 @@ export class AppContext {
    * false (let the Migrator run) when the folders disagree with their manifests.
    */
   async isNoopUpgrade(target: string): Promise<boolean> {
-    const graph = this.graphOrFolderError();
-    if (graph instanceof MigratorError) return false;
-    return isNoopUpgrade(graph, await this.#ledger(), target);
+    const { graph, ledger } = await this.#graphBesideLedger();
+    if (graph instanceof MigratorError) {
+      // The Migrator reads the ledger again and reports the folders; this read's outcome is unused.
+      await ledger.catch(() => undefined);
+      return false;
+    }
+    return isNoopUpgrade(graph, await ledger, target);
+  }
+
+  /**
+   * The revision folders and the ledger, read side by side: the ledger read connects and queries
+   * while the folders are read and verified in slices, instead of after them. The answers are the
+   * ones reading them one after the other gives, and an error reading the folders still wins over
+   * one from the database (the ledger read is then let finish, unused).
+   */
+  async #graphBesideLedger(): Promise<{
+    graph: RevisionGraph | MigratorError;
+    ledger: Promise<LedgerRow[] | undefined>;
+  }> {
+    const ledger = this.#ledger();
+    // Awaited by the caller (or below); never left as an unhandled rejection meanwhile.
+    ledger.catch(() => undefined);
+    try {
+      return { graph: await readRevisionGraphOrFolderErrorInSlices(this.config.sources), ledger };
+    } catch (error) {
+      await ledger.catch(() => undefined);
+      throw error;
+    }
   }
 
   async #ledger(): Promise<LedgerRow[] | undefined> {

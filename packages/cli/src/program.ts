@@ -4,20 +4,18 @@
  */
 import { Command } from 'commander';
 import { isJson, isVerbose, reportError } from './cli-error';
-import { registerCheck } from './commands/check';
-import { registerInit } from './commands/init';
-import { registerInspect } from './commands/inspect';
-import { registerMaintenance } from './commands/maintenance';
-import { registerResolve } from './commands/resolve';
-import { registerRevision } from './commands/revision';
-import { registerServe } from './commands/serve';
-import { registerShadow } from './commands/shadow';
-import { registerUpgrade } from './commands/upgrade';
+import { modulesFor } from './command-table';
 import { parseMilliseconds } from './program-support';
 
 export const VERSION: string = (require('../package.json') as { version: string }).version;
 
-export function buildProgram(): Command {
+/**
+ * The whole command line, or with `argv` only the commands its verb needs (see command-table).
+ *
+ * @example
+ * await buildProgram().parseAsync(['node', 'dazzle', 'db', 'heads']);
+ */
+export function buildProgram(argv?: readonly string[]): Command {
   // Set before any subcommand exists, so every command inherits them: commander's own usage
   // messages are printed by run() (one line, or the --json object), and help lists the globals.
   const program = new Command('dazzle')
@@ -42,22 +40,14 @@ export function buildProgram(): Command {
     .option('--verbose', 'print stack traces on errors')
     .exitOverride();
   const db = program.command('db').description('revisions and the database schema').exitOverride();
-  registerRevision(db);
-  registerUpgrade(db);
-  registerInspect(db);
-  registerMaintenance(db);
-  registerResolve(db);
-  registerCheck(db);
-  registerShadow(db);
-  registerServe(program);
-  registerInit(program);
+  for (const module of modulesFor(argv)) module.load()(module.parent === 'db' ? db : program);
   for (const command of [...db.commands, ...program.commands]) command.exitOverride();
   return program;
 }
 
 /** Runs the CLI and returns the exit code (0 success, 1 failure, 2 usage); never throws. */
 export async function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

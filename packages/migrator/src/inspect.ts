@@ -39,6 +39,7 @@ export {
   type MigrationSource,
   readRevisionGraph,
   readRevisionGraphOrFolderError,
+  readRevisionGraphOrFolderErrorInSlices,
 } from './revision/revision-set';
 export {
   installTypeScriptSupport,

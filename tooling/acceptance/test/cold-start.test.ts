@@ -98,6 +98,33 @@ describe('commands that read where the database stands load no entity', () => {
     expect(check.stderr).toMatch(/\[typeorm files loaded\] [1-9]\d*\n/);
   });
 
+  it('current, history and heads load their own command module only, and not the fetch stack', async () => {
+    // Preloaded: which of the CLI's command modules were loaded, and whether Node's fetch stack
+    // (undici) was, which pg's Cloudflare Workers probe loads on Node 20 unless it is spared.
+    writeFiles(app, {
+      'count-modules.cjs': `process.on('exit', () => {
+  const commands = Object.keys(require.cache)
+    .filter((file) => file.includes('/@app/cli/dist/commands/'))
+    .map((file) => file.split('/').pop())
+    .sort();
+  const undici = process.moduleLoadList.some((name) => name.includes('undici'));
+  process.stderr.write('[command modules] ' + commands.join(' ') + '\\n[fetch stack loaded] ' + undici + '\\n');
+});
+`,
+    });
+    const counting = { ...env, NODE_OPTIONS: `--require ${app}/count-modules.cjs` };
+    for (const verb of INSPECT_VERBS) {
+      const result = await dazzle(app, verb, counting);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr, verb.join(' ')).toContain('[command modules] fleet.js inspect.js\n');
+      expect(result.stderr, verb.join(' ')).toContain('[fetch stack loaded] false\n');
+    }
+    // The list is real: help lists every verb, so it loads every command module.
+    const help = await dazzle(app, ['db', '--help'], counting);
+    expect(help.code).toBe(0);
+    expect(help.stderr).toMatch(/\[command modules\] (\S+\.js ){8,}/);
+  });
+
   it('a command that needs the entities calls the loader, and reports its failure as CONFIG_INVALID', async () => {
     const check = await dazzle(app, ['db', 'check'], env);
     expect(check.code).toBe(1);

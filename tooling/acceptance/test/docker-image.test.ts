@@ -208,9 +208,11 @@ describe('the Docker image, built without a Docker engine and run as Kubernetes 
     writeFileSync(join(context, 'tsconfig.json'), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
     writeFileSync(join(context, 'src', 'item.ts'), ENTITY);
     writeFileSync(join(context, 'dazzle.config.js'), CONFIG);
+    // The lock resolves from npm's cache, which the run's template install just filled (as the
+    // author's machine has it); the stages' `npm ci` still fetch into an empty cache of their own.
     execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund'], {
       cwd: context,
-      env: { ...process.env, npm_config_update_notifier: 'false' },
+      env: { ...process.env, npm_config_update_notifier: 'false', npm_config_prefer_offline: 'true' },
     });
     const beside = { '/registry': registry };
     // A BuildKit cache mount would play this part: both stages share one npm cache of the test's.

@@ -1,8 +1,17 @@
+/**
+ * The exit-code contract, one story per database mode: each step builds on the last, and each
+ * refusal exits with its documented code, one `Error CODE:` line and the database as it was.
+ * On the embedded default the suite holds a lease on the app's server (harness/embedded-session),
+ * so the story's commands share one server start and the test reads the database as on a URL; it
+ * gives the lease back at the end and the last command must then stop the server.
+ */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, queryDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, dazzle, errorLines, newApp, writeFiles } from './harness/app';
+import { runningPostmaster, waitFor } from './harness/embedded';
+import { type EmbeddedSession, holdEmbeddedServer } from './harness/embedded-session';
 import { ITEM_CONFIG, itemEntity } from './harness/fixtures';
 import { fillEmptyRevision, removeRevision, revisionFile, revisionFiles } from './harness/revisions';
 
@@ -21,17 +30,24 @@ describe.each(PROVIDERS)(
   'the exit-code contract on the %s (one story: each step builds on the last)',
   (provider) => {
     let db: TestDatabase | undefined;
+    let embedded: EmbeddedSession | undefined;
     let app: string;
     let env: NodeJS.ProcessEnv;
     const run = (...args: string[]) => dazzle(app, args, env);
+    /** The app's database, whichever mode: the URL's, or the embedded server's `dazzle`. */
+    const query = (sql: string) => (db ? queryDatabase(db.url, sql) : embedded!.query(sql));
 
     beforeAll(async () => {
       app = newApp(provider === 'DATABASE_URL' ? 'exit-url' : 'exit-embedded');
       if (provider === 'DATABASE_URL') db = await createTestDatabase('acceptance_exit');
+      else embedded = holdEmbeddedServer(app);
       env = db ? { DATABASE_URL: db.url } : {};
       writeFiles(app, { 'dazzle.config.ts': ITEM_CONFIG, 'src/item.ts': itemEntity() });
     });
-    afterAll(() => db?.drop());
+    afterAll(async () => {
+      await db?.drop();
+      await embedded?.stop();
+    });
 
     it('generates the first revision (exit 0) and check then fails on it as pending (exit 1)', async () => {
       const revision = await run('db', 'revision', '-m', 'create item');
@@ -60,7 +76,7 @@ describe.each(PROVIDERS)(
       expect(upgrade.stdout).toMatch(/Applied \d+ revisions?/);
       const check = await run('db', 'check');
       expect(check.code, `${check.stdout}${check.stderr}`).toBe(0);
-      if (db) expect(await queryDatabase(db.url, 'SELECT count(*)::int AS n FROM item')).toEqual([{ n: 0 }]);
+      expect(await query('SELECT count(*)::int AS n FROM item')).toEqual([{ n: 0 }]);
     });
 
     it('rolls a failing revision back whole: MIGRATION_FAILED, exit 1, its first statement undone', async () => {
@@ -74,10 +90,7 @@ describe.each(PROVIDERS)(
       );
       expect((await run('db', 'rehash')).code).toBe(0);
       expectFailure(await run('db', 'upgrade'), 'MIGRATION_FAILED');
-      if (db) {
-        const tables = await queryDatabase(db.url, "SELECT to_regclass('public.half_done') AS t");
-        expect(tables).toEqual([{ t: null }]);
-      }
+      expect(await query("SELECT to_regclass('public.half_done') AS t")).toEqual([{ t: null }]);
       // check replays the pending revision on its shadow to compare schemas: it fails the same way.
       expectFailure(await run('db', 'check'), 'MIGRATION_FAILED');
       removeRevision(file);
@@ -125,9 +138,17 @@ describe.each(PROVIDERS)(
       expect((await run('db', 'check')).code).toBe(0);
     });
 
-    it.skipIf(provider === 'DATABASE_URL')('leaves no embedded server running after the last command', () => {
-      const pid = join(app, '.dazzle', 'postgres', 'postmaster.pid');
-      expect(() => readFileSync(pid)).toThrow();
-    });
+    it.skipIf(provider === 'DATABASE_URL')(
+      'leaves no embedded server running after the last command',
+      async () => {
+        expect(runningPostmaster(app), 'the story ran on one embedded server').toBeDefined();
+        embedded!.release();
+        const current = await run('db', 'current');
+        expect(current.code, current.stderr).toBe(0);
+        await waitFor(() => runningPostmaster(app) === undefined);
+        const pid = join(app, '.dazzle', 'postgres', 'postmaster.pid');
+        expect(() => readFileSync(pid)).toThrow();
+      },
+    );
   },
 );

@@ -1,8 +1,9 @@
 // The release pipeline end to end, through a real registry: publish from a scratch copy of this
 // workspace to a private Verdaccio, cut a release short and rerun it, install @app/cli into an app
 // outside the monorepo by name and version, then version a framework change with changesets, publish
-// it and upgrade the app. The steps build on each other, like a release does, so they run in order.
-import { spawnSync } from 'node:child_process';
+// it and upgrade the app. The steps build on each other, like a release does, so they run in order,
+// except two that share nothing but the registry: the app installing 0.1.0 and the maintainers
+// cutting 0.2.0 run at the same time, as they would in the world (describe.concurrent).
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeRevision } from '@app/autogenerate';
@@ -10,8 +11,9 @@ import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pinnedPnpm } from '../pack-packages.mjs';
 import { publishedVersions, publishInOrder } from '../publish-packages.mjs';
-import { type AuthorApp, type CommandResult, createAuthorApp } from './support/author-app';
+import { type AuthorApp, createAuthorApp } from './support/author-app';
 import { type PrivateRegistry, type Publisher, startPrivateRegistry } from './support/private-registry';
+import { type CommandResult, runCommand } from './support/run-command';
 import { createScratchWorkspace, type ScratchWorkspace } from './support/scratch-workspace';
 
 const LOWEST_FIRST = [
@@ -33,13 +35,12 @@ let app: AuthorApp;
 let db: TestDatabase;
 
 /** `pnpm release` in the scratch workspace, publishing as `publisher`; build and tests ran already. */
-function release(publisher: Publisher): CommandResult {
-  const result = spawnSync(
+function release(publisher: Publisher): Promise<CommandResult> {
+  return runCommand(
     process.execPath,
     [pinnedPnpm(), 'release', '--registry', registry.url, '--skip-build', '--skip-tests'],
     {
       cwd: scratch.root,
-      encoding: 'utf8',
       // prefer-offline: the production-size install each release makes takes the public peers
       // (typeorm, pg) from npm's cache without asking the public registry again; our packages come
       // from the tarballs, and publishing and the already-published check always ask the registry.
@@ -50,7 +51,6 @@ function release(publisher: Publisher): CommandResult {
       },
     },
   );
-  return { code: result.status, stdout: result.stdout, out: `${result.stdout}${result.stderr}` };
 }
 
 /** The versions of each `@app/<folder>` the registry holds, lowest package first. */
@@ -114,7 +114,7 @@ afterAll(async () => {
 
 describe('pnpm release --registry', () => {
   it('stops at the first package the registry refuses and publishes nothing above it', async () => {
-    const cut = release('intern');
+    const cut = await release('intern');
     expect(cut.code, cut.out).toBe(1);
     expect(cut.out).toContain('[3/7] @app/metadata-builder@0.1.0: published');
     expect(cut.out).toMatch(
@@ -135,7 +135,7 @@ describe('pnpm release --registry', () => {
   });
 
   it('reruns: skips the versions already published, publishes the rest lowest first, tags every version', async () => {
-    const rerun = release('releaser');
+    const rerun = await release('releaser');
     expect(rerun.code, rerun.out).toBe(0);
     expect(rerun.out).toContain('[1/7] @app/local-postgres@0.1.0: already on the registry, skipped');
     expect(rerun.out).toContain('[2/7] @app/entities-framework@0.1.0: already on the registry, skipped');
@@ -149,16 +149,23 @@ describe('pnpm release --registry', () => {
   });
 });
 
-describe('an app installs @app/cli from the registry', () => {
-  it('npm install → init → revision → upgrade → serve answers, and the types resolve', async () => {
-    const install = app.run('npm', ['install', '@app/cli@0.1.0', 'typeorm@1.1.1', 'typescript@5.9.3']);
+describe.concurrent('0.1.0 is out: an app installs it while the maintainers cut 0.2.0', () => {
+  it('an app installs @app/cli from the registry: npm install → init → revision → upgrade → serve answers, and the types resolve', async ({
+    expect,
+  }) => {
+    const install = await app.start('npm', [
+      'install',
+      '@app/cli@0.1.0',
+      'typeorm@1.1.1',
+      'typescript@5.9.3',
+    ]);
     expect(install.code, install.out).toBe(0);
     const env = { DATABASE_URL: db.url };
-    const init = app.run('npx', ['@app/cli', 'init']);
+    const init = await app.start('npx', ['@app/cli', 'init']);
     expect(init.code, init.out).toBe(0);
-    const revision = app.run('npx', ['dazzle', 'db', 'revision', '-m', 'init'], env);
+    const revision = await app.start('npx', ['dazzle', 'db', 'revision', '-m', 'init'], env);
     expect(revision.code, revision.out).toBe(0);
-    const upgrade = app.run('npx', ['dazzle', 'db', 'upgrade'], env);
+    const upgrade = await app.start('npx', ['dazzle', 'db', 'upgrade'], env);
     expect(upgrade.code, upgrade.out).toBe(0);
     expect(upgrade.out).toContain('Applied 2 revisions');
 
@@ -166,7 +173,7 @@ describe('an app installs @app/cli from the registry', () => {
       join(app.folder, 'src', 'types-check.ts'),
       "import { defineConfig, type DazzleConfig } from '@app/cli';\nimport { Migrator } from '@app/migrator';\nexport const config: DazzleConfig = defineConfig({ entities: [] });\nexport type M = Migrator;\n",
     );
-    const types = app.run(join('node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.']);
+    const types = await app.start(join('node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.']);
     expect(types.code, types.out).toBe(0);
 
     const server = await app.serve(env);
@@ -182,16 +189,16 @@ describe('an app installs @app/cli from the registry', () => {
       server.stop();
     }
   });
-});
 
-describe('a framework change, versioned with changesets and published', () => {
-  it('bumps the whole fixed group to one version and writes every changelog', () => {
+  it('a framework change is versioned with changesets (the whole fixed group bumped to one version, every changelog written) and 0.2.0 of every package is published', async ({
+    expect,
+  }) => {
     changeFrameworkEntity();
-    const version = spawnSync(join(scratch.root, 'node_modules', '.bin', 'changeset'), ['version'], {
+    const version = await runCommand(join(scratch.root, 'node_modules', '.bin', 'changeset'), ['version'], {
       cwd: scratch.root,
-      encoding: 'utf8',
+      env: process.env,
     });
-    expect(version.status, `${version.stdout}${version.stderr}`).toBe(0);
+    expect(version.code, version.out).toBe(0);
     for (const folder of LOWEST_FIRST) {
       const pkg = JSON.parse(readFileSync(join(scratch.root, 'packages', folder, 'package.json'), 'utf8'));
       expect(pkg.version, folder).toBe('0.2.0');
@@ -203,25 +210,24 @@ describe('a framework change, versioned with changesets and published', () => {
       readFileSync(join(scratch.root, 'packages', 'entities-framework', 'CHANGELOG.md'), 'utf8'),
     ).toContain('`FeedbackReport` records the browser');
     expect(readdirSync(join(scratch.root, '.changeset')).sort()).toEqual(['README.md', 'config.json']);
-  });
 
-  it('publishes 0.2.0 of every package; the app upgrades and the framework revision is pending, then applied', async () => {
     const framework = join(scratch.root, 'packages', 'entities-framework');
-    const build = spawnSync(
+    const build = await runCommand(
       process.execPath,
       [join(framework, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: framework,
-        encoding: 'utf8',
-      },
+      { cwd: framework, env: process.env },
     );
-    expect(build.status, build.stdout).toBe(0);
+    expect(build.code, build.stdout).toBe(0);
     scratch.commitAll('Version packages');
-    const second = release('releaser');
+    const second = await release('releaser');
     expect(second.code, second.out).toBe(0);
     expect(second.out).toContain('Published 7, skipped 0 already on the registry.');
     expect(tags()).toEqual(LOWEST_FIRST.flatMap((f) => [`@app/${f}@0.1.0`, `@app/${f}@0.2.0`]).sort());
+  });
+});
 
+describe('the app upgrades to 0.2.0', () => {
+  it('the framework revision is pending, then applied', () => {
     const env = { DATABASE_URL: db.url };
     const install = app.run('npm', ['install', '@app/cli@0.2.0', '--prefer-online']);
     expect(install.code, install.out).toBe(0);

@@ -27,6 +27,13 @@ export interface DazzleTestConfigOptions {
   globalSetup?: string[];
   /** Modules run in each test worker before its files (e.g. installing TypeScript support). */
   setupFiles?: string[];
+  /**
+   * Whether each test file gets a fresh worker process (vitest's `isolate`, the default). A
+   * package whose suites keep no state in modules sets `false`: a worker then loads TypeORM, pg
+   * and the package once for all its files instead of once per file. Each suite still makes its
+   * own database and folders (`createTestDatabase`, `makeTempDir`), so no test sees another's.
+   */
+  isolate?: boolean;
 }
 
 export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): ViteUserConfig {
@@ -42,6 +49,7 @@ export function defineDazzleTestConfig(options: DazzleTestConfigOptions = {}): V
       testTimeout: options.testTimeout ?? 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
+      isolate: options.isolate ?? true,
       // The JSON report feeds the one summary line `pnpm test` prints for the whole monorepo.
       reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
       maxWorkers: 2,

@@ -17,6 +17,7 @@ import { withShadowSession } from '../shadow/shadow-session';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { diffSchema } from './schema-diff';
 import { buildTableLineage } from './table-lineage';
+import { onBaselineWasm } from './wasm-baseline';
 
 export interface MissingStatement {
   /** The lineage that needs a revision; undefined when no entity owns the table. */
@@ -28,7 +29,7 @@ export interface MissingStatement {
   declare?: string;
 }
 
-export async function findSchemaDrift(options: {
+export function findSchemaDrift(options: {
   serverUrl: string;
   /** Where the shadow database is made instead (`database.shadowUrl`). */
   shadowServerUrl?: string;
@@ -37,6 +38,10 @@ export async function findSchemaDrift(options: {
   /** Replay into a throwaway shadow database instead of the kept one (dazzle_cache_…). */
   freshShadow?: boolean;
 }): Promise<MissingStatement[]> {
+  return onBaselineWasm(() => driftOf(options));
+}
+
+async function driftOf(options: Parameters<typeof findSchemaDrift>[0]): Promise<MissingStatement[]> {
   const graph = readRevisionGraph(options.sources);
   const session = {
     ...options,

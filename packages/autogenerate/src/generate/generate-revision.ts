@@ -19,7 +19,6 @@ import {
   type RevisionSteps,
   readRevisionGraph,
   singleHead,
-  tablePath,
 } from '@app/migrator';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement, RevisionFormat } from '../authoring/render-revision';
@@ -48,9 +47,11 @@ import { proveBothWays } from './prove-down';
 import { proveSteps } from './prove-steps';
 import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
+import { holdsTypeormViews, readShadowTables, unchangedSinceRead } from './shadow-tables';
 import { buildTableLineage } from './table-lineage';
 import { typeRewriteWarnings } from './type-rewrite-warnings';
 import { wrapViewsAroundTypeChanges } from './views-around-diff';
+import { onBaselineWasm } from './wasm-baseline';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -105,17 +106,6 @@ export interface GenerateRevisionResult extends PlannedRevision {
   contract?: GenerateRevisionResult;
 }
 
-async function shadowCatalog(dataSource: DataSource): Promise<{ tables: Set<string>; schemas: Set<string> }> {
-  const tables: Array<{ s: string; t: string }> = await dataSource.query(
-    `SELECT table_schema AS s, table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')`,
-  );
-  const schemas: Array<{ n: string }> = await dataSource.query('SELECT nspname AS n FROM pg_namespace');
-  return {
-    tables: new Set(tables.map((r) => tablePath(r.s, r.t))),
-    schemas: new Set(schemas.map((r) => r.n)),
-  };
-}
-
 function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRevisionOptions): void {
   if (processed.drift.length > 0) {
     const first = processed.drift[0]!;
@@ -147,7 +137,7 @@ export async function planOnShadow(
   parserReady.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   try {
     const tables = await buildTableLineage(options.metadata, dataSource);
-    const catalog = await shadowCatalog(dataSource);
+    const catalog = await readShadowTables(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
     const before = await readShadowCatalog(runner);
@@ -161,7 +151,8 @@ export async function planOnShadow(
       (m) => m.tableType !== 'junction' && tables.lineageOfTable(entityTablePath(m)) === options.lineage,
     );
     await applyRequiredExtensions(runner, lineageEntities, steps);
-    await dropOrphanViews(runner, dataSource, graph, options.lineage, steps);
+    if (!unchangedSinceRead(steps) || holdsTypeormViews(before))
+      await dropOrphanViews(runner, dataSource, graph, options.lineage, steps);
     let diff = await diffSchema(dataSource);
     await parserReady;
     // TypeORM writes a type change as DROP + ADD COLUMN (or ALTER … TYPE for numeric precision); only
@@ -185,7 +176,11 @@ export async function planOnShadow(
       existingTables: catalog.tables,
       existingSchemas: catalog.schemas,
     });
-    const orphans = await findOrphanTables(dataSource, graph);
+    const orphans = await findOrphanTables(
+      dataSource,
+      graph,
+      unchangedSinceRead(steps) ? catalog.baseTables : undefined,
+    );
     for (const orphan of orphans.filter((o) => o.lineage !== options.lineage)) {
       processed.drift.push({
         lineage: orphan.lineage,
@@ -286,7 +281,11 @@ async function assertAtHeads(options: GenerateRevisionOptions, graph: RevisionGr
  * @example
  * const { revision } = await generateRevision({ serverUrl, sources, metadata, lineage: 'app', message: 'add po_number' });
  */
-export async function generateRevision(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
+export function generateRevision(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
+  return onBaselineWasm(() => generate(options));
+}
+
+async function generate(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
   slugForMessage(options.message); // refuse an unusable message before any work
   const graph = readRevisionGraph(options.sources);
   const head = singleHead(graph, options.lineage);
@@ -362,7 +361,7 @@ export async function generateRevision(options: GenerateRevisionOptions): Promis
   );
   if ('from' in outcome) {
     const rename: RenameHint = { kind: 'column', table: outcome.table, from: outcome.from, to: outcome.to };
-    return generateRevision({ ...options, renames: [...(options.renames ?? []), rename] });
+    return generate({ ...options, renames: [...(options.renames ?? []), rename] });
   }
   if ('pair' in outcome && outcome.pair) {
     for (const { prepared } of outcome.pair) saveRevision(prepared);

@@ -15,16 +15,18 @@ export interface OrphanTable {
   lineage: Lineage;
 }
 
-/** Orphaned tables and the lineage that created them; tables no revision created are not ours to drop. */
-export async function findOrphanTables(dataSource: DataSource, graph: RevisionGraph): Promise<OrphanTable[]> {
+/**
+ * Orphaned tables and the lineage that created them; tables no revision created are not ours to drop.
+ * `baseTables`: the database's ordinary tables when the caller read them already (shadow-tables.ts).
+ */
+export async function findOrphanTables(
+  dataSource: DataSource,
+  graph: RevisionGraph,
+  baseTables?: readonly string[],
+): Promise<OrphanTable[]> {
   const mapped = new Set(dataSource.entityMetadatas.map((m) => entityTablePath(m)));
-  const rows: Array<{ s: string; t: string }> = await dataSource.query(
-    `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
-     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
-  );
-  const candidates = rows
-    .map((r) => tablePath(r.s, r.t))
-    .filter((t) => !mapped.has(t) && !INFRASTRUCTURE_TABLES.includes(t));
+  const existing = baseTables ?? (await readBaseTables(dataSource));
+  const candidates = existing.filter((t) => !mapped.has(t) && !INFRASTRUCTURE_TABLES.includes(t));
   if (candidates.length === 0) return [];
   const revisions = graph.all().map((r) => ({ lineage: r.lineage, text: sourceOf(r) }));
   return candidates.flatMap((table) => {
@@ -32,6 +34,14 @@ export async function findOrphanTables(dataSource: DataSource, graph: RevisionGr
     const creator = revisions.find((r) => r.text.includes(creates));
     return creator ? [{ table, lineage: creator.lineage }] : [];
   });
+}
+
+async function readBaseTables(dataSource: DataSource): Promise<string[]> {
+  const rows: Array<{ s: string; t: string }> = await dataSource.query(
+    `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
+     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+  );
+  return rows.map((r) => tablePath(r.s, r.t));
 }
 
 export function dropStatementOf(orphan: OrphanTable): string {

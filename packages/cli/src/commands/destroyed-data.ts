@@ -3,7 +3,6 @@
  * before data is lost (never in CI or without a terminal: there the downgrade is refused unless
  * --allow-destructive is passed), and the lines saying what was dropped once it ran.
  */
-import { createInterface } from 'node:readline/promises';
 import type { DroppedData } from '@app/migrator';
 import { migratorApi } from '../migrator-api';
 import type { Reporter } from '../reporter';
@@ -15,6 +14,8 @@ export function canAskAtTerminal(env: NodeJS.ProcessEnv = process.env): boolean 
 
 /** Asks whether to revert although `loss` would be destroyed; only a yes reverts. */
 export async function askToDestroy(loss: readonly DroppedData[]): Promise<boolean> {
+  // Loaded here: `upgrade` imports this module, and only a downgrade at a terminal asks anything.
+  const { createInterface } = await import('node:readline/promises');
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await prompt.question(

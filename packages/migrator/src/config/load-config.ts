@@ -130,11 +130,29 @@ async function importConfig(file: string): Promise<DazzleConfig> {
   let loaded: unknown;
   try {
     typescript?.register();
-    loaded = file.endsWith('.mjs') ? await import(file) : require(file);
+    loaded = file.endsWith('.mjs') ? await loadEsModule(file) : require(file);
   } catch (error) {
     throw loadFailure(file, error);
   }
   return validateConfig(configExport(file, loaded), file);
+}
+
+/** What Node says when require() cannot load an ES module: top-level await, or a Node before 20.19. */
+const REQUIRE_CANNOT_LOAD = new Set(['ERR_REQUIRE_ASYNC_MODULE', 'ERR_REQUIRE_ESM']);
+
+/**
+ * An `.mjs` config, through require() where Node can, as a `.js` config in an ES-module package
+ * already is: the same module namespace a dynamic import() gives, without starting the
+ * asynchronous ESM loader (about 10 ms of a cold start). A config with top-level await cannot be
+ * required (Node says so before running any of it) and is imported instead.
+ */
+async function loadEsModule(file: string): Promise<unknown> {
+  try {
+    return require(file);
+  } catch (error) {
+    if (!REQUIRE_CANNOT_LOAD.has((error as { code?: unknown }).code as string)) throw error;
+    return import(file);
+  }
 }
 
 /**

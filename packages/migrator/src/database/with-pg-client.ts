@@ -3,8 +3,9 @@
  * ledger read of a cold start, catalog snapshots, statements about databases rather than in them).
  * A refused connection becomes the same typed DATABASE_* error every command gives.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { connectionFailure } from './connection-errors';
+import { pgDriver } from './pg-driver';
 
 export interface PgClientOptions {
   /** Shown in pg_stat_activity, so an operator can tell what is connected. */
@@ -17,7 +18,7 @@ export async function withPgClient<T>(
   work: (client: pg.Client) => Promise<T>,
   options: PgClientOptions = {},
 ): Promise<T> {
-  const client = new pg.Client({
+  const client = new (pgDriver().Client)({
     connectionString: url,
     application_name: options.applicationName,
     connectionTimeoutMillis: options.connectionTimeoutMillis,

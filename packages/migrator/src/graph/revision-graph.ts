@@ -10,6 +10,8 @@ export class RevisionGraph {
   readonly #byId: ReadonlyMap<string, RevisionInfo>;
   /** id → ids that list it as a parent or dependency. */
   readonly #dependents: ReadonlyMap<string, readonly string[]>;
+  /** Every id in apply order: computed once (the graph never changes), also proving there is no cycle. */
+  readonly #order: readonly string[];
 
   constructor(revisions: readonly RevisionInfo[]) {
     const byId = new Map<string, RevisionInfo>();
@@ -50,7 +52,7 @@ export class RevisionGraph {
     }
     this.#byId = byId;
     this.#dependents = dependents;
-    this.order([...byId.keys()]); // throws on a cycle
+    this.#order = this.order([...byId.keys()]); // throws on a cycle
   }
 
   get size(): number {
@@ -62,7 +64,7 @@ export class RevisionGraph {
   }
 
   all(): RevisionInfo[] {
-    return this.order([...this.#byId.keys()]).map((id) => this.#byId.get(id)!);
+    return this.#order.map((id) => this.#byId.get(id)!);
   }
 
   lineageRevisions(lineage: Lineage): RevisionInfo[] {

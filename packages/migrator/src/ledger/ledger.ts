@@ -14,7 +14,7 @@ import {
   APPLIED_BY,
   type LedgerMethod,
   type LedgerRow,
-  ledgerRowOf,
+  ledgerRowsOf,
   SELECT_LEDGER_SQL,
   UNDEFINED_TABLE,
 } from './ledger-rows';
@@ -77,8 +77,7 @@ export async function readLedgerIfPresent(db: QueryRunner): Promise<LedgerRow[] 
 }
 
 export async function readLedger(db: QueryRunner): Promise<LedgerRow[]> {
-  const rows: Array<Record<string, unknown>> = await db.query(SELECT_LEDGER_SQL);
-  return rows.map(ledgerRowOf);
+  return ledgerRowsOf(await db.query(SELECT_LEDGER_SQL));
 }
 
 export function insertLedgerRowSql(): string {

@@ -7,7 +7,7 @@
  */
 import { assertPostgresUrl } from '../database/connection-errors';
 import { withPgClient } from '../database/with-pg-client';
-import { APPLIED_BY, type LedgerRow, ledgerRowOf, SELECT_LEDGER_SQL, UNDEFINED_TABLE } from './ledger-rows';
+import { APPLIED_BY, type LedgerRow, ledgerRowsOf, SELECT_LEDGER_SQL, UNDEFINED_TABLE } from './ledger-rows';
 
 /**
  * The ledger rows, or undefined when the database has no ledger yet (never upgraded).
@@ -21,8 +21,7 @@ export async function readLedgerOverPg(url: string): Promise<LedgerRow[] | undef
     url,
     async (client) => {
       try {
-        const { rows } = await client.query<Record<string, unknown>>(SELECT_LEDGER_SQL);
-        return rows.map(ledgerRowOf);
+        return ledgerRowsOf((await client.query<Record<string, unknown>>(SELECT_LEDGER_SQL)).rows);
       } catch (error) {
         if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
         throw error;

@@ -5,7 +5,6 @@
  * caught by name.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MigratorError } from '../errors';
 import { checksumOf } from './checksum';
 import { HAND_FILL_MARKER } from './hand-fill-marker';
@@ -13,10 +12,13 @@ import {
   LEGACY_MANIFEST_FILE,
   MANIFEST_DIR,
   type ManifestEntry,
+  pathsIn,
+  readingStoredEntries,
   readStoredEntries,
   replaceManifestEntries,
 } from './manifest-entries';
 import type { Lineage, RevisionInfo } from './revision';
+import { FILES_PER_SLICE, readToEnd, type SlicedReading } from './sliced-reading';
 
 /** The single-file manifest of older folders; new entries live in `manifest/` (see manifest-entries). */
 export const MANIFEST_FILE = LEGACY_MANIFEST_FILE;
@@ -45,6 +47,8 @@ export function writeManifest(dir: string, manifest: Manifest): void {
 
 /** Line numbers (1-based) that still carry the hand-fill marker. */
 export function handFillLinesOf(content: string): number[] {
+  // Reading a folder asks this of every file; most have no marker, and then there is nothing to split.
+  if (!content.includes(HAND_FILL_MARKER)) return [];
   return content.split('\n').flatMap((line, index) => (line.includes(HAND_FILL_MARKER) ? [index + 1] : []));
 }
 
@@ -60,12 +64,20 @@ export function listRevisionFiles(dir: string): string[] {
  * @throws MigratorError MANIFEST_MISMATCH naming every file that disagrees.
  */
 export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[] {
-  const stored = readStoredEntries(dir);
+  return readToEnd(readingRevisionFolder(dir, lineage));
+}
+
+/** `readRevisionFolder` as a reading that pauses between slices of files (see sliced-reading). */
+export function* readingRevisionFolder(dir: string, lineage: Lineage): SlicedReading<RevisionInfo[]> {
+  const stored = yield* readingStoredEntries(dir);
   const files = new Set(listRevisionFiles(dir));
   const problems: string[] = [];
   const infos: RevisionInfo[] = [];
   const listed = new Set<string>();
-  for (const { entry } of stored) {
+  const inFolder = pathsIn(dir);
+  for (let index = 0; index < stored.length; index += 1) {
+    if (index > 0 && index % FILES_PER_SLICE === 0) yield;
+    const { entry } = stored[index]!;
     if (listed.has(entry.file)) {
       problems.push(`${entry.file} is listed twice in the manifest`);
       continue;
@@ -76,7 +88,8 @@ export function readRevisionFolder(dir: string, lineage: Lineage): RevisionInfo[
       continue;
     }
     files.delete(entry.file);
-    const file = join(dir, entry.file);
+    // entry.file is one of the names readdir gave (checked just above): a plain name.
+    const file = inFolder(entry.file);
     const content = readFileSync(file, 'utf8');
     const actual = checksumOf(content);
     if (actual !== entry.checksum) problems.push(`${entry.file} was edited after the manifest was written`);

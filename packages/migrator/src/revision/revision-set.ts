@@ -2,8 +2,9 @@
 
 import { MigratorError } from '../errors';
 import { RevisionGraph } from '../graph/revision-graph';
-import { readRevisionFolder } from './manifest';
+import { readingRevisionFolder } from './manifest';
 import type { Lineage, RevisionInfo } from './revision';
+import { readInSlices, readToEnd, type SlicedReading } from './sliced-reading';
 
 export interface MigrationSource {
   readonly lineage: Lineage;
@@ -13,9 +14,12 @@ export interface MigrationSource {
 
 /** Reads and checks every source, then builds one graph from them. */
 export function readRevisionGraph(sources: readonly MigrationSource[]): RevisionGraph {
-  const revisions: RevisionInfo[] = sources.flatMap((source) =>
-    readRevisionFolder(source.dir, source.lineage),
-  );
+  return readToEnd(readingRevisionGraph(sources));
+}
+
+function* readingRevisionGraph(sources: readonly MigrationSource[]): SlicedReading<RevisionGraph> {
+  const revisions: RevisionInfo[] = [];
+  for (const source of sources) revisions.push(...(yield* readingRevisionFolder(source.dir, source.lineage)));
   return new RevisionGraph(revisions);
 }
 
@@ -29,7 +33,30 @@ export function readRevisionGraphOrFolderError(
   try {
     return readRevisionGraph(sources);
   } catch (error) {
-    if (error instanceof MigratorError && FOLDER_STATE_CODES.has(error.code)) return error;
-    throw error;
+    return folderStateOrThrow(error);
   }
+}
+
+/**
+ * `readRevisionGraphOrFolderError`, read in slices with the event loop turning between them, so
+ * I/O started before it (the ledger read) goes on while the folders are read. Same graph, same
+ * checks, same errors.
+ *
+ * @example
+ * const ledger = readLedgerOverPg(url); // connecting while the folders are read
+ * const graph = await readRevisionGraphOrFolderErrorInSlices(settings.sources);
+ */
+export async function readRevisionGraphOrFolderErrorInSlices(
+  sources: readonly MigrationSource[],
+): Promise<RevisionGraph | MigratorError> {
+  try {
+    return await readInSlices(readingRevisionGraph(sources));
+  } catch (error) {
+    return folderStateOrThrow(error);
+  }
+}
+
+function folderStateOrThrow(error: unknown): MigratorError {
+  if (error instanceof MigratorError && FOLDER_STATE_CODES.has(error.code)) return error;
+  throw error;
 }

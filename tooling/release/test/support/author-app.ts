@@ -6,17 +6,16 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export interface CommandResult {
-  code: number | null;
-  stdout: string;
-  /** stdout then stderr */
-  out: string;
-}
+import { type CommandResult, runCommand } from './run-command';
+
+export type { CommandResult } from './run-command';
 
 export interface AuthorApp {
   folder: string;
   /** Runs a command in the app folder (npm, npx, …) and returns its exit code and output. */
   run(command: string, args: string[], env?: NodeJS.ProcessEnv): CommandResult;
+  /** `run` without blocking: the test can do other work while the command runs. */
+  start(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<CommandResult>;
   /** `npx dazzle serve --port 0` until it prints its URL; `stop()` ends it and its children. */
   serve(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): void }>;
   remove(): void;
@@ -42,6 +41,8 @@ export function createAuthorApp(registryUrl: string): AuthorApp {
     const result = spawnSync(command, args, { cwd: folder, encoding: 'utf8', env: { ...baseEnv, ...env } });
     return { code: result.status, stdout: result.stdout, out: `${result.stdout}${result.stderr}` };
   };
+  const start = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCommand(command, args, { cwd: folder, env: { ...baseEnv, ...env } });
   const serve = (env: NodeJS.ProcessEnv) => {
     const server = spawn('npx', ['dazzle', 'serve', '--port', '0'], {
       cwd: folder,
@@ -62,5 +63,5 @@ export function createAuthorApp(registryUrl: string): AuthorApp {
       server.on('close', (code) => reject(new Error(`dazzle serve exited ${code}: ${out}`)));
     });
   };
-  return { folder, run, serve, remove: () => rmSync(parent, { recursive: true, force: true }) };
+  return { folder, run, start, serve, remove: () => rmSync(parent, { recursive: true, force: true }) };
 }
