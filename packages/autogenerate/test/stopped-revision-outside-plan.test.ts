@@ -1,53 +1,37 @@
 import type { Migrator, RevisionInfo } from '@app/migrator';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeRevision } from '../src';
 import { ledgerIds, sql } from './helpers/catalog';
 import { withMigrator as migratorOn } from './helpers/migrator';
 import { refusal } from './helpers/refusal';
-import { nextTime, tempDir } from './helpers/revision-folders';
+import { tempDir, writeChain } from './helpers/revision-folders';
 
 /** base ← stepped (whose validation fails on a negative v) and base ← side: two branches. */
 function writeBranches(dir: string): { base: RevisionInfo; stepped: RevisionInfo; side: RevisionInfo } {
-  const base = writeRevision({
-    dir,
-    lineage: 'app',
-    message: 'base',
-    parents: [],
-    up: [{ sql: 'CREATE TABLE item (id serial PRIMARY KEY, v int)' }],
-    down: [{ sql: 'DROP TABLE item' }],
-    now: nextTime(),
-  });
-  const stepped = writeRevision({
-    dir,
-    lineage: 'app',
-    message: 'stepped',
-    parents: [base.id],
-    transactional: false,
-    steps: {
+  const [base] = writeChain(dir, 'app', [
+    { message: 'base', up: ['CREATE TABLE item (id serial PRIMARY KEY, v int)'], down: ['DROP TABLE item'] },
+  ]);
+  const [stepped, side] = writeChain(dir, 'app', [
+    {
+      message: 'stepped',
+      parents: [base!.id],
+      transactional: false,
+      steps: {
+        up: [
+          { statements: 1, transaction: true },
+          { statements: 1, transaction: true },
+        ],
+        down: [{ statements: 1, transaction: true }],
+      },
       up: [
-        { statements: 1, transaction: true },
-        { statements: 1, transaction: true },
+        'ALTER TABLE "item" ADD CONSTRAINT "item_v_positive" CHECK ("v" > 0) NOT VALID',
+        'ALTER TABLE "item" VALIDATE CONSTRAINT "item_v_positive"',
       ],
-      down: [{ statements: 1, transaction: true }],
+      down: ['ALTER TABLE "item" DROP CONSTRAINT "item_v_positive"'],
     },
-    up: [
-      { sql: 'ALTER TABLE "item" ADD CONSTRAINT "item_v_positive" CHECK ("v" > 0) NOT VALID' },
-      { sql: 'ALTER TABLE "item" VALIDATE CONSTRAINT "item_v_positive"' },
-    ],
-    down: [{ sql: 'ALTER TABLE "item" DROP CONSTRAINT "item_v_positive"' }],
-    now: nextTime(),
-  });
-  const side = writeRevision({
-    dir,
-    lineage: 'app',
-    message: 'side',
-    parents: [base.id],
-    up: [{ sql: 'CREATE TABLE side (id int)' }],
-    down: [{ sql: 'DROP TABLE side' }],
-    now: nextTime(),
-  });
-  return { base, stepped, side };
+    { message: 'side', parents: [base!.id], up: ['CREATE TABLE side (id int)'], down: ['DROP TABLE side'] },
+  ]);
+  return { base: base!, stepped: stepped!, side: side! };
 }
 
 describe('a stepped revision that stopped, and a run whose plan leaves it out', () => {

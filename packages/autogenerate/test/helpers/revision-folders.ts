@@ -1,5 +1,5 @@
 /** Builds throwaway migrations folders with real revision files, the way `dazzle db revision` writes them. */
-import type { Lineage, RevisionInfo } from '@app/migrator';
+import type { Lineage, RevisionInfo, RevisionSteps } from '@app/migrator';
 import { makeTempDir } from '@app/testing';
 import { writeRevision } from '../../src';
 
@@ -10,6 +10,8 @@ export interface RevisionSpec {
   parents?: string[];
   dependsOn?: string[];
   transactional?: boolean;
+  /** A stepped revision's header: how many statements each step runs, and whether in a transaction. */
+  steps?: RevisionSteps;
 }
 
 let clock = Date.UTC(2026, 0, 1);
@@ -45,6 +47,7 @@ export function writeChain(
         up: spec.up.map((sql) => ({ sql })),
         down: (spec.down ?? []).map((sql) => ({ sql })),
         transactional: spec.transactional,
+        steps: spec.steps,
         format,
         now: nextTime(),
       }),
