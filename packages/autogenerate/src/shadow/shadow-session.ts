@@ -6,6 +6,7 @@
  */
 import type { EntityClass } from '@app/metadata-builder';
 import {
+  type CatalogSnapshot,
   databaseUrl,
   type MigrationSource,
   MigratorError,
@@ -16,8 +17,8 @@ import {
 } from '@app/migrator';
 import type { DataSource } from 'typeorm';
 import {
+  checkKeptShadow,
   ensureKeptShadow,
-  isCompleteKeptShadow,
   keepSessionAs,
   keptShadowName,
   promoteKeptShadow,
@@ -45,11 +46,17 @@ export interface ShadowSession {
    * The kept shadow then already holds the new revision, so the next run replays nothing. Ignored
    * on a throwaway shadow.
    */
-  keep(revision: RevisionInfo): void;
+  keep(revision: RevisionInfo, holds?: CatalogSnapshot): void;
+  /**
+   * The catalog of the database at the heads, when the kept shadow has it stored (kept-catalog.ts);
+   * undefined means read it. `holds` given to `keep` is stored the same way: the catalog once the
+   * revision is applied, which is what the kept shadow then holds.
+   */
+  catalogAtHeads: CatalogSnapshot | undefined;
 }
 
 type SessionWork<T> = (dataSource: DataSource, session: ShadowSession) => Promise<T>;
-const THROWAWAY: ShadowSession = { keep: () => {} };
+const THROWAWAY: ShadowSession = { keep: () => {}, catalogAtHeads: undefined };
 
 /**
  * 25001: a statement that refuses to run in a transaction block (CREATE INDEX CONCURRENTLY);
@@ -105,12 +112,17 @@ async function onKeptShadow<T>(
   let keptAs: string | undefined;
   try {
     return await inRolledBackSession(dataSource, async (runner) => {
-      if (!(await isCompleteKeptShadow(runner, name))) return NOT_READY;
-      let kept: RevisionInfo | undefined;
-      const result = await work(dataSource, { keep: (revision) => (kept = revision) });
+      const check = await checkKeptShadow(runner, name);
+      if (!check.complete) return NOT_READY;
+      let kept: { revision: RevisionInfo; holds: CatalogSnapshot | undefined } | undefined;
+      const result = await work(dataSource, {
+        keep: (revision, holds) => (kept = { revision, holds }),
+        catalogAtHeads: check.catalog,
+      });
       if (kept) {
-        const next = keptShadowName(options.sources, graph, [kept]);
-        if (await keepSessionAs(runner, name, kept, next)) keptAs = next;
+        const next = keptShadowName(options.sources, graph, [kept.revision]);
+        const holds = kept.holds && { catalog: kept.holds, serverVersion: check.serverVersion };
+        if (await keepSessionAs(runner, name, kept.revision, next, holds)) keptAs = next;
       }
       return result;
     });
