@@ -95,6 +95,12 @@ describe('the catalog a kept shadow stores', () => {
     const misled = await generate(dir, CrateV2, 'crate weight');
     expect(misled.notes).toContain('Down NOT proven: see the hand-fill step in down().');
     expect(misled.down[0]!.handFill).toMatch(/crate/);
+    // Not kept (a hand-fill step): the connection opened early for the rename is closed too.
+    const early = await sql(
+      db.url,
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'dazzle kept shadow rename'`,
+    );
+    expect(early).toEqual([]);
   });
 
   it.each([

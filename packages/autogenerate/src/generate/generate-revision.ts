@@ -28,7 +28,7 @@ import { prepareRevision, saveRevision } from '../authoring/write-revision';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
 import { readShadowCatalog } from '../shadow/raw-connection';
 import { shadowServerOf } from '../shadow/shadow-server';
-import { withShadowSession } from '../shadow/shadow-session';
+import { type ShadowSession, withShadowSession } from '../shadow/shadow-session';
 import { prepareExpandContract } from './expand-on-shadow';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { onlineRevision } from './online-steps';
@@ -131,14 +131,15 @@ function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRe
 type PlannedOnShadow = PlannedRevision & { catalogAfter: CatalogSnapshot | undefined };
 
 /**
- * Diffs, makes safe and proves the next revision on a shadow at the heads. `atHeads` is that
- * shadow's catalog when the kept shadow had it stored; otherwise it is read here.
+ * Diffs, makes safe and proves the next revision on a shadow at the heads. `shadow` is what the
+ * shadow session offers: the catalog at the heads when the kept shadow had it stored (otherwise
+ * it is read here), and word that a revision is coming.
  */
 export async function planOnShadow(
   options: GenerateRevisionOptions,
   graph: RevisionGraph,
   dataSource: DataSource,
-  atHeads?: CatalogSnapshot,
+  shadow: Partial<Pick<ShadowSession, 'catalogAtHeads' | 'expectKeep'>> = {},
 ): Promise<PlannedOnShadow | RenameCandidate> {
   let runner: QueryRunner | undefined;
   // Compiling the parser (WebAssembly) overlaps with the catalog reads below.
@@ -149,7 +150,7 @@ export async function planOnShadow(
     const catalog = await readShadowTables(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
-    const before = atHeads ?? (await readShadowCatalog(runner));
+    const before = shadow.catalogAtHeads ?? (await readShadowCatalog(runner));
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
     await applyRenames(
       runner,
@@ -209,6 +210,7 @@ export async function planOnShadow(
     refuse(processed, steps, options);
     Object.assign(processed, await wrapViewsAroundTypeChanges(runner, processed.up, processed.down));
 
+    if (processed.up.length > 0) shadow.expectKeep?.();
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };
     const proved = await proveBothWays(runner, before, generated, transactional);
@@ -350,7 +352,7 @@ async function generate(options: GenerateRevisionOptions): Promise<GenerateRevis
       graph,
     },
     async (dataSource, session) => {
-      const plan = await planOnShadow(options, graph, dataSource, session.catalogAtHeads);
+      const plan = await planOnShadow(options, graph, dataSource, session);
       if ('from' in plan) return plan;
       const { catalogAfter, ...planned } = plan;
       if (planned.up.length === 0) return planned;

@@ -21,7 +21,7 @@ import {
   type RevisionInfo,
   readRevisionGraph,
 } from '@app/migrator';
-import type pg from 'pg';
+import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
 import {
   KEPT_CATALOG_COLUMNS,
@@ -280,15 +280,55 @@ export async function keepSessionAs(
  * (someone else is connected to it): it then stays unmarked, and the next run rebuilds it.
  */
 export async function promoteKeptShadow(serverUrl: string, from: string, to: string): Promise<boolean> {
-  return onServer(serverUrl, async (c) => {
-    try {
-      await c.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
-    } catch {
-      return false;
-    }
-    await c.query(`COMMENT ON DATABASE ${quoteIdent(to)} IS '${completeNow()}'`);
-    return true;
-  });
+  return onServer(serverUrl, (c) => renameAndMark(c, from, to));
+}
+
+async function renameAndMark(c: pg.Client, from: string, to: string): Promise<boolean> {
+  try {
+    await c.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
+  } catch {
+    return false;
+  }
+  await c.query(`COMMENT ON DATABASE ${quoteIdent(to)} IS '${completeNow()}'`);
+  return true;
+}
+
+/** How the early connection names itself in pg_stat_activity. */
+export const PROMOTION_APPLICATION = 'dazzle kept shadow rename';
+
+/** A connection for `promoteKeptShadow` opened before it is needed (see shadow-session.ts). */
+export interface EarlyPromotion {
+  promote(from: string, to: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts connecting to the server for the rename that follows a kept revision, so the run does
+ * not wait for a new connection at its end. If connecting fails, `promote` connects as usual.
+ */
+export function connectForPromotion(serverUrl: string): EarlyPromotion {
+  const client = new pg.Client({ connectionString: serverUrl, application_name: PROMOTION_APPLICATION });
+  client.on('error', () => undefined);
+  const connected = client.connect().then(
+    () => client,
+    () => undefined,
+  );
+  const close = async () => {
+    await connected;
+    await client.end().catch(() => undefined);
+  };
+  return {
+    async promote(from, to) {
+      const c = await connected;
+      if (!c) return promoteKeptShadow(serverUrl, from, to);
+      try {
+        return await renameAndMark(c, from, to);
+      } finally {
+        await close();
+      }
+    },
+    close,
+  };
 }
 
 /** Applies the server's kept-shadow bounds (kept-shadow-bounds.ts). Without FORCE: one in use stays, for a later run. */

@@ -18,6 +18,8 @@ import {
 import type { DataSource } from 'typeorm';
 import {
   checkKeptShadow,
+  connectForPromotion,
+  type EarlyPromotion,
   ensureKeptShadow,
   keepSessionAs,
   keptShadowName,
@@ -53,10 +55,15 @@ export interface ShadowSession {
    * revision is applied, which is what the kept shadow then holds.
    */
   catalogAtHeads: CatalogSnapshot | undefined;
+  /**
+   * The work is likely to `keep` a revision: the connection the kept shadow's rename needs is
+   * opened now, while the work goes on, instead of after it. Ignored on a throwaway shadow.
+   */
+  expectKeep(): void;
 }
 
 type SessionWork<T> = (dataSource: DataSource, session: ShadowSession) => Promise<T>;
-const THROWAWAY: ShadowSession = { keep: () => {}, catalogAtHeads: undefined };
+const THROWAWAY: ShadowSession = { keep: () => {}, catalogAtHeads: undefined, expectKeep: () => {} };
 
 /**
  * 25001: a statement that refuses to run in a transaction block (CREATE INDEX CONCURRENTLY);
@@ -110,6 +117,7 @@ async function onKeptShadow<T>(
     throw error;
   }
   let keptAs: string | undefined;
+  let promotion: EarlyPromotion | undefined;
   try {
     return await inRolledBackSession(dataSource, async (runner) => {
       const check = await checkKeptShadow(runner, name);
@@ -118,6 +126,9 @@ async function onKeptShadow<T>(
       const result = await work(dataSource, {
         keep: (revision, holds) => (kept = { revision, holds }),
         catalogAtHeads: check.catalog,
+        expectKeep: () => {
+          promotion ??= connectForPromotion(options.serverUrl);
+        },
       });
       if (kept) {
         const next = keptShadowName(options.sources, graph, [kept.revision]);
@@ -129,7 +140,9 @@ async function onKeptShadow<T>(
   } finally {
     await dataSource.destroy();
     // After the DataSource is closed: a database with connections cannot be renamed.
-    if (keptAs) await promoteKeptShadow(options.serverUrl, name, keptAs);
+    if (keptAs)
+      await (promotion?.promote(name, keptAs) ?? promoteKeptShadow(options.serverUrl, name, keptAs));
+    else await promotion?.close();
   }
 }
 
