@@ -1,8 +1,8 @@
 /**
  * The kept shadow carries the catalog it holds. `revision` needs the catalog at the heads (the
  * down proof compares the catalog after the down with it), and reading it is a dozen catalog
- * queries on a connection whose caches are still cold: 20–30 ms of PostgreSQL's CPU at 50 tables,
- * more at 200. A kept shadow changes only when dazzle builds it or commits a proved revision into
+ * queries on a connection whose caches are still cold: 50–60 ms of PostgreSQL's CPU at 50 tables,
+ * 80–90 at 200, against 10–20 to load the stored one. A kept shadow changes only when dazzle builds it or commits a proved revision into
  * it, so the catalog is written then, in the same transaction as the change (a failed commit takes
  * it away too), and read back in the round trip that checks the kept shadow is complete.
  *
