@@ -180,15 +180,26 @@ function floorRatios(dazzle, floor, typeorm, key) {
   };
 }
 
+/**
+ * dazzle ÷ floor (b), round by round, then the median. The contenders of a round run back to back,
+ * so a machine whose speed drifts between rounds (shared cores) moves both sides of each ratio.
+ */
+function perRoundToFloorWithGenerate(dazzle, floor, typeorm, samplesKey) {
+  const [d, f, t] = [dazzle[samplesKey], floor[samplesKey], typeorm[samplesKey]];
+  if (!d || !f || !t) return undefined;
+  return round(median(d.map((value, i) => value / (f[i] + t[i]))));
+}
+
 function logFloorRatios(dazzle, floor, typeorm) {
-  for (const [label, key] of [
-    ['wall', 'medianMs'],
-    ['CPU', 'cpuMs'],
+  for (const [label, key, samplesKey] of [
+    ['wall', 'medianMs', 'samplesMs'],
+    ['CPU', 'cpuMs', 'samplesCpuMs'],
   ]) {
     if (dazzle[key] === undefined || floor[key] === undefined) continue;
     const r = floorRatios(dazzle, floor, typeorm, key);
+    const perRound = perRoundToFloorWithGenerate(dazzle, floor, typeorm, samplesKey);
     console.log(
-      `    ${label}: dazzle ÷ floor ${r.toFloor.toFixed(2)}, ÷ (floor + TypeORM generate ${r.floorWithGenerate.toFixed(0)} ms) ${r.toFloorWithGenerate.toFixed(2)}, ÷ TypeORM ${r.toTypeorm.toFixed(2)}`,
+      `    ${label}: dazzle ÷ floor ${r.toFloor.toFixed(2)}, ÷ (floor + TypeORM generate ${r.floorWithGenerate.toFixed(0)} ms) ${r.toFloorWithGenerate.toFixed(2)} (round by round, median ${perRound?.toFixed(2) ?? '—'}), ÷ TypeORM ${r.toTypeorm.toFixed(2)}`,
     );
   }
 }

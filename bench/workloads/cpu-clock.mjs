@@ -52,18 +52,29 @@ export async function serverCpuClock(url) {
   }
   try {
     statFields(postmaster);
-    return () => {
-      let ms = cpuOf(statFields(postmaster), true);
+    const backendsMs = () => {
+      let ms = 0;
       for (const entry of readdirSync('/proc')) {
         if (!/^\d+$/.test(entry)) continue;
         try {
           const fields = statFields(entry);
           if (Number(fields[1]) === postmaster && !isBackgroundProcess(entry)) ms += cpuOf(fields, false);
         } catch {
-          // the process ended between listing and reading: its time is now the postmaster's
+          // the process was reaped between listing and reading: its time is now the postmaster's
         }
       }
       return ms;
+    };
+    // A backend reaped while the backends are read would be in neither reading (a client that has
+    // just closed its connection returns before its backend has exited): read until the postmaster's
+    // reaped-children time is the same before and after the backends.
+    return () => {
+      for (let attempt = 0; ; attempt += 1) {
+        const before = cpuOf(statFields(postmaster), true);
+        const backends = backendsMs();
+        const after = cpuOf(statFields(postmaster), true);
+        if (before === after || attempt === 20) return after + backends;
+      }
     };
   } catch {
     return undefined;

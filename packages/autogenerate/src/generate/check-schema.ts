@@ -16,8 +16,8 @@ import { shadowServerOf } from '../shadow/shadow-server';
 import { withShadowSession } from '../shadow/shadow-session';
 import { dropStatementOf, findOrphanTables } from './orphan-tables';
 import { diffSchema } from './schema-diff';
+import { withShortRunTiering } from './short-run-tiering';
 import { buildTableLineage } from './table-lineage';
-import { onBaselineWasm } from './wasm-baseline';
 
 export interface MissingStatement {
   /** The lineage that needs a revision; undefined when no entity owns the table. */
@@ -38,7 +38,7 @@ export function findSchemaDrift(options: {
   /** Replay into a throwaway shadow database instead of the kept one (dazzle_cache_…). */
   freshShadow?: boolean;
 }): Promise<MissingStatement[]> {
-  return onBaselineWasm(() => driftOf(options));
+  return withShortRunTiering(() => driftOf(options));
 }
 
 async function driftOf(options: Parameters<typeof findSchemaDrift>[0]): Promise<MissingStatement[]> {

@@ -6,6 +6,7 @@
  */
 import type { BuiltMetadata, Lineage } from '@app/metadata-builder';
 import {
+  type CatalogSnapshot,
   databaseNameOf,
   entityTablePath,
   loadSqlParser,
@@ -27,7 +28,7 @@ import { prepareRevision, saveRevision } from '../authoring/write-revision';
 import { ACKNOWLEDGED_MARKER, formatFinding, type LintFinding, lintStatements } from '../lint/lint-revision';
 import { readShadowCatalog } from '../shadow/raw-connection';
 import { shadowServerOf } from '../shadow/shadow-server';
-import { withShadowSession } from '../shadow/shadow-session';
+import { type ShadowSession, withShadowSession } from '../shadow/shadow-session';
 import { prepareExpandContract } from './expand-on-shadow';
 import { askAboutRenames, dropInsteadOfRenaming, guessedRenames, renameCandidates } from './guessed-renames';
 import { onlineRevision } from './online-steps';
@@ -48,10 +49,10 @@ import { proveSteps } from './prove-steps';
 import { assertRunsWhatWasProved, keepable } from './proved-revision';
 import { diffSchema, tablesChangingColumns } from './schema-diff';
 import { holdsTypeormViews, readShadowTables, unchangedSinceRead } from './shadow-tables';
+import { withShortRunTiering } from './short-run-tiering';
 import { buildTableLineage } from './table-lineage';
 import { typeRewriteWarnings } from './type-rewrite-warnings';
 import { wrapViewsAroundTypeChanges } from './views-around-diff';
-import { onBaselineWasm } from './wasm-baseline';
 
 export interface GenerateRevisionOptions {
   /** A server where a shadow database may be created (usually the development database). */
@@ -126,11 +127,20 @@ function refuse(processed: ProcessedDiff, steps: StepResult, options: GenerateRe
   }
 }
 
+/** A plan, with the shadow's catalog once its up is applied: what a kept shadow keeping it holds. */
+type PlannedOnShadow = PlannedRevision & { catalogAfter: CatalogSnapshot | undefined };
+
+/**
+ * Diffs, makes safe and proves the next revision on a shadow at the heads. `shadow` is what the
+ * shadow session offers: the catalog at the heads when the kept shadow had it stored (otherwise
+ * it is read here), and word that a revision is coming.
+ */
 export async function planOnShadow(
   options: GenerateRevisionOptions,
   graph: RevisionGraph,
   dataSource: DataSource,
-): Promise<PlannedRevision | RenameCandidate> {
+  shadow: Partial<Pick<ShadowSession, 'catalogAtHeads' | 'expectKeep'>> = {},
+): Promise<PlannedOnShadow | RenameCandidate> {
   let runner: QueryRunner | undefined;
   // Compiling the parser (WebAssembly) overlaps with the catalog reads below.
   const parserReady = loadSqlParser();
@@ -140,7 +150,7 @@ export async function planOnShadow(
     const catalog = await readShadowTables(dataSource);
     runner = dataSource.createQueryRunner();
     await runner.connect();
-    const before = await readShadowCatalog(runner);
+    const before = shadow.catalogAtHeads ?? (await readShadowCatalog(runner));
     const steps: StepResult = { up: [], down: [], notes: [], destructive: [] };
     await applyRenames(
       runner,
@@ -200,6 +210,7 @@ export async function planOnShadow(
     refuse(processed, steps, options);
     Object.assign(processed, await wrapViewsAroundTypeChanges(runner, processed.up, processed.down));
 
+    if (processed.up.length > 0) shadow.expectKeep?.();
     const { transactional } = await applyAndProve(runner, dataSource, processed, ownOrphans, tables);
     const generated = { up: [...steps.up, ...processed.up], down: [...processed.down, ...steps.down] };
     const proved = await proveBothWays(runner, before, generated, transactional);
@@ -248,6 +259,7 @@ export async function planOnShadow(
       dependsOn,
       transactional: transactional && !onlineSteps,
       steps: onlineSteps,
+      catalogAfter: proved.after,
     };
   } finally {
     await runner?.release();
@@ -282,7 +294,7 @@ async function assertAtHeads(options: GenerateRevisionOptions, graph: RevisionGr
  * const { revision } = await generateRevision({ serverUrl, sources, metadata, lineage: 'app', message: 'add po_number' });
  */
 export function generateRevision(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
-  return onBaselineWasm(() => generate(options));
+  return withShortRunTiering(() => generate(options));
 }
 
 async function generate(options: GenerateRevisionOptions): Promise<GenerateRevisionResult> {
@@ -340,8 +352,10 @@ async function generate(options: GenerateRevisionOptions): Promise<GenerateRevis
       graph,
     },
     async (dataSource, session) => {
-      const planned = await planOnShadow(options, graph, dataSource);
-      if ('from' in planned || planned.up.length === 0) return planned;
+      const plan = await planOnShadow(options, graph, dataSource, session);
+      if ('from' in plan) return plan;
+      const { catalogAfter, ...planned } = plan;
+      if (planned.up.length === 0) return planned;
       if (options.expand)
         return {
           pair: await prepareExpandContract(
@@ -355,7 +369,7 @@ async function generate(options: GenerateRevisionOptions): Promise<GenerateRevis
         };
       const prepared = prepare(planned);
       await assertRunsWhatWasProved(prepared, planned.up);
-      if (keepable(prepared)) session.keep(prepared.info);
+      if (keepable(prepared)) session.keep(prepared.info, catalogAfter);
       return { ...planned, prepared };
     },
   );

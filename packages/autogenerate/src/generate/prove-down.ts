@@ -28,6 +28,8 @@ export interface ProvedBothWays {
   notes: string[];
   /** Why the down could not be proven; undefined when it was. */
   unproven: string | undefined;
+  /** The catalog with the up applied, as the proof leaves the shadow. */
+  after: CatalogSnapshot;
 }
 
 /**
@@ -135,7 +137,7 @@ export async function proveBothWays(
   } finally {
     if (inTransaction) await runner.rollbackTransaction();
   }
-  if (!unproven) return { up, down, notes, unproven };
+  if (!unproven) return { up, down, notes, unproven, after };
   const handFill = `this down was tried on the shadow and ${unproven.replace(/\s+/g, ' ').slice(0, 400)}. Write a down that restores the schema before the up.`;
   const [first, ...rest] = down;
   return {
@@ -143,5 +145,6 @@ export async function proveBothWays(
     down: first ? [{ ...first, handFill }, ...rest] : [{ sql: 'SELECT 1', handFill }],
     notes: ['Down NOT proven: see the hand-fill step in down().'],
     unproven,
+    after,
   };
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { TYPEORM_METADATA_TABLE } from '@app/entities-framework';
 import {
+  type CatalogSnapshot,
   databaseUrl,
   inlineParameters,
   insertLedgerRowSql,
@@ -20,8 +21,15 @@ import {
   type RevisionInfo,
   readRevisionGraph,
 } from '@app/migrator';
-import type pg from 'pg';
+import pg from 'pg';
 import type { QueryRunner } from 'typeorm';
+import {
+  KEPT_CATALOG_COLUMNS,
+  type KeptCatalogRow,
+  keptCatalogFrom,
+  recordKeptCatalog,
+  storeKeptCatalogSql,
+} from './kept-catalog';
 import { type CompletedKeptShadow, keptShadowsToEvict, projectPrefixOf } from './kept-shadow-bounds';
 import { createDatabase, onServer, replayRevisions } from './shadow-database';
 
@@ -80,12 +88,31 @@ async function stateOf(c: pg.Client, name: string): Promise<KeptShadowState> {
   return stateFrom((await c.query<{ note: string | null }>(STATE_QUERY, [name])).rows);
 }
 
+/** What a session learns about the kept shadow it is connected to, before it starts. */
+export interface KeptShadowCheck {
+  complete: boolean;
+  /** The catalog it holds, when one was stored for it (kept-catalog.ts). */
+  catalog: CatalogSnapshot | undefined;
+  /** `server_version_num`, which a catalog stored from this session is marked with. */
+  serverVersion: string;
+}
+
 /**
- * Whether the database a session is already connected to is a complete kept shadow. Asked on the
- * session's own connection, so the usual run (kept shadow at the heads) opens no second one.
+ * Whether the database a session is already connected to is a complete kept shadow, and the
+ * catalog stored with it. Asked on the session's own connection in one round trip, so the usual
+ * run (kept shadow at the heads) opens no second connection.
  */
-export async function isCompleteKeptShadow(runner: QueryRunner, name: string): Promise<boolean> {
-  return stateFrom(await runner.query(STATE_QUERY, [name])) === 'complete';
+export async function checkKeptShadow(runner: QueryRunner, name: string): Promise<KeptShadowCheck> {
+  const rows: Array<{ note: string | null } & KeptCatalogRow> = await runner.query(
+    `SELECT shobj_description(oid, 'pg_database') AS note, ${KEPT_CATALOG_COLUMNS} FROM pg_database WHERE datname = $1`,
+    [name],
+  );
+  const complete = stateFrom(rows) === 'complete';
+  return {
+    complete,
+    catalog: complete ? keptCatalogFrom(rows[0], name) : undefined,
+    serverVersion: rows[0]?.server_version ?? '',
+  };
 }
 
 export interface KeptShadow {
@@ -198,6 +225,10 @@ export async function ensureKeptShadow(
       if (!previous || !(await advance(c, serverUrl, previous, name, sources, graph))) {
         await replayFromEmpty(c, serverUrl, name, sources, graph);
       }
+      // Only a head start: without it, the session reads the catalog itself.
+      await onServer(databaseUrl(serverUrl, name), (shadow) => recordKeptCatalog(shadow, name)).catch(
+        () => undefined,
+      );
       await c.query(`COMMENT ON DATABASE ${quoteIdent(name)} IS '${completeNow()}'`);
       return true;
     } finally {
@@ -211,7 +242,8 @@ export async function ensureKeptShadow(
 /**
  * Commits a session's changes into the kept shadow it runs on, as the revision that was proved
  * there: its ledger row goes in, TypeORM's generated-column rows are made to name the database
- * as it will be called, and the complete mark comes off until `promoteKeptShadow` renames it.
+ * as it will be called, the catalog it now holds is stored under that name (when the caller read
+ * it), and the complete mark comes off until `promoteKeptShadow` renames it.
  * False (and nothing committed) if any of that fails: keeping is only a head start, and without
  * it the next run moves the kept shadow forward by running the revision, as before.
  */
@@ -220,7 +252,9 @@ export async function keepSessionAs(
   current: string,
   revision: RevisionInfo,
   next: string,
+  holds?: { catalog: CatalogSnapshot; serverVersion: string },
 ): Promise<boolean> {
+  const storeCatalog = holds && storeKeptCatalogSql(next, holds.serverVersion, holds.catalog);
   try {
     await runner.query(
       [
@@ -229,6 +263,7 @@ export async function keepSessionAs(
           `UPDATE ${quoteIdent(TYPEORM_METADATA_TABLE)} SET "database" = $1 WHERE "database" = current_database()`,
           [next],
         ),
+        ...(storeCatalog ? [storeCatalog] : []),
         `COMMENT ON DATABASE ${quoteIdent(current)} IS NULL`,
       ].join(';\n'),
     );
@@ -245,15 +280,55 @@ export async function keepSessionAs(
  * (someone else is connected to it): it then stays unmarked, and the next run rebuilds it.
  */
 export async function promoteKeptShadow(serverUrl: string, from: string, to: string): Promise<boolean> {
-  return onServer(serverUrl, async (c) => {
-    try {
-      await c.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
-    } catch {
-      return false;
-    }
-    await c.query(`COMMENT ON DATABASE ${quoteIdent(to)} IS '${completeNow()}'`);
-    return true;
-  });
+  return onServer(serverUrl, (c) => renameAndMark(c, from, to));
+}
+
+async function renameAndMark(c: pg.Client, from: string, to: string): Promise<boolean> {
+  try {
+    await c.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
+  } catch {
+    return false;
+  }
+  await c.query(`COMMENT ON DATABASE ${quoteIdent(to)} IS '${completeNow()}'`);
+  return true;
+}
+
+/** How the early connection names itself in pg_stat_activity. */
+export const PROMOTION_APPLICATION = 'dazzle kept shadow rename';
+
+/** A connection for `promoteKeptShadow` opened before it is needed (see shadow-session.ts). */
+export interface EarlyPromotion {
+  promote(from: string, to: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts connecting to the server for the rename that follows a kept revision, so the run does
+ * not wait for a new connection at its end. If connecting fails, `promote` connects as usual.
+ */
+export function connectForPromotion(serverUrl: string): EarlyPromotion {
+  const client = new pg.Client({ connectionString: serverUrl, application_name: PROMOTION_APPLICATION });
+  client.on('error', () => undefined);
+  const connected = client.connect().then(
+    () => client,
+    () => undefined,
+  );
+  const close = async () => {
+    await connected;
+    await client.end().catch(() => undefined);
+  };
+  return {
+    async promote(from, to) {
+      const c = await connected;
+      if (!c) return promoteKeptShadow(serverUrl, from, to);
+      try {
+        return await renameAndMark(c, from, to);
+      } finally {
+        await close();
+      }
+    },
+    close,
+  };
 }
 
 /** Applies the server's kept-shadow bounds (kept-shadow-bounds.ts). Without FORCE: one in use stays, for a later run. */

@@ -6,6 +6,7 @@
  */
 import type { EntityClass } from '@app/metadata-builder';
 import {
+  type CatalogSnapshot,
   databaseUrl,
   type MigrationSource,
   MigratorError,
@@ -16,8 +17,10 @@ import {
 } from '@app/migrator';
 import type { DataSource } from 'typeorm';
 import {
+  checkKeptShadow,
+  connectForPromotion,
+  type EarlyPromotion,
   ensureKeptShadow,
-  isCompleteKeptShadow,
   keepSessionAs,
   keptShadowName,
   promoteKeptShadow,
@@ -45,11 +48,22 @@ export interface ShadowSession {
    * The kept shadow then already holds the new revision, so the next run replays nothing. Ignored
    * on a throwaway shadow.
    */
-  keep(revision: RevisionInfo): void;
+  keep(revision: RevisionInfo, holds?: CatalogSnapshot): void;
+  /**
+   * The catalog of the database at the heads, when the kept shadow has it stored (kept-catalog.ts);
+   * undefined means read it. `holds` given to `keep` is stored the same way: the catalog once the
+   * revision is applied, which is what the kept shadow then holds.
+   */
+  catalogAtHeads: CatalogSnapshot | undefined;
+  /**
+   * The work is likely to `keep` a revision: the connection the kept shadow's rename needs is
+   * opened now, while the work goes on, instead of after it. Ignored on a throwaway shadow.
+   */
+  expectKeep(): void;
 }
 
 type SessionWork<T> = (dataSource: DataSource, session: ShadowSession) => Promise<T>;
-const THROWAWAY: ShadowSession = { keep: () => {} };
+const THROWAWAY: ShadowSession = { keep: () => {}, catalogAtHeads: undefined, expectKeep: () => {} };
 
 /**
  * 25001: a statement that refuses to run in a transaction block (CREATE INDEX CONCURRENTLY);
@@ -103,21 +117,32 @@ async function onKeptShadow<T>(
     throw error;
   }
   let keptAs: string | undefined;
+  let promotion: EarlyPromotion | undefined;
   try {
     return await inRolledBackSession(dataSource, async (runner) => {
-      if (!(await isCompleteKeptShadow(runner, name))) return NOT_READY;
-      let kept: RevisionInfo | undefined;
-      const result = await work(dataSource, { keep: (revision) => (kept = revision) });
+      const check = await checkKeptShadow(runner, name);
+      if (!check.complete) return NOT_READY;
+      let kept: { revision: RevisionInfo; holds: CatalogSnapshot | undefined } | undefined;
+      const result = await work(dataSource, {
+        keep: (revision, holds) => (kept = { revision, holds }),
+        catalogAtHeads: check.catalog,
+        expectKeep: () => {
+          promotion ??= connectForPromotion(options.serverUrl);
+        },
+      });
       if (kept) {
-        const next = keptShadowName(options.sources, graph, [kept]);
-        if (await keepSessionAs(runner, name, kept, next)) keptAs = next;
+        const next = keptShadowName(options.sources, graph, [kept.revision]);
+        const holds = kept.holds && { catalog: kept.holds, serverVersion: check.serverVersion };
+        if (await keepSessionAs(runner, name, kept.revision, next, holds)) keptAs = next;
       }
       return result;
     });
   } finally {
     await dataSource.destroy();
     // After the DataSource is closed: a database with connections cannot be renamed.
-    if (keptAs) await promoteKeptShadow(options.serverUrl, name, keptAs);
+    if (keptAs)
+      await (promotion?.promote(name, keptAs) ?? promoteKeptShadow(options.serverUrl, name, keptAs));
+    else await promotion?.close();
   }
 }
 

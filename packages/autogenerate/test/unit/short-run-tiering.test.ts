@@ -1,6 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { onBaselineWasm } from '../../src/generate/wasm-baseline';
+import { withShortRunTiering } from '../../src/generate/short-run-tiering';
 
 /** The WebAssembly global, which the packages' TypeScript lib settings (no DOM) do not declare. */
 interface WebAssemblyApi {
@@ -33,12 +33,14 @@ function hotModule(step: number): (n: number) => number {
 }
 
 let isOptimized: (f: unknown) => boolean;
+let optimizationStatus: (f: unknown) => number;
 
 beforeAll(() => {
   // V8's test intrinsics, to ask which tier runs a function. The flag stays on for the rest of the
   // worker (files share it: isolate is off), where it only allows a syntax no other file uses.
   setFlagsFromString('--allow-natives-syntax');
   isOptimized = new Function('f', 'return %IsTurboFanFunction(f)') as (f: unknown) => boolean;
+  optimizationStatus = new Function('f', 'return %GetOptimizationStatus(f)') as (f: unknown) => number;
 });
 
 /** Runs `hot` until V8 has optimized it or `ms` have passed; whether it was optimized. */
@@ -58,17 +60,17 @@ afterEach(() => {
   else process.env.NODE_OPTIONS = savedNodeOptions;
 });
 
-describe('onBaselineWasm', () => {
+describe('withShortRunTiering: WebAssembly', () => {
   it('keeps WebAssembly that gets hot during the work on baseline code', async () => {
-    const optimized = await onBaselineWasm(() => optimizedAfterHotUse(hotModule(1), 1, 1_500));
+    const optimized = await withShortRunTiering(() => optimizedAfterHotUse(hotModule(1), 1, 1_500));
     expect(optimized).toBe(false);
   });
 
   it('lets WebAssembly that gets hot afterwards be optimized as usual, also after the work failed', async () => {
-    await onBaselineWasm(async () => undefined);
+    await withShortRunTiering(async () => undefined);
     expect(await optimizedAfterHotUse(hotModule(2), 2, 5_000)).toBe(true);
     await expect(
-      onBaselineWasm(async () => {
+      withShortRunTiering(async () => {
         throw new Error('failed work');
       }),
     ).rejects.toThrow('failed work');
@@ -77,8 +79,8 @@ describe('onBaselineWasm', () => {
 
   it('puts the setting back only when the last of overlapping runs ends', async () => {
     let endFirst = () => {};
-    const first = onBaselineWasm(() => new Promise<void>((resolve) => (endFirst = resolve)));
-    const second = onBaselineWasm(async () => {
+    const first = withShortRunTiering(() => new Promise<void>((resolve) => (endFirst = resolve)));
+    const second = withShortRunTiering(async () => {
       endFirst();
       await first;
       return optimizedAfterHotUse(hotModule(4), 4, 1_500);
@@ -89,7 +91,58 @@ describe('onBaselineWasm', () => {
 
   it('leaves tiering alone when the process was given a tiering flag of its own', async () => {
     process.env.NODE_OPTIONS = '--wasm-dynamic-tiering';
-    const optimized = await onBaselineWasm(() => optimizedAfterHotUse(hotModule(6), 6, 5_000));
+    const optimized = await withShortRunTiering(() => optimizedAfterHotUse(hotModule(6), 6, 5_000));
     expect(optimized).toBe(true);
+  });
+});
+
+/** Bits of V8's %GetOptimizationStatus: optimized code, and a compile queued or running. */
+const OPTIMIZED = 1 << 4;
+const OPTIMIZATION_PENDING = (1 << 8) | (1 << 9) | (1 << 10);
+
+let freshFunctions = 0;
+
+/**
+ * Whether a fresh JavaScript function, called `calls` times, has been optimized once any compile
+ * it queued has finished. Counted in calls, not time: V8 decides to optimize by the bytecode run.
+ */
+async function optimizedAfterCalls(calls: number): Promise<boolean> {
+  // A new source each time: V8 shares compiled functions between identical ones.
+  const f = new Function(
+    'a',
+    `let s = a + ${++freshFunctions}; for (const k of [1, 2, 3]) s += k * a; return s;`,
+  );
+  for (let done = 0; done < calls; done += 100) {
+    for (let i = 0; i < 100; i++) f(i);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  const until = Date.now() + 10_000;
+  while (optimizationStatus(f) & OPTIMIZATION_PENDING && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  return (optimizationStatus(f) & OPTIMIZED) !== 0;
+}
+
+/** V8 11's default budget has this function optimized after 1,100 to 1,600 calls; four times it, after 4,200 to 4,400. */
+const CALLS_PAST_DEFAULT_BUDGET = 3_000;
+
+describe.runIf(process.versions.v8.startsWith('11.'))('withShortRunTiering: JavaScript', () => {
+  it('optimizes JavaScript only after four times the usual bytecode while the work runs', async () => {
+    expect(await optimizedAfterCalls(CALLS_PAST_DEFAULT_BUDGET)).toBe(true);
+    const during = await withShortRunTiering(() => optimizedAfterCalls(CALLS_PAST_DEFAULT_BUDGET));
+    expect(during).toBe(false);
+  });
+
+  it('puts the usual budget back after the work, also after it failed', async () => {
+    await expect(
+      withShortRunTiering(async () => {
+        throw new Error('failed work');
+      }),
+    ).rejects.toThrow('failed work');
+    expect(await optimizedAfterCalls(CALLS_PAST_DEFAULT_BUDGET)).toBe(true);
+  });
+
+  it('leaves the budget alone when the process was given a tiering flag of its own', async () => {
+    process.env.NODE_OPTIONS = '--interrupt-budget=67584';
+    expect(await withShortRunTiering(() => optimizedAfterCalls(CALLS_PAST_DEFAULT_BUDGET))).toBe(true);
   });
 });
