@@ -5,9 +5,10 @@
  */
 import { INFRASTRUCTURE_TABLES } from '@app/entities-framework';
 import type { Lineage } from '@app/metadata-builder';
-import { entityTablePath, quoteTable, type RevisionGraph, sourceOf, tablePath } from '@app/migrator';
+import { entityTablePath, quoteTable, type RevisionGraph, sourceOf } from '@app/migrator';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { RenderedStatement } from '../authoring/render-revision';
+import { readBaseTables } from './shadow-tables';
 
 export interface OrphanTable {
   /** `table`, or `schema.table` outside public. */
@@ -34,14 +35,6 @@ export async function findOrphanTables(
     const creator = revisions.find((r) => r.text.includes(creates));
     return creator ? [{ table, lineage: creator.lineage }] : [];
   });
-}
-
-async function readBaseTables(dataSource: DataSource): Promise<string[]> {
-  const rows: Array<{ s: string; t: string }> = await dataSource.query(
-    `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
-     WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
-  );
-  return rows.map((r) => tablePath(r.s, r.t));
 }
 
 export function dropStatementOf(orphan: OrphanTable): string {

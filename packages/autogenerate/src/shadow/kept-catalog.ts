@@ -2,9 +2,10 @@
  * The kept shadow carries the catalog it holds. `revision` needs the catalog at the heads (the
  * down proof compares the catalog after the down with it), and reading it is a dozen catalog
  * queries on a connection whose caches are still cold: 50–60 ms of PostgreSQL's CPU at 50 tables,
- * 80–90 at 200, against 10–20 to load the stored one. A kept shadow changes only when dazzle builds it or commits a proved revision into
- * it, so the catalog is written then, in the same transaction as the change (a failed commit takes
- * it away too), and read back in the round trip that checks the kept shadow is complete.
+ * 80–90 at 200, against 10–20 to load the stored one. A kept shadow changes only when dazzle
+ * builds it or commits a proved revision into it, so the catalog is written then, in the same
+ * transaction as the change (a failed commit takes it away too), and read back in the round trip
+ * that checks the kept shadow is complete.
  *
  * It is a comment on the shadow's ledger table, which no catalog reading, diff or orphan check
  * looks at, and it names the kept shadow it describes and the server version that printed it: a

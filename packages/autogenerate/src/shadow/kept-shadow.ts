@@ -243,7 +243,7 @@ export async function ensureKeptShadow(
  * Commits a session's changes into the kept shadow it runs on, as the revision that was proved
  * there: its ledger row goes in, TypeORM's generated-column rows are made to name the database
  * as it will be called, the catalog it now holds is stored under that name (when the caller read
- * it), and the complete mark comes off until `promoteKeptShadow` renames it.
+ * it), and the complete mark comes off until the kept shadow is renamed (connectForPromotion).
  * False (and nothing committed) if any of that fails: keeping is only a head start, and without
  * it the next run moves the kept shadow forward by running the revision, as before.
  */
@@ -279,10 +279,6 @@ export async function keepSessionAs(
  * name of the revision set it now holds, and marks it complete. False when that did not happen
  * (someone else is connected to it): it then stays unmarked, and the next run rebuilds it.
  */
-export async function promoteKeptShadow(serverUrl: string, from: string, to: string): Promise<boolean> {
-  return onServer(serverUrl, (c) => renameAndMark(c, from, to));
-}
-
 async function renameAndMark(c: pg.Client, from: string, to: string): Promise<boolean> {
   try {
     await c.query(`ALTER DATABASE ${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`);
@@ -294,17 +290,18 @@ async function renameAndMark(c: pg.Client, from: string, to: string): Promise<bo
 }
 
 /** How the early connection names itself in pg_stat_activity. */
-export const PROMOTION_APPLICATION = 'dazzle kept shadow rename';
+const PROMOTION_APPLICATION = 'dazzle kept shadow rename';
 
-/** A connection for `promoteKeptShadow` opened before it is needed (see shadow-session.ts). */
+/** The connection for a kept shadow's rename, opened before it is needed (see shadow-session.ts). */
 export interface EarlyPromotion {
   promote(from: string, to: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
 /**
- * Starts connecting to the server for the rename that follows a kept revision, so the run does
- * not wait for a new connection at its end. If connecting fails, `promote` connects as usual.
+ * Starts connecting to the server for the rename that follows a kept revision (a database cannot
+ * rename itself), so the run does not wait for a new connection at its end. If connecting fails,
+ * `promote` tries once more on a connection of its own.
  */
 export function connectForPromotion(serverUrl: string): EarlyPromotion {
   const client = new pg.Client({ connectionString: serverUrl, application_name: PROMOTION_APPLICATION });
@@ -320,7 +317,7 @@ export function connectForPromotion(serverUrl: string): EarlyPromotion {
   return {
     async promote(from, to) {
       const c = await connected;
-      if (!c) return promoteKeptShadow(serverUrl, from, to);
+      if (!c) return onServer(serverUrl, (own) => renameAndMark(own, from, to));
       try {
         return await renameAndMark(c, from, to);
       } finally {

@@ -23,7 +23,6 @@ import {
   ensureKeptShadow,
   keepSessionAs,
   keptShadowName,
-  promoteKeptShadow,
 } from './kept-shadow';
 import { inRolledBackSession } from './rolled-back-session';
 import { replayRevisions, withShadowDatabase } from './shadow-database';
@@ -123,12 +122,16 @@ async function onKeptShadow<T>(
       const check = await checkKeptShadow(runner, name);
       if (!check.complete) return NOT_READY;
       let kept: { revision: RevisionInfo; holds: CatalogSnapshot | undefined } | undefined;
+      const expectKeep = () => {
+        promotion ??= connectForPromotion(options.serverUrl);
+      };
       const result = await work(dataSource, {
-        keep: (revision, holds) => (kept = { revision, holds }),
-        catalogAtHeads: check.catalog,
-        expectKeep: () => {
-          promotion ??= connectForPromotion(options.serverUrl);
+        keep: (revision, holds) => {
+          kept = { revision, holds };
+          expectKeep();
         },
+        catalogAtHeads: check.catalog,
+        expectKeep,
       });
       if (kept) {
         const next = keptShadowName(options.sources, graph, [kept.revision]);
@@ -140,8 +143,8 @@ async function onKeptShadow<T>(
   } finally {
     await dataSource.destroy();
     // After the DataSource is closed: a database with connections cannot be renamed.
-    if (keptAs)
-      await (promotion?.promote(name, keptAs) ?? promoteKeptShadow(options.serverUrl, name, keptAs));
+    // `keep` opened the rename's connection, if `expectKeep` had not already.
+    if (keptAs) await promotion?.promote(name, keptAs);
     else await promotion?.close();
   }
 }

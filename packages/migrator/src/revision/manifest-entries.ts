@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MigratorError } from '../errors';
-import { FILES_PER_SLICE, readToEnd, type SlicedReading } from './sliced-reading';
+import { readToEnd, type SlicedReading, startsSlice } from './sliced-reading';
 
 /** The folder of per-revision entries, inside a migrations folder. */
 export const MANIFEST_DIR = 'manifest';
@@ -107,7 +107,7 @@ export function* readingStoredEntries(dir: string): SlicedReading<StoredManifest
       .filter((n) => n.endsWith('.json'))
       .sort();
     for (let index = 0; index < names.length; index += 1) {
-      if (index > 0 && index % FILES_PER_SLICE === 0) yield;
+      if (startsSlice(index)) yield;
       const name = names[index]!;
       const path = entryPath(name);
       stored.push({ entry: asEntry(parseJson(path), path), source: path });

@@ -18,7 +18,7 @@ import {
   replaceManifestEntries,
 } from './manifest-entries';
 import type { Lineage, RevisionInfo } from './revision';
-import { FILES_PER_SLICE, readToEnd, type SlicedReading } from './sliced-reading';
+import { readToEnd, type SlicedReading, startsSlice } from './sliced-reading';
 
 /** The single-file manifest of older folders; new entries live in `manifest/` (see manifest-entries). */
 export const MANIFEST_FILE = LEGACY_MANIFEST_FILE;
@@ -76,7 +76,7 @@ export function* readingRevisionFolder(dir: string, lineage: Lineage): SlicedRea
   const listed = new Set<string>();
   const inFolder = pathsIn(dir);
   for (let index = 0; index < stored.length; index += 1) {
-    if (index > 0 && index % FILES_PER_SLICE === 0) yield;
+    if (startsSlice(index)) yield;
     const { entry } = stored[index]!;
     if (listed.has(entry.file)) {
       problems.push(`${entry.file} is listed twice in the manifest`);

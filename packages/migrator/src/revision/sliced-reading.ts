@@ -13,6 +13,11 @@ export type SlicedReading<T> = Generator<void, T, void>;
 /** How many files a reading reads between two pauses: a few milliseconds of work. */
 export const FILES_PER_SLICE = 40;
 
+/** Whether a reading pauses before its file number `index` (0-based): at the start of each slice but the first. */
+export function startsSlice(index: number): boolean {
+  return index > 0 && index % FILES_PER_SLICE === 0;
+}
+
 /** Runs a reading straight through, without pausing. */
 export function readToEnd<T>(reading: SlicedReading<T>): T {
   for (;;) {
